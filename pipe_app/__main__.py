@@ -1,0 +1,3 @@
+from pipe_app.cli import main
+
+raise SystemExit(main())

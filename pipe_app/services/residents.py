@@ -1,0 +1,554 @@
+"""Residents, their placements and key-worker history, scoped to the user's sites.
+
+A resident is visible to a user who works at a site where the resident has (or had) a
+placement; nothing about their placements elsewhere is shown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from pipe_app.domain import KeyWorkerAssignment, Placement, Resident, Site, StaffMember
+from pipe_app.domain.enums import DepartureReason, ReleaseType, RoshLevel, SentenceType
+from pipe_app.services.base import Service, check_version, get_live
+from pipe_app.services.errors import NotFound, ValidationError
+from pipe_app.services.permissions import Permission
+from pipe_app.services.staff import works_at
+from pipe_app.services.validation import Checks
+from pipe_app.timeutil import local_today, utc_now
+
+
+@dataclass(frozen=True)
+class ResidentInput:
+    crn: str
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    gender: str
+    preferred_name: str | None = None
+    pronouns: str | None = None
+
+
+@dataclass(frozen=True)
+class PlacementInput:
+    site_id: uuid.UUID
+    expected_arrival: date
+    expected_departure: date
+    sentence_type: SentenceType | str
+    release_type: ReleaseType | str
+    rosh_overall: RoshLevel | str
+    actual_arrival: date | None = None
+    actual_departure: date | None = None
+    rosh_children: RoshLevel | str | None = None
+    rosh_public: RoshLevel | str | None = None
+    rosh_known_adult: RoshLevel | str | None = None
+    rosh_staff: RoshLevel | str | None = None
+    is_pipe: bool = True
+    departure_reason: DepartureReason | str | None = None
+    departure_notes: str = ""
+    key_worker_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    """A resident as seen from one of the user's sites (their latest placement there)."""
+
+    id: uuid.UUID
+    version: int
+    crn: str
+    given_name: str
+    family_name: str
+    preferred_name: str | None
+    date_of_birth: date
+    gender: str
+    pronouns: str | None
+    placement_id: uuid.UUID | None
+    site_id: uuid.UUID | None
+    site_name: str
+    arrival: date | None
+    expected_departure: date | None
+    departure: date | None
+    is_pipe: bool
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.given_name
+        return f"{first} {self.family_name}"
+
+    def resident_on(self, day: date) -> bool:
+        return (
+            self.arrival is not None
+            and self.arrival <= day
+            and (self.departure is None or self.departure >= day)
+        )
+
+
+@dataclass(frozen=True)
+class PlacementRow:
+    id: uuid.UUID
+    version: int
+    resident_id: uuid.UUID
+    site_id: uuid.UUID
+    site_name: str
+    expected_arrival: date
+    actual_arrival: date | None
+    expected_departure: date
+    actual_departure: date | None
+    sentence_type: SentenceType
+    release_type: ReleaseType
+    rosh_overall: RoshLevel
+    rosh_children: RoshLevel | None
+    rosh_public: RoshLevel | None
+    rosh_known_adult: RoshLevel | None
+    rosh_staff: RoshLevel | None
+    is_pipe: bool
+    departure_reason: DepartureReason | None
+    departure_notes: str
+    key_worker_id: uuid.UUID | None
+    key_worker_name: str
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    id: uuid.UUID
+    placement_id: uuid.UUID
+    staff_member_id: uuid.UUID
+    staff_name: str
+    from_date: date
+    to_date: date | None
+
+
+def _placed_on(day: date) -> list[ColumnElement[bool]]:
+    return [
+        Placement.actual_arrival.is_not(None),
+        Placement.actual_arrival <= day,
+        or_(Placement.actual_departure.is_(None), Placement.actual_departure >= day),
+    ]
+
+
+class ResidentService(Service):
+    # ---- reads -------------------------------------------------------------------------
+
+    def _sites(self, site_id: uuid.UUID | None) -> list[uuid.UUID] | None:
+        """Sites to look at: one the user may read, or all of theirs (None: every site)."""
+        if site_id is not None:
+            self.actor.require(Permission.RESIDENT_READ, site_id)
+            return [site_id]
+        self.actor.require(Permission.RESIDENT_READ)
+        return None if self.actor.is_system else sorted(self.actor.site_ids)
+
+    def _latest_placements(self, sites: list[uuid.UUID] | None) -> Select[uuid.UUID]:
+        """Each resident's latest live placement among ``sites``."""
+        ranked = select(
+            Placement.id,
+            func.row_number()
+            .over(
+                partition_by=Placement.resident_id,
+                order_by=(Placement.expected_arrival.desc(), Placement.id),
+            )
+            .label("rank"),
+        ).where(Placement.archived_at.is_(None))
+        if sites is not None:
+            ranked = ranked.where(Placement.site_id.in_(sites))
+        sub = ranked.subquery()
+        return select(sub.c.id).where(sub.c.rank == 1)
+
+    def _rows(
+        self, session: Session, query: Select[Resident, Placement, str]
+    ) -> list[ResidentRow]:
+        return [
+            ResidentRow(
+                resident.id,
+                resident.version,
+                resident.crn,
+                resident.given_name,
+                resident.family_name,
+                resident.preferred_name,
+                resident.date_of_birth,
+                resident.gender,
+                resident.pronouns,
+                placement.id,
+                placement.site_id,
+                site_name,
+                placement.actual_arrival,
+                placement.expected_departure,
+                placement.actual_departure,
+                placement.is_pipe,
+            )
+            for resident, placement, site_name in session.execute(query)
+        ]
+
+    def _query(
+        self,
+        site_id: uuid.UUID | None,
+        search: str,
+        current_on: date | None,
+    ) -> Select[Resident, Placement, str]:
+        sites = self._sites(site_id)
+        query = (
+            select(Resident, Placement, Site.name)
+            .join(Placement, Placement.resident_id == Resident.id)
+            .join(Site, Site.id == Placement.site_id)
+            .where(Placement.id.in_(self._latest_placements(sites)), Resident.archived_at.is_(None))
+        )
+        text = search.strip()
+        if text:
+            pattern = f"%{text.lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Resident.crn).like(pattern),
+                    func.lower(Resident.given_name).like(pattern),
+                    func.lower(Resident.family_name).like(pattern),
+                    func.lower(func.coalesce(Resident.preferred_name, "")).like(pattern),
+                )
+            )
+        if current_on is not None:
+            query = query.where(and_(*_placed_on(current_on)))
+        return query
+
+    def rows(
+        self,
+        *,
+        site_id: uuid.UUID | None = None,
+        search: str = "",
+        current_on: date | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ResidentRow]:
+        query = self._query(site_id, search, current_on).order_by(
+            Resident.family_name, Resident.given_name, Resident.id
+        )
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        with self._reading() as session:
+            return self._rows(session, query)
+
+    def count(self, *, site_id: uuid.UUID | None = None, search: str = "") -> int:
+        sub = self._query(site_id, search, None).subquery()
+        with self._reading() as session:
+            return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+
+    def placed_on(self, site_id: uuid.UUID, day: date) -> list[ResidentRow]:
+        """Everyone placed at the site on that day (arrived, not yet departed)."""
+        return self.rows(site_id=site_id, current_on=day)
+
+    def get(self, resident_id: uuid.UUID) -> ResidentRow:
+        with self._reading() as session:
+            query = self._query(None, "", None).where(Resident.id == resident_id)
+            rows = self._rows(session, query)
+        if not rows:
+            raise NotFound("that resident does not exist or is not placed at your sites")
+        return rows[0]
+
+    def placements(self, resident_id: uuid.UUID) -> list[PlacementRow]:
+        sites = self._sites(None)
+        with self._reading() as session:
+            query = (
+                select(Placement, Site.name)
+                .join(Site, Site.id == Placement.site_id)
+                .where(Placement.resident_id == resident_id, Placement.archived_at.is_(None))
+                .order_by(Placement.expected_arrival.desc())
+            )
+            if sites is not None:
+                query = query.where(Placement.site_id.in_(sites))
+            rows = [
+                self._placement_row(session, p, name) for p, name in session.execute(query)
+            ]
+        if not rows:
+            raise NotFound("that resident does not exist or is not placed at your sites")
+        return rows
+
+    def key_worker_history(self, placement_id: uuid.UUID) -> list[AssignmentRow]:
+        with self._reading() as session:
+            placement = get_live(session, Placement, placement_id, "placement")
+            self.actor.require(Permission.RESIDENT_READ, placement.site_id)
+            query = (
+                select(KeyWorkerAssignment, StaffMember)
+                .join(StaffMember, StaffMember.id == KeyWorkerAssignment.staff_member_id)
+                .where(
+                    KeyWorkerAssignment.placement_id == placement_id,
+                    KeyWorkerAssignment.archived_at.is_(None),
+                )
+                .order_by(KeyWorkerAssignment.from_date)
+            )
+            return [
+                AssignmentRow(a.id, a.placement_id, m.id, m.full_name, a.from_date, a.to_date)
+                for a, m in session.execute(query)
+            ]
+
+    def _placement_row(
+        self, session: Session, placement: Placement, site_name: str
+    ) -> PlacementRow:
+        current = session.execute(
+            select(StaffMember.id, StaffMember.given_name, StaffMember.family_name)
+            .join(KeyWorkerAssignment, KeyWorkerAssignment.staff_member_id == StaffMember.id)
+            .where(
+                KeyWorkerAssignment.placement_id == placement.id,
+                KeyWorkerAssignment.to_date.is_(None),
+                KeyWorkerAssignment.archived_at.is_(None),
+            )
+        ).first()
+        return PlacementRow(
+            placement.id,
+            placement.version,
+            placement.resident_id,
+            placement.site_id,
+            site_name,
+            placement.expected_arrival,
+            placement.actual_arrival,
+            placement.expected_departure,
+            placement.actual_departure,
+            placement.sentence_type,
+            placement.release_type,
+            placement.rosh_overall,
+            placement.rosh_children,
+            placement.rosh_public,
+            placement.rosh_known_adult,
+            placement.rosh_staff,
+            placement.is_pipe,
+            placement.departure_reason,
+            placement.departure_notes,
+            current[0] if current else None,
+            f"{current[1]} {current[2]}" if current else "",
+        )
+
+    # ---- writes ------------------------------------------------------------------------
+
+    @staticmethod
+    def _resident_checks(data: ResidentInput, checks: Checks) -> dict[str, object]:
+        values: dict[str, object] = {
+            "crn": checks.crn("crn", data.crn),
+            "given_name": checks.name("given_name", data.given_name),
+            "family_name": checks.name("family_name", data.family_name),
+            "preferred_name": checks.name("preferred_name", data.preferred_name, required=False)
+            or None,
+            "date_of_birth": checks.day("date_of_birth", data.date_of_birth),
+            "gender": checks.text("gender", data.gender, max_length=40),
+            "pronouns": checks.text("pronouns", data.pronouns, max_length=40, required=False)
+            or None,
+        }
+        born = values["date_of_birth"]
+        if isinstance(born, date) and born > local_today():
+            checks.fail("date_of_birth", "cannot be in the future")
+        return values
+
+    @staticmethod
+    def _placement_checks(data: PlacementInput, checks: Checks) -> dict[str, object]:
+        values: dict[str, object] = {
+            "site_id": data.site_id,
+            "expected_arrival": checks.day("expected_arrival", data.expected_arrival),
+            "actual_arrival": checks.day("actual_arrival", data.actual_arrival, required=False),
+            "expected_departure": checks.day("expected_departure", data.expected_departure),
+            "actual_departure": checks.day(
+                "actual_departure", data.actual_departure, required=False
+            ),
+            "sentence_type": checks.choice("sentence_type", data.sentence_type, SentenceType),
+            "release_type": checks.choice("release_type", data.release_type, ReleaseType),
+            "rosh_overall": checks.choice("rosh_overall", data.rosh_overall, RoshLevel),
+            "rosh_children": checks.choice(
+                "rosh_children", data.rosh_children, RoshLevel, required=False
+            ),
+            "rosh_public": checks.choice(
+                "rosh_public", data.rosh_public, RoshLevel, required=False
+            ),
+            "rosh_known_adult": checks.choice(
+                "rosh_known_adult", data.rosh_known_adult, RoshLevel, required=False
+            ),
+            "rosh_staff": checks.choice("rosh_staff", data.rosh_staff, RoshLevel, required=False),
+            "is_pipe": bool(data.is_pipe),
+            "departure_reason": checks.choice(
+                "departure_reason", data.departure_reason, DepartureReason, required=False
+            ),
+            "departure_notes": checks.text(
+                "departure_notes", data.departure_notes, max_length=4000, required=False
+            ),
+        }
+        checks.order(
+            "expected_arrival", data.expected_arrival, "expected_departure", data.expected_departure
+        )
+        checks.order(
+            "actual_arrival", data.actual_arrival, "actual_departure", data.actual_departure
+        )
+        if data.actual_departure is not None and data.actual_arrival is None:
+            checks.fail("actual_departure", "needs an actual arrival date first")
+        if data.actual_departure is not None and data.departure_reason is None:
+            checks.fail("departure_reason", "is required once the resident has departed")
+        if data.actual_departure is None and data.departure_reason is not None:
+            checks.fail("departure_reason", "only applies once the resident has departed")
+        today = local_today()
+        for field in ("actual_arrival", "actual_departure"):
+            day = getattr(data, field)
+            if isinstance(day, date) and day > today:
+                checks.fail(field, "cannot be in the future (use the expected date)")
+        return values
+
+    def _check_key_worker(
+        self, session: Session, staff_member_id: uuid.UUID, site_id: uuid.UUID, day: date
+    ) -> None:
+        if not works_at(session, staff_member_id, site_id, day):
+            raise ValidationError.single(
+                "key_worker", "must be a member of staff working at the resident's site"
+            )
+
+    def admit(self, resident: ResidentInput, placement: PlacementInput) -> ResidentRow:
+        """A new resident with their first placement (or a new placement for a known CRN)."""
+        self.actor.require(Permission.RESIDENT_WRITE, placement.site_id)
+        checks = Checks()
+        resident_values = self._resident_checks(resident, checks)
+        placement_values = self._placement_checks(placement, checks)
+        checks.raise_if_any()
+        with self._writing() as session:
+            get_live(session, Site, placement.site_id, "site")
+            existing = session.scalars(
+                select(Resident).where(Resident.crn == resident_values["crn"])
+            ).one_or_none()
+            if existing is not None and existing.archived_at is not None:
+                raise ValidationError.single("crn", "belongs to an archived resident; restore them")
+            record = existing or Resident(**resident_values)
+            session.add(record)
+            session.flush()
+            self._check_overlap(session, record.id, placement, None)
+            new = Placement(resident_id=record.id, **placement_values)
+            session.add(new)
+            session.flush()
+            if placement.key_worker_id is not None:
+                start = placement.actual_arrival or placement.expected_arrival
+                self._check_key_worker(session, placement.key_worker_id, placement.site_id, start)
+                session.add(
+                    KeyWorkerAssignment(
+                        placement_id=new.id,
+                        staff_member_id=placement.key_worker_id,
+                        from_date=start,
+                    )
+                )
+            resident_id = record.id
+        return self.get(resident_id)
+
+    def _check_overlap(
+        self,
+        session: Session,
+        resident_id: uuid.UUID,
+        data: PlacementInput,
+        exclude: uuid.UUID | None,
+    ) -> None:
+        start = data.actual_arrival or data.expected_arrival
+        end = data.actual_departure or data.expected_departure
+        query = select(Placement).where(
+            Placement.resident_id == resident_id, Placement.archived_at.is_(None)
+        )
+        for other in session.scalars(query):
+            if other.id == exclude:
+                continue
+            other_start = other.actual_arrival or other.expected_arrival
+            other_end = other.actual_departure or (
+                other.expected_departure if other.actual_arrival is None else date.max
+            )
+            if start <= other_end and other_start <= end:
+                raise ValidationError.single(
+                    "expected_arrival", "overlaps another placement of this resident"
+                )
+
+    def update(self, resident_id: uuid.UUID, version: int, data: ResidentInput) -> ResidentRow:
+        checks = Checks()
+        values = self._resident_checks(data, checks)
+        checks.raise_if_any()
+        current = self.get(resident_id)  # visibility
+        assert current.site_id is not None
+        self.actor.require(Permission.RESIDENT_WRITE, current.site_id)
+        with self._writing() as session:
+            resident = get_live(session, Resident, resident_id, "resident")
+            check_version(resident, version)
+            clash = session.scalars(
+                select(Resident.id).where(Resident.crn == values["crn"], Resident.id != resident_id)
+            ).first()
+            if clash is not None:
+                raise ValidationError.single("crn", "belongs to another resident")
+            for key, value in values.items():
+                setattr(resident, key, value)
+        return self.get(resident_id)
+
+    def add_placement(self, resident_id: uuid.UUID, data: PlacementInput) -> PlacementRow:
+        resident = self.get(resident_id)
+        return self._placement_for(resident.crn, data)
+
+    def _placement_for(self, crn: str, data: PlacementInput) -> PlacementRow:
+        self.actor.require(Permission.RESIDENT_WRITE, data.site_id)
+        with self._reading() as session:
+            resident = session.scalars(select(Resident).where(Resident.crn == crn)).one()
+            copy = ResidentInput(
+                resident.crn,
+                resident.given_name,
+                resident.family_name,
+                resident.date_of_birth,
+                resident.gender,
+                resident.preferred_name,
+                resident.pronouns,
+            )
+        self.admit(copy, data)
+        return self.placements(resident.id)[0]
+
+    def update_placement(
+        self, placement_id: uuid.UUID, version: int, data: PlacementInput
+    ) -> PlacementRow:
+        checks = Checks()
+        values = self._placement_checks(data, checks)
+        checks.raise_if_any()
+        with self._writing() as session:
+            placement = get_live(session, Placement, placement_id, "placement")
+            self.actor.require(Permission.RESIDENT_WRITE, placement.site_id)
+            if data.site_id != placement.site_id:
+                raise ValidationError.single(
+                    "site", "a placement cannot move between sites; record a new placement"
+                )
+            check_version(placement, version)
+            self._check_overlap(session, placement.resident_id, data, placement.id)
+            for key, value in values.items():
+                setattr(placement, key, value)
+            if data.actual_departure is not None:
+                for assignment in placement.key_worker_assignments:
+                    if assignment.to_date is None:
+                        assignment.to_date = data.actual_departure
+            session.flush()
+            site_name = session.get_one(Site, placement.site_id).name
+            return self._placement_row(session, placement, site_name)
+
+    def assign_key_worker(
+        self, placement_id: uuid.UUID, staff_member_id: uuid.UUID, from_date: date
+    ) -> list[AssignmentRow]:
+        """Hand the placement to a new key worker; the previous assignment ends that day."""
+        checks = Checks()
+        checks.day("from_date", from_date)
+        checks.raise_if_any()
+        with self._writing() as session:
+            placement = get_live(session, Placement, placement_id, "placement")
+            self.actor.require(Permission.RESIDENT_WRITE, placement.site_id)
+            self._check_key_worker(session, staff_member_id, placement.site_id, from_date)
+            for assignment in placement.key_worker_assignments:
+                if assignment.archived_at is not None:
+                    continue
+                if assignment.from_date >= from_date:
+                    raise ValidationError.single(
+                        "from_date", "must be after the current key worker's start date"
+                    )
+                if assignment.to_date is None:
+                    assignment.to_date = from_date
+            session.add(
+                KeyWorkerAssignment(
+                    placement_id=placement.id, staff_member_id=staff_member_id, from_date=from_date
+                )
+            )
+        return self.key_worker_history(placement_id)
+
+    def archive(self, resident_id: uuid.UUID, version: int) -> None:
+        current = self.get(resident_id)
+        assert current.site_id is not None
+        self.actor.require(Permission.RESIDENT_WRITE, current.site_id)
+        with self._writing() as session:
+            resident = get_live(session, Resident, resident_id, "resident")
+            check_version(resident, version)
+            resident.archived_at = utc_now()
