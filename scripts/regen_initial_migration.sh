@@ -5,11 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 mkdir "$tmp/later"
+export PIPE_APP_DATABASE_URL="sqlite:///$tmp/empty.sqlite3"
 shopt -s nullglob
 for f in alembic/versions/*.py; do
   case "$f" in *0001_initial_schema.py) rm "$f" ;; *) mv "$f" "$tmp/later/" ;; esac
 done
-.venv/bin/alembic -x unused=1 -c pyproject.toml revision --autogenerate --rev-id 0001 \
+.venv/bin/alembic revision --autogenerate --rev-id 0001 \
   -m "initial schema" >/dev/null
 mv "$tmp"/later/*.py alembic/versions/ 2>/dev/null || true
 .venv/bin/ruff format -q alembic/versions && .venv/bin/ruff check -q --fix alembic/versions || true

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 12:21:11.427427
+Create Date: 2026-11-26 12:25:19.666949
 """
 
 from collections.abc import Sequence
