@@ -32,6 +32,7 @@ class Permission(StrEnum):
     EVIDENCE_APPROVE = "approve evidence"
     ACCREDITATION_MANAGE = "manage accreditation"
     FRAMEWORK_MANAGE = "import frameworks"
+    SITE_CREATE = "add sites"
     SITE_MANAGE = "change site settings"
     USER_MANAGE = "manage users"
     BACKUP = "back up and restore"
@@ -77,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             _P.STAFF_READ,
             _P.STAFF_WRITE,
+            _P.SITE_CREATE,
             _P.SITE_MANAGE,
             _P.USER_MANAGE,
             _P.BACKUP,
@@ -88,7 +90,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 # Permissions that are not about one site's records.
-GLOBAL_PERMISSIONS = frozenset({_P.USER_MANAGE, _P.BACKUP, _P.FRAMEWORK_MANAGE, _P.COURSE_MANAGE})
+GLOBAL_PERMISSIONS = frozenset(
+    {_P.USER_MANAGE, _P.BACKUP, _P.FRAMEWORK_MANAGE, _P.COURSE_MANAGE, _P.SITE_CREATE}
+)
 
 
 @dataclass(frozen=True)

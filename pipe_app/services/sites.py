@@ -110,7 +110,7 @@ class SiteService(Service):
         checks.raise_if_any()
 
     def create(self, data: SiteInput) -> SiteRow:
-        self.actor.require(Permission.USER_MANAGE)
+        self.actor.require(Permission.SITE_CREATE)
         name, code, ap_type, beds, address, frequency, months = self._checked(data)
         with self._writing() as session:
             self._unique(session, name, code, None)

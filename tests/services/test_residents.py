@@ -1,0 +1,193 @@
+"""Residents and placements: validation, scoping, key-worker history, audit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from pipe_app.domain import AuditEvent, Placement, Resident
+from pipe_app.domain.enums import Role, StaffRole
+from pipe_app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from pipe_app.services.residents import PlacementInput, ResidentInput, ResidentService
+from pipe_app.services.staff import StaffInput, StaffService
+from pipe_app.timeutil import local_today
+from tests.factories import next_crn
+
+TODAY = local_today()
+
+
+def _resident(crn: str | None = None, **changes) -> ResidentInput:
+    base = ResidentInput(crn or next_crn("B"), "Dana", "Fictional", date(1985, 3, 4), "female")
+    return replace(base, **changes)
+
+
+def _placement(world, site: str = "crowley", **changes) -> PlacementInput:
+    base = PlacementInput(
+        site_id=world.site(site).id,
+        expected_arrival=TODAY - timedelta(days=20),
+        actual_arrival=TODAY - timedelta(days=20),
+        expected_departure=TODAY + timedelta(days=160),
+        sentence_type="standard_determinate",
+        release_type="licence",
+        rosh_overall="high",
+        key_worker_id=world.staff[(Role.KEY_WORKER, site)].id,
+    )
+    return replace(base, **changes)
+
+
+def _counts(world) -> tuple[int, int]:
+    with world.db.reading() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Resident)),
+            session.scalar(select(func.count()).select_from(Placement)),
+        )
+
+
+def test_admit_and_read_back(world) -> None:
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    row = manager.admit(_resident("x123456", preferred_name="Dee"), _placement(world))
+    assert row.crn == "X123456"
+    assert row.display_name == "Dee Fictional"
+    assert row.site_name == "Crowley House"
+    assert row.resident_on(TODAY)
+    [placement] = manager.placements(row.id)
+    assert placement.key_worker_name == world.staff[(Role.KEY_WORKER, "crowley")].full_name
+
+
+@pytest.mark.parametrize(
+    ("resident", "placement", "field"),
+    [
+        ({"crn": "12345"}, {}, "crn"),
+        ({"crn": "XX12345"}, {}, "crn"),
+        ({"given_name": "  "}, {}, "given_name"),
+        ({"family_name": "x" * 81}, {}, "family_name"),
+        ({"date_of_birth": TODAY + timedelta(days=1)}, {}, "date_of_birth"),
+        ({}, {"expected_departure": TODAY - timedelta(days=30)}, "expected_departure"),
+        ({}, {"actual_departure": TODAY - timedelta(days=30)}, "actual_departure"),
+        ({}, {"actual_arrival": TODAY + timedelta(days=3)}, "actual_arrival"),
+        ({}, {"actual_departure": TODAY - timedelta(days=1)}, "departure_reason"),
+        ({}, {"departure_reason": "planned_move_on"}, "departure_reason"),
+        ({}, {"sentence_type": "community service"}, "sentence_type"),
+        ({}, {"rosh_overall": None}, "rosh_overall"),
+    ],
+)
+def test_bad_input_names_the_field_and_writes_nothing(world, resident, placement, field) -> None:
+    before = _counts(world)
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    with pytest.raises(ValidationError) as caught:
+        manager.admit(_resident(**resident), _placement(world, **placement))
+    assert field in caught.value.fields
+    assert _counts(world) == before
+
+
+def test_key_worker_must_work_at_the_residents_site(world) -> None:
+    before = _counts(world)
+    kirk_worker = world.staff[(Role.KEY_WORKER, "kirk")].id
+    with pytest.raises(ValidationError) as caught:
+        ResidentService(world.db, world.actor(Role.MANAGER)).admit(
+            _resident(), _placement(world, key_worker_id=kirk_worker)
+        )
+    assert caught.value.fields == ["key_worker"]
+    assert _counts(world) == before  # the resident row was rolled back too
+
+
+def test_overlapping_placements_are_refused(world) -> None:
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    row = manager.admit(_resident(), _placement(world))
+    with pytest.raises(ValidationError, match="overlaps"):
+        manager.add_placement(row.id, _placement(world, actual_arrival=TODAY - timedelta(days=5)))
+
+
+def test_sites_never_see_each_others_residents(world) -> None:
+    crowley_id = world.admit("crowley", given_name="Cora")
+    kirk_id = world.admit("kirk", given_name="Ken")
+    kirk_worker = ResidentService(world.db, world.actor(Role.KEY_WORKER, "kirk"))
+    assert [row.id for row in kirk_worker.rows()] == [kirk_id]
+    assert kirk_worker.rows(search="Cora") == []
+    with pytest.raises(NotFound):
+        kirk_worker.get(crowley_id)
+    with pytest.raises(PermissionDenied):
+        kirk_worker.rows(site_id=world.crowley.id)
+    with pytest.raises(PermissionDenied):
+        ResidentService(world.db, world.actor(Role.ADMINISTRATOR)).rows()
+
+
+def test_search_by_name_or_crn_and_paging(world) -> None:
+    ids = [world.admit("crowley", family_name=f"Family{n:02d}") for n in range(5)]
+    service = ResidentService(world.db, world.actor(Role.KEY_WORKER))
+    assert service.count() == 5
+    assert [row.id for row in service.rows(limit=2, offset=2)] == ids[2:4]
+    crn = service.get(ids[3]).crn
+    assert [row.id for row in service.rows(search=crn.lower())] == [ids[3]]
+    assert [row.id for row in service.rows(search="family04")] == [ids[4]]
+
+
+def test_key_worker_history_is_kept(world) -> None:
+    rid = world.admit("crowley")
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    placement = manager.placements(rid)[0]
+    newcomer = StaffService(world.db, world.system).create(
+        StaffInput(
+            "Robin",
+            "Newcomer",
+            StaffRole.RESIDENTIAL_WORKER,
+            TODAY - timedelta(days=60),
+            frozenset({world.crowley.id}),
+        )
+    )
+    history = manager.assign_key_worker(placement.id, newcomer.id, TODAY)
+    assert [(h.staff_name, h.to_date) for h in history] == [
+        (world.staff[(Role.KEY_WORKER, "crowley")].full_name, TODAY),
+        ("Robin Newcomer", None),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        manager.assign_key_worker(placement.id, world.staff[(Role.KEY_WORKER, "kirk")].id, TODAY)
+    assert caught.value.fields == ["key_worker"]
+
+
+def test_updates_are_audited_with_before_and_after(world) -> None:
+    rid = world.admit("crowley", given_name="Old")
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    row = manager.get(rid)
+    same = ResidentInput(row.crn, "New", row.family_name, row.date_of_birth, row.gender)
+    manager.update(rid, row.version, same)
+    with world.db.reading() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_id == rid, AuditEvent.action == "update")
+        ).one()
+    assert event.username == "manager_crowley"
+    assert event.changes == {"given_name": {"before": "Old", "after": "New"}}
+    with pytest.raises(ConflictError):
+        manager.update(rid, row.version, replace(same, given_name="Stale"))
+    assert manager.get(rid).given_name == "New"
+
+
+odd_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(given_name=odd_text, family_name=odd_text, gender=odd_text, crn=st.text(max_size=9))
+def test_any_input_is_stored_exactly_or_refused_clearly(
+    world, given_name, family_name, gender, crn
+):
+    before = _counts(world)
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    data = _resident(crn, given_name=given_name, family_name=family_name, gender=gender)
+    try:
+        row = manager.admit(data, _placement(world))
+    except ValidationError as error:
+        assert error.problems and all(p.field and p.message for p in error.problems)
+        assert _counts(world) == before
+        return
+    import unicodedata
+
+    assert row.given_name == unicodedata.normalize("NFC", given_name).strip()
+    assert row.family_name == unicodedata.normalize("NFC", family_name).strip()
+    manager.archive(row.id, row.version)
