@@ -313,3 +313,150 @@ def _(world, site):
 def _(world, site):
     row = _resident(world, site)
     return lambda actor: ResidentService(world.db, actor).archive(row.id, row.version)
+
+
+# ---- key work ---------------------------------------------------------------------------
+
+from pipe_app.services.groups import AttendanceInput, GroupInput, GroupService  # noqa: E402
+from pipe_app.services.history import AuditTrailService  # noqa: E402
+from pipe_app.services.key_work import KeyWorkInput, KeyWorkService  # noqa: E402
+from pipe_app.timeutil import utc_now  # noqa: E402
+
+
+def _key_work_input(world: Any, site: str, **changes: Any) -> KeyWorkInput:
+    resident = _resident(world, site)
+    values: dict[str, Any] = {
+        "placement_id": resident.placement_id,
+        "key_worker_id": world.staff[(KW, site)].id,
+        "started_at": utc_now() - timedelta(hours=2),
+    }
+    values.update(changes)
+    return KeyWorkInput(**values)
+
+
+def _key_work(world: Any, site: str) -> Any:
+    return KeyWorkService(world.db, world.system).record(_key_work_input(world, site))
+
+
+for _name in ("record", "create"):
+
+    @case("KeyWorkService", _name, CARE)
+    def _(world, site, _name=_name):
+        data = _key_work_input(world, site)
+        return lambda actor: getattr(KeyWorkService(world.db, actor), _name)(data)
+
+
+@case("KeyWorkService", "rows", CARE)
+def _(world, site):
+    return lambda actor: KeyWorkService(world.db, actor).rows(site_id=world.site(site).id)
+
+
+@case("KeyWorkService", "count", CARE)
+def _(world, site):
+    return lambda actor: KeyWorkService(world.db, actor).count(site_id=world.site(site).id)
+
+
+@case("KeyWorkService", "get", CARE)
+def _(world, site):
+    row = _key_work(world, site)
+    return lambda actor: KeyWorkService(world.db, actor).get(row.id)
+
+
+@case("KeyWorkService", "due", CARE)
+def _(world, site):
+    return lambda actor: KeyWorkService(world.db, actor).due(world.site(site).id, local_today())
+
+
+@case("KeyWorkService", "update", CARE)
+def _(world, site):
+    row = _key_work(world, site)
+    data = KeyWorkInput(row.placement_id, row.key_worker_id, row.started_at, summary="changed")
+    return lambda actor: KeyWorkService(world.db, actor).update(row.id, row.version, data)
+
+
+@case("KeyWorkService", "archive", CARE)
+def _(world, site):
+    row = _key_work(world, site)
+    return lambda actor: KeyWorkService(world.db, actor).archive(row.id, row.version)
+
+
+# ---- groups -----------------------------------------------------------------------------
+
+
+def _group_input(world: Any, site: str) -> GroupInput:
+    return GroupInput(
+        site_id=world.site(site).id,
+        kind="socially_creative",
+        activity="cooking",
+        title="Cooking together",
+        started_at=utc_now() - timedelta(hours=3),
+        facilitator_ids=frozenset({world.staff[(KW, site)].id}),
+    )
+
+
+def _group(world: Any, site: str) -> Any:
+    return GroupService(world.db, world.system).create(_group_input(world, site))
+
+
+@case("GroupService", "create", CARE)
+def _(world, site):
+    data = _group_input(world, site)
+    return lambda actor: GroupService(world.db, actor).create(data)
+
+
+@case("GroupService", "rows", CARE)
+def _(world, site):
+    return lambda actor: GroupService(world.db, actor).rows(site_id=world.site(site).id)
+
+
+@case("GroupService", "count", CARE)
+def _(world, site):
+    return lambda actor: GroupService(world.db, actor).count(site_id=world.site(site).id)
+
+
+@case("GroupService", "get", CARE)
+def _(world, site):
+    row = _group(world, site)
+    return lambda actor: GroupService(world.db, actor).get(row.id)
+
+
+@case("GroupService", "register", CARE)
+def _(world, site):
+    row = _group(world, site)
+    return lambda actor: GroupService(world.db, actor).register(row.id)
+
+
+@case("GroupService", "update", CARE)
+def _(world, site):
+    row = _group(world, site)
+    data = _group_input(world, site)
+    return lambda actor: GroupService(world.db, actor).update(row.id, row.version, data)
+
+
+@case("GroupService", "set_attendance", CARE)
+def _(world, site):
+    resident = _resident(world, site)
+    row = _group(world, site)
+    entries = [AttendanceInput(resident.id, "attended")]
+    return lambda actor: GroupService(world.db, actor).set_attendance(row.id, row.version, entries)
+
+
+@case("GroupService", "repeat", CARE)
+def _(world, site):
+    row = _group(world, site)
+    return lambda actor: GroupService(world.db, actor).repeat(row.id, utc_now() + timedelta(days=7))
+
+
+@case("GroupService", "archive", CARE)
+def _(world, site):
+    row = _group(world, site)
+    return lambda actor: GroupService(world.db, actor).archive(row.id, row.version)
+
+
+# ---- audit trail ------------------------------------------------------------------------
+
+
+@case("AuditTrailService", "history", CARE)
+def _(world, site):
+    resident = _resident(world, site)
+    return lambda actor: AuditTrailService(world.db, actor).history("residents", resident.id)

@@ -1,0 +1,454 @@
+"""Key-work sessions: the regular one-to-one meetings between a resident and a key worker.
+
+Reads are scoped to the user's sites; ``due()`` shows who is overdue against the site's
+key-work frequency setting.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from pipe_app.domain import (
+    KeyWorkerAssignment,
+    KeyWorkSession,
+    Placement,
+    Resident,
+    Site,
+    StaffMember,
+)
+from pipe_app.domain.enums import SessionStatus
+from pipe_app.services.base import Service, check_version, get_live
+from pipe_app.services.errors import NotFound
+from pipe_app.services.permissions import Permission
+from pipe_app.services.staff import works_at
+from pipe_app.services.validation import Checks
+from pipe_app.timeutil import to_local, to_utc, utc_now
+
+Ts = TypeVarTuple("Ts")
+
+LONG_TEXT = 8000
+SHORT_TEXT = 2000
+
+
+def local_day(moment: datetime) -> date:
+    """The UK calendar day a stored time falls on (what staff mean by "the session day")."""
+    return to_local(moment).date()
+
+
+def day_start(day: date) -> datetime:
+    """Midnight UK time at the start of ``day``, as aware UTC (for date-range filters)."""
+    return to_utc(datetime.combine(day, time.min))
+
+
+def placed_on(day: date) -> list[ColumnElement[bool]]:
+    """Conditions: the placement had arrived by ``day`` and not left before it."""
+    return [
+        Placement.archived_at.is_(None),
+        Placement.actual_arrival.is_not(None),
+        Placement.actual_arrival <= day,
+        or_(Placement.actual_departure.is_(None), Placement.actual_departure >= day),
+    ]
+
+
+def display_name(resident: Resident) -> str:
+    return f"{resident.preferred_name or resident.given_name} {resident.family_name}"
+
+
+@dataclass(frozen=True)
+class KeyWorkInput:
+    placement_id: uuid.UUID
+    key_worker_id: uuid.UUID
+    started_at: datetime
+    duration_minutes: int = 45
+    planned: bool = True
+    did_not_attend: bool = False
+    dna_reason: str = ""
+    topics: tuple[str, ...] | list[str] = ()
+    resident_voice: str = ""
+    summary: str = ""
+    risk_concern: bool = False
+    escalation_note: str = ""
+    actions_agreed: str = ""
+    next_session_on: date | None = None
+    status: SessionStatus | str = SessionStatus.COMPLETE
+
+
+@dataclass(frozen=True)
+class KeyWorkRow:
+    id: uuid.UUID
+    version: int
+    placement_id: uuid.UUID
+    site_id: uuid.UUID
+    site_name: str
+    resident_id: uuid.UUID
+    crn: str
+    resident_name: str
+    key_worker_id: uuid.UUID
+    key_worker_name: str
+    started_at: datetime
+    duration_minutes: int
+    planned: bool
+    did_not_attend: bool
+    dna_reason: str
+    topics: tuple[str, ...]
+    resident_voice: str
+    summary: str
+    risk_concern: bool
+    escalation_note: str
+    actions_agreed: str
+    next_session_on: date | None
+    status: SessionStatus
+
+    @property
+    def session_day(self) -> date:
+        return local_day(self.started_at)
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One resident's key-work position on a day; ``days_overdue`` is 0 when not overdue."""
+
+    placement_id: uuid.UUID
+    resident_id: uuid.UUID
+    crn: str
+    resident_name: str
+    key_worker_id: uuid.UUID | None
+    key_worker_name: str
+    arrival: date
+    last_session_on: date | None
+    next_due_on: date
+    days_overdue: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+
+def _row(kw: KeyWorkSession, resident: Resident, worker: StaffMember, site_name: str) -> KeyWorkRow:
+    return KeyWorkRow(
+        kw.id,
+        kw.version,
+        kw.placement_id,
+        kw.site_id,
+        site_name,
+        resident.id,
+        resident.crn,
+        display_name(resident),
+        worker.id,
+        worker.full_name,
+        kw.started_at,
+        kw.duration_minutes,
+        kw.planned,
+        kw.did_not_attend,
+        kw.dna_reason,
+        tuple(kw.topics or ()),
+        kw.resident_voice,
+        kw.summary,
+        kw.risk_concern,
+        kw.escalation_note,
+        kw.actions_agreed,
+        kw.next_session_on,
+        kw.status,
+    )
+
+
+def _joined(query: Select[*Ts]) -> Select[*Ts]:
+    return (
+        query.join(Placement, Placement.id == KeyWorkSession.placement_id)
+        .join(Resident, Resident.id == Placement.resident_id)
+        .join(StaffMember, StaffMember.id == KeyWorkSession.key_worker_id)
+        .join(Site, Site.id == KeyWorkSession.site_id)
+        .where(
+            KeyWorkSession.archived_at.is_(None),
+            Placement.archived_at.is_(None),
+            Resident.archived_at.is_(None),
+        )
+    )
+
+
+class KeyWorkService(Service):
+    # ---- reads -------------------------------------------------------------------------
+
+    def _scope(self, site_id: uuid.UUID | None) -> list[ColumnElement[bool]]:
+        if site_id is not None:
+            self.actor.require(Permission.RESIDENT_READ, site_id)
+            return [KeyWorkSession.site_id == site_id]
+        self.actor.require(Permission.RESIDENT_READ)
+        if self.actor.is_system:
+            return []
+        return [KeyWorkSession.site_id.in_(sorted(self.actor.site_ids))]
+
+    def _conditions(
+        self,
+        site_id: uuid.UUID | None,
+        resident_id: uuid.UUID | None,
+        key_worker_id: uuid.UUID | None,
+        date_from: date | None,
+        date_to: date | None,
+        search: str,
+        status: SessionStatus | str | None,
+    ) -> list[ColumnElement[bool]]:
+        conditions = self._scope(site_id)
+        if resident_id is not None:
+            conditions.append(Resident.id == resident_id)
+        if key_worker_id is not None:
+            conditions.append(KeyWorkSession.key_worker_id == key_worker_id)
+        if date_from is not None:
+            conditions.append(KeyWorkSession.started_at >= day_start(date_from))
+        if date_to is not None:
+            conditions.append(KeyWorkSession.started_at < day_start(date_to + timedelta(days=1)))
+        if status is not None:
+            conditions.append(KeyWorkSession.status == SessionStatus(status))
+        text = search.strip().lower()
+        if text:
+            columns = (
+                Resident.crn,
+                Resident.given_name,
+                Resident.family_name,
+                func.coalesce(Resident.preferred_name, ""),
+                StaffMember.given_name,
+                StaffMember.family_name,
+                KeyWorkSession.summary,
+                cast(KeyWorkSession.topics, String),
+            )
+            conditions.append(
+                or_(*(func.lower(column).contains(text, autoescape=True) for column in columns))
+            )
+        return conditions
+
+    def rows(
+        self,
+        *,
+        site_id: uuid.UUID | None = None,
+        resident_id: uuid.UUID | None = None,
+        key_worker_id: uuid.UUID | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        search: str = "",
+        status: SessionStatus | str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[KeyWorkRow]:
+        """Newest first."""
+        conditions = self._conditions(
+            site_id, resident_id, key_worker_id, date_from, date_to, search, status
+        )
+        query = (
+            _joined(select(KeyWorkSession, Resident, StaffMember, Site.name))
+            .where(*conditions)
+            .order_by(KeyWorkSession.started_at.desc(), KeyWorkSession.id)
+        )
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        with self._reading() as session:
+            return [_row(*found) for found in session.execute(query)]
+
+    def count(
+        self,
+        *,
+        site_id: uuid.UUID | None = None,
+        resident_id: uuid.UUID | None = None,
+        key_worker_id: uuid.UUID | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        search: str = "",
+        status: SessionStatus | str | None = None,
+    ) -> int:
+        conditions = self._conditions(
+            site_id, resident_id, key_worker_id, date_from, date_to, search, status
+        )
+        query = _joined(select(func.count(KeyWorkSession.id)).select_from(KeyWorkSession))
+        with self._reading() as session:
+            return int(session.scalar(query.where(*conditions)) or 0)
+
+    def get(self, key_work_id: uuid.UUID) -> KeyWorkRow:
+        query = _joined(select(KeyWorkSession, Resident, StaffMember, Site.name)).where(
+            KeyWorkSession.id == key_work_id, *self._scope(None)
+        )
+        with self._reading() as session:
+            found = session.execute(query).first()
+            if found is None:
+                raise NotFound("that key-work session does not exist or is not at your sites")
+            return _row(*found)
+
+    def due(self, site_id: uuid.UUID, on: date) -> list[DueRow]:
+        """Everyone placed at the site on ``on``: their last attended session and when next due.
+
+        Three queries whatever the number of residents (placements, last sessions, key workers).
+        """
+        self.actor.require(Permission.RESIDENT_READ, site_id)
+        with self._reading() as session:
+            site = get_live(session, Site, site_id, "site")
+            placed = session.execute(
+                select(Placement, Resident)
+                .join(Resident, Resident.id == Placement.resident_id)
+                .where(Placement.site_id == site_id, Resident.archived_at.is_(None), *placed_on(on))
+            )
+            placements = list(placed)
+            ids = [placement.id for placement, _ in placements]
+            last_query = (
+                select(KeyWorkSession.placement_id, func.max(KeyWorkSession.started_at))
+                .where(
+                    KeyWorkSession.placement_id.in_(ids),
+                    KeyWorkSession.archived_at.is_(None),
+                    KeyWorkSession.did_not_attend == false(),
+                    KeyWorkSession.status == SessionStatus.COMPLETE,
+                    KeyWorkSession.started_at < day_start(on + timedelta(days=1)),
+                )
+                .group_by(KeyWorkSession.placement_id)
+            )
+            last: dict[uuid.UUID, datetime] = dict(session.execute(last_query).all())
+            workers = session.execute(
+                select(KeyWorkerAssignment.placement_id, StaffMember)
+                .join(StaffMember, StaffMember.id == KeyWorkerAssignment.staff_member_id)
+                .where(
+                    KeyWorkerAssignment.placement_id.in_(ids),
+                    KeyWorkerAssignment.archived_at.is_(None),
+                    KeyWorkerAssignment.from_date <= on,
+                    or_(KeyWorkerAssignment.to_date.is_(None), KeyWorkerAssignment.to_date >= on),
+                )
+                .order_by(KeyWorkerAssignment.from_date)
+            )
+            # On a handover day both assignments match; the later one wins.
+            worker_of = {placement_id: (m.id, m.full_name) for placement_id, m in workers}
+            every = timedelta(days=site.key_work_frequency_days)
+            rows = []
+            for placement, resident in placements:
+                assert placement.actual_arrival is not None
+                last_on = local_day(last[placement.id]) if placement.id in last else None
+                next_due = (last_on or placement.actual_arrival) + every
+                worker_id, worker_name = worker_of.get(placement.id, (None, ""))
+                rows.append(
+                    DueRow(
+                        placement.id,
+                        resident.id,
+                        resident.crn,
+                        display_name(resident),
+                        worker_id,
+                        worker_name,
+                        placement.actual_arrival,
+                        last_on,
+                        next_due,
+                        max(0, (on - next_due).days),
+                    )
+                )
+        return sorted(rows, key=lambda row: (row.next_due_on, row.resident_name, row.crn))
+
+    # ---- writes ------------------------------------------------------------------------
+
+    @staticmethod
+    def _input_checks(data: KeyWorkInput, checks: Checks) -> dict[str, Any]:
+        """Checks that need no database; collected so a form can show every problem at once."""
+        started = checks.past_time("started_at", data.started_at)
+        did_not_attend = bool(data.did_not_attend)
+        risk = bool(data.risk_concern)
+        values: dict[str, Any] = {
+            "started_at": started,
+            "duration_minutes": checks.minutes("duration_minutes", data.duration_minutes),
+            "planned": bool(data.planned),
+            "did_not_attend": did_not_attend,
+            "dna_reason": checks.text(
+                "dna_reason", data.dna_reason, max_length=SHORT_TEXT, required=False
+            ),
+            "topics": checks.tags("topics", data.topics),
+            "resident_voice": checks.text(
+                "resident_voice", data.resident_voice, max_length=LONG_TEXT, required=False
+            ),
+            "summary": checks.text("summary", data.summary, max_length=LONG_TEXT, required=False),
+            "risk_concern": risk,
+            "escalation_note": checks.text(
+                "escalation_note", data.escalation_note, max_length=LONG_TEXT, required=False
+            ),
+            "actions_agreed": checks.text(
+                "actions_agreed", data.actions_agreed, max_length=LONG_TEXT, required=False
+            ),
+            "next_session_on": checks.day("next_session_on", data.next_session_on, required=False),
+            "status": checks.choice("status", data.status, SessionStatus),
+        }
+        if did_not_attend and not values["dna_reason"]:
+            checks.fail("dna_reason", "is required when the resident did not attend")
+        if risk and not values["escalation_note"]:
+            checks.fail(
+                "escalation_note", "is required when a risk concern is raised: say who was told"
+            )
+        following = values["next_session_on"]
+        if started is not None and following is not None and following <= local_day(started):
+            checks.fail("next_session_on", "must be after the day of this session")
+        return values
+
+    def _placement_checks(
+        self, session: Session, data: KeyWorkInput, started: datetime | None, checks: Checks
+    ) -> Placement | None:
+        """The placement must be live and the user allowed to record key work at its site."""
+        placement = session.get(Placement, data.placement_id)
+        resident = session.get(Resident, placement.resident_id) if placement else None
+        if placement is None or placement.is_archived or resident is None or resident.is_archived:
+            checks.fail("placement_id", "does not exist or has been archived")
+            return None
+        self.actor.require(Permission.KEY_WORK_WRITE, placement.site_id)
+        if started is None:
+            return placement
+        day = local_day(started)
+        arrival, departure = placement.actual_arrival, placement.actual_departure
+        if arrival is None:
+            checks.fail("placement_id", "the resident has not arrived yet")
+        elif day < arrival:
+            checks.fail("started_at", f"is before the resident arrived on {arrival:%d %b %Y}")
+        elif departure is not None and day > departure:
+            checks.fail("started_at", f"is after the resident left on {departure:%d %b %Y}")
+        if not works_at(session, data.key_worker_id, placement.site_id, day):
+            checks.fail(
+                "key_worker_id", "must be a member of staff working at this site on that day"
+            )
+        return placement
+
+    def record(self, data: KeyWorkInput) -> KeyWorkRow:
+        """A new key-work session (draft or complete)."""
+        checks = Checks()
+        values = self._input_checks(data, checks)
+        with self._writing() as session:
+            placement = self._placement_checks(session, data, values["started_at"], checks)
+            checks.raise_if_any()
+            assert placement is not None
+            record = KeyWorkSession(
+                placement_id=placement.id,
+                site_id=placement.site_id,
+                key_worker_id=data.key_worker_id,
+                **values,
+            )
+            session.add(record)
+            session.flush()
+            record_id = record.id
+        return self.get(record_id)
+
+    create = record
+
+    def update(self, key_work_id: uuid.UUID, version: int, data: KeyWorkInput) -> KeyWorkRow:
+        checks = Checks()
+        values = self._input_checks(data, checks)
+        with self._writing() as session:
+            record = get_live(session, KeyWorkSession, key_work_id, "key-work session")
+            self.actor.require(Permission.KEY_WORK_WRITE, record.site_id)
+            check_version(record, version)
+            placement = self._placement_checks(session, data, values["started_at"], checks)
+            checks.raise_if_any()
+            assert placement is not None
+            record.placement_id = placement.id
+            record.site_id = placement.site_id
+            record.key_worker_id = data.key_worker_id
+            for key, value in values.items():
+                setattr(record, key, value)
+        return self.get(key_work_id)
+
+    def archive(self, key_work_id: uuid.UUID, version: int) -> None:
+        with self._writing() as session:
+            record = get_live(session, KeyWorkSession, key_work_id, "key-work session")
+            self.actor.require(Permission.KEY_WORK_WRITE, record.site_id)
+            check_version(record, version)
+            record.archived_at = utc_now()
