@@ -46,5 +46,13 @@ class ConflictError(PipeError):
     """Someone else saved this record since it was opened; nothing was overwritten."""
 
 
+class StateError(PipeError):
+    """The record is not at the workflow step this needs (for example, not yet submitted)."""
+
+
+class LockedError(StateError):
+    """The record was signed off and locked: it can only be added to."""
+
+
 class AuthenticationError(PipeError):
     """Sign-in failed: wrong username or password, or the account is locked."""

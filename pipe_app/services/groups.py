@@ -27,11 +27,12 @@ from pipe_app.domain import (
 from pipe_app.domain.enums import NOTE_REQUIRED_CODES, AttendanceCode, GroupKind, GroupStatus
 from pipe_app.services.base import Service, check_version, get_live, sync_links
 from pipe_app.services.errors import NotFound
-from pipe_app.services.key_work import day_start, display_name, local_day, placed_on
+from pipe_app.services.key_work import display_name
 from pipe_app.services.permissions import Permission
+from pipe_app.services.residents import placed_on
 from pipe_app.services.staff import works_at
 from pipe_app.services.validation import Checks
-from pipe_app.timeutil import utc_now
+from pipe_app.timeutil import day_start, local_day, utc_now
 
 # Offered by the form; any other activity name (up to 80 characters) is accepted too.
 ACTIVITY_SUGGESTIONS: dict[GroupKind, tuple[str, ...]] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
@@ -26,34 +26,15 @@ from pipe_app.domain.enums import SessionStatus
 from pipe_app.services.base import Service, check_version, get_live
 from pipe_app.services.errors import NotFound
 from pipe_app.services.permissions import Permission
+from pipe_app.services.residents import placed_on
 from pipe_app.services.staff import works_at
 from pipe_app.services.validation import Checks
-from pipe_app.timeutil import to_local, to_utc, utc_now
+from pipe_app.timeutil import day_start, local_day, utc_now
 
 Ts = TypeVarTuple("Ts")
 
 LONG_TEXT = 8000
 SHORT_TEXT = 2000
-
-
-def local_day(moment: datetime) -> date:
-    """The UK calendar day a stored time falls on (what staff mean by "the session day")."""
-    return to_local(moment).date()
-
-
-def day_start(day: date) -> datetime:
-    """Midnight UK time at the start of ``day``, as aware UTC (for date-range filters)."""
-    return to_utc(datetime.combine(day, time.min))
-
-
-def placed_on(day: date) -> list[ColumnElement[bool]]:
-    """Conditions: the placement had arrived by ``day`` and not left before it."""
-    return [
-        Placement.archived_at.is_(None),
-        Placement.actual_arrival.is_not(None),
-        Placement.actual_arrival <= day,
-        or_(Placement.actual_departure.is_(None), Placement.actual_departure >= day),
-    ]
 
 
 def display_name(resident: Resident) -> str:

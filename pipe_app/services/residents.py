@@ -123,8 +123,10 @@ class AssignmentRow:
     to_date: date | None
 
 
-def _placed_on(day: date) -> list[ColumnElement[bool]]:
+def placed_on(day: date) -> list[ColumnElement[bool]]:
+    """Conditions: the placement had arrived by ``day`` and not left before it."""
     return [
+        Placement.archived_at.is_(None),
         Placement.actual_arrival.is_not(None),
         Placement.actual_arrival <= day,
         or_(Placement.actual_departure.is_(None), Placement.actual_departure >= day),
@@ -158,9 +160,7 @@ class ResidentService(Service):
         sub = ranked.subquery()
         return select(sub.c.id).where(sub.c.rank == 1)
 
-    def _rows(
-        self, session: Session, query: Select[Resident, Placement, str]
-    ) -> list[ResidentRow]:
+    def _rows(self, session: Session, query: Select[Resident, Placement, str]) -> list[ResidentRow]:
         return [
             ResidentRow(
                 resident.id,
@@ -208,7 +208,7 @@ class ResidentService(Service):
                 )
             )
         if current_on is not None:
-            query = query.where(and_(*_placed_on(current_on)))
+            query = query.where(and_(*placed_on(current_on)))
         return query
 
     def rows(
@@ -256,9 +256,7 @@ class ResidentService(Service):
             )
             if sites is not None:
                 query = query.where(Placement.site_id.in_(sites))
-            rows = [
-                self._placement_row(session, p, name) for p, name in session.execute(query)
-            ]
+            rows = [self._placement_row(session, p, name) for p, name in session.execute(query)]
         if not rows:
             raise NotFound("that resident does not exist or is not placed at your sites")
         return rows

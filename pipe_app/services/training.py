@@ -1,0 +1,473 @@
+"""Training courses, staff training records, and whether each person is up to date.
+
+A course that must be renewed gives each record an expiry date (completion plus the renewal
+months). Training is valid up to the day before ``expires_on``: on that day it has expired.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from pipe_app.domain import Attachment, StaffMember, StaffSite, TrainingCourse, TrainingRecord
+from pipe_app.domain.enums import StaffRole
+from pipe_app.services.base import Service, check_version, get_live
+from pipe_app.services.errors import NotFound, PermissionDenied
+from pipe_app.services.evidence import checked_file, new_attachment
+from pipe_app.services.permissions import Permission
+from pipe_app.services.validation import Checks
+from pipe_app.timeutil import add_months, local_today, utc_now
+
+EXPIRING_WITHIN_DAYS = 60
+MAX_RENEWAL_MONTHS = 120
+MAX_HOURS = 500
+
+Status = Literal["current", "expiring", "expired", "missing", "not required"]
+
+
+def expiry_for(completed_on: date, renewal_months: int | None) -> date | None:
+    return None if renewal_months is None else add_months(completed_on, renewal_months)
+
+
+def training_status(
+    record_expires_on: date | None, on: date, expiring_within_days: int = EXPIRING_WITHIN_DAYS
+) -> Literal["current", "expiring", "expired"]:
+    """A record's state on a day: expired from its expiry date, expiring in the days before."""
+    if record_expires_on is None:
+        return "current"
+    days_left = (record_expires_on - on).days
+    if days_left <= 0:
+        return "expired"
+    if days_left <= expiring_within_days:
+        return "expiring"
+    return "current"
+
+
+@dataclass(frozen=True)
+class CourseInput:
+    code: str
+    name: str
+    provider: str = ""
+    description: str = ""
+    renewal_months: int | None = None
+    mandatory_for: frozenset[StaffRole | str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    id: uuid.UUID
+    version: int
+    code: str
+    name: str
+    provider: str
+    description: str
+    renewal_months: int | None
+    mandatory_for: frozenset[StaffRole]
+    archived: bool
+
+
+@dataclass(frozen=True)
+class TrainingRecordInput:
+    staff_member_id: uuid.UUID
+    course_id: uuid.UUID
+    completed_on: date
+    hours: float = 0
+    notes: str = ""
+    certificate_attachment_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class TrainingRecordRow:
+    id: uuid.UUID
+    version: int
+    staff_member_id: uuid.UUID
+    staff_name: str
+    course_id: uuid.UUID
+    course_name: str
+    completed_on: date
+    expires_on: date | None
+    hours: float
+    notes: str
+    certificate_attachment_id: uuid.UUID | None
+
+    def status_on(self, day: date) -> Literal["current", "expiring", "expired"]:
+        return training_status(self.expires_on, day)
+
+
+@dataclass(frozen=True)
+class StaffTrainingStatus:
+    """One cell of the training matrix: a person against a course."""
+
+    staff_member_id: uuid.UUID
+    course_id: uuid.UUID
+    required: bool
+    status: Status
+    record_id: uuid.UUID | None = None
+    completed_on: date | None = None
+    expires_on: date | None = None
+
+
+def staff_training_status(
+    staff_member_id: uuid.UUID,
+    job_role: StaffRole,
+    course: CourseRow,
+    records: Iterable[TrainingRecordRow],
+    on: date,
+    expiring_within_days: int = EXPIRING_WITHIN_DAYS,
+) -> StaffTrainingStatus:
+    """The latest completion decides; with none, a mandatory course is missing."""
+    required = job_role in course.mandatory_for
+    mine = [r for r in records if r.staff_member_id == staff_member_id and r.course_id == course.id]
+    if not mine:
+        return StaffTrainingStatus(
+            staff_member_id, course.id, required, "missing" if required else "not required"
+        )
+    latest = max(mine, key=lambda r: (r.completed_on, r.expires_on or date.max))
+    return StaffTrainingStatus(
+        staff_member_id,
+        course.id,
+        required,
+        training_status(latest.expires_on, on, expiring_within_days),
+        latest.id,
+        latest.completed_on,
+        latest.expires_on,
+    )
+
+
+def course_row(course: TrainingCourse) -> CourseRow:
+    return CourseRow(
+        course.id,
+        course.version,
+        course.code,
+        course.name,
+        course.provider,
+        course.description,
+        course.renewal_months,
+        frozenset(StaffRole(role) for role in course.mandatory_for),
+        course.archived_at is not None,
+    )
+
+
+def _record_row(
+    record: TrainingRecord, member: StaffMember, course: TrainingCourse
+) -> TrainingRecordRow:
+    return TrainingRecordRow(
+        record.id,
+        record.version,
+        member.id,
+        member.full_name,
+        course.id,
+        course.name,
+        record.completed_on,
+        record.expires_on,
+        float(record.hours),
+        record.notes,
+        record.certificate_attachment_id,
+    )
+
+
+def _hours(checks: Checks, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        checks.fail("hours", "must be a number of hours")
+        return 0.0
+    if not 0 <= value <= MAX_HOURS:
+        checks.fail("hours", f"must be between 0 and {MAX_HOURS}")
+    return round(float(value), 1)
+
+
+class TrainingService(Service):
+    # ---- courses -----------------------------------------------------------------------
+
+    def courses(self, *, include_archived: bool = False) -> list[CourseRow]:
+        self.actor.require(Permission.STAFF_READ)
+        with self._reading() as session:
+            query = select(TrainingCourse).order_by(func.lower(TrainingCourse.name))
+            if not include_archived:
+                query = query.where(TrainingCourse.archived_at.is_(None))
+            return [course_row(course) for course in session.scalars(query)]
+
+    def _course_values(self, data: CourseInput) -> dict[str, object]:
+        checks = Checks()
+        values: dict[str, object] = {
+            "code": checks.text("code", data.code, max_length=40).upper(),
+            "name": checks.text("name", data.name, max_length=160),
+            "provider": checks.text("provider", data.provider, max_length=160, required=False),
+            "description": checks.text(
+                "description", data.description, max_length=4000, required=False
+            ),
+            "renewal_months": None,
+        }
+        if data.renewal_months is not None:
+            values["renewal_months"] = checks.whole(
+                "renewal_months", data.renewal_months, low=1, high=MAX_RENEWAL_MONTHS
+            )
+        roles = [
+            checks.choice("mandatory_for", role, StaffRole) for role in data.mandatory_for or ()
+        ]
+        values["mandatory_for"] = sorted({role.value for role in roles if role is not None})
+        checks.raise_if_any()
+        return values
+
+    @staticmethod
+    def _check_unique(session: Session, values: dict[str, object], own: uuid.UUID | None) -> None:
+        checks = Checks()
+        for key in ("name", "code"):
+            column = getattr(TrainingCourse, key)
+            clash = session.scalars(
+                select(TrainingCourse).where(
+                    func.lower(column) == str(values[key]).lower(), TrainingCourse.id != own
+                )
+            ).first()
+            if clash is not None:
+                archived = " (archived)" if clash.archived_at is not None else ""
+                checks.fail(key, f"is already used by the course {clash.name!r}{archived}")
+        checks.raise_if_any()
+
+    def create_course(self, data: CourseInput) -> CourseRow:
+        values = self._course_values(data)
+        self.actor.require(Permission.COURSE_MANAGE)
+        with self._writing() as session:
+            self._check_unique(session, values, None)
+            course = TrainingCourse(**values)
+            session.add(course)
+            session.flush()
+            return course_row(course)
+
+    def update_course(self, course_id: uuid.UUID, version: int, data: CourseInput) -> CourseRow:
+        """Changing the renewal period applies to records written from now on."""
+        values = self._course_values(data)
+        self.actor.require(Permission.COURSE_MANAGE)
+        with self._writing() as session:
+            course = get_live(session, TrainingCourse, course_id, "course")
+            check_version(course, version)
+            self._check_unique(session, values, course.id)
+            for key, value in values.items():
+                setattr(course, key, value)
+            session.flush()
+            return course_row(course)
+
+    def archive_course(self, course_id: uuid.UUID, version: int) -> None:
+        self.actor.require(Permission.COURSE_MANAGE)
+        with self._writing() as session:
+            course = get_live(session, TrainingCourse, course_id, "course")
+            check_version(course, version)
+            course.archived_at = utc_now()
+
+    # ---- records -----------------------------------------------------------------------
+
+    def _visible_sites(self, site_id: uuid.UUID | None) -> list[uuid.UUID] | None:
+        """Sites whose staff the actor may see (None: every site, for the app itself)."""
+        if site_id is not None:
+            self.actor.require(Permission.STAFF_READ, site_id)
+            return [site_id]
+        self.actor.require(Permission.STAFF_READ)
+        return None if self.actor.is_system else sorted(self.actor.site_ids)
+
+    @staticmethod
+    def _staff_sites(member: StaffMember) -> set[uuid.UUID]:
+        return {link.site_id for link in member.site_links if link.archived_at is None}
+
+    def _require_write_for(self, member: StaffMember) -> None:
+        self.actor.require(Permission.TRAINING_WRITE)
+        sites = self._staff_sites(member)
+        if not any(self.actor.can(Permission.TRAINING_WRITE, site) for site in sites):
+            raise PermissionDenied("you may not record training for staff at other sites")
+
+    def _record_values(self, data: TrainingRecordInput) -> dict[str, object]:
+        checks = Checks()
+        completed = checks.day("completed_on", data.completed_on)
+        if completed is not None and completed > local_today():
+            checks.fail("completed_on", "cannot be in the future")
+        values: dict[str, object] = {
+            "staff_member_id": data.staff_member_id,
+            "course_id": data.course_id,
+            "completed_on": completed,
+            "hours": _hours(checks, data.hours),
+            "notes": checks.text("notes", data.notes, max_length=4000, required=False),
+            "certificate_attachment_id": data.certificate_attachment_id,
+        }
+        checks.raise_if_any()
+        return values
+
+    def _resolve(
+        self, session: Session, values: dict[str, object]
+    ) -> tuple[StaffMember, TrainingCourse]:
+        checks = Checks()
+        member = session.get(StaffMember, values["staff_member_id"])
+        if member is None or member.archived_at is not None:
+            checks.fail("staff_member_id", "is not a current member of staff")
+        course = session.get(TrainingCourse, values["course_id"])
+        if course is None or course.archived_at is not None:
+            checks.fail("course_id", "is not a current training course")
+        certificate = values["certificate_attachment_id"]
+        if certificate is not None:
+            attachment = session.get(Attachment, certificate)
+            if attachment is None or attachment.archived_at is not None:
+                checks.fail("certificate_attachment_id", "is not a stored file")
+            elif attachment.evidence_item_id is not None:
+                checks.fail("certificate_attachment_id", "belongs to an evidence item")
+        checks.raise_if_any()
+        assert member is not None and course is not None
+        return member, course
+
+    def record(self, data: TrainingRecordInput) -> TrainingRecordRow:
+        values = self._record_values(data)
+        with self._writing() as session:
+            member, course = self._resolve(session, values)
+            self._require_write_for(member)
+            record = TrainingRecord(**values)
+            record.expires_on = expiry_for(data.completed_on, course.renewal_months)
+            session.add(record)
+            session.flush()
+            return _record_row(record, member, course)
+
+    def update(
+        self, record_id: uuid.UUID, version: int, data: TrainingRecordInput
+    ) -> TrainingRecordRow:
+        """The expiry is worked out again from the course's current renewal period."""
+        values = self._record_values(data)
+        with self._writing() as session:
+            record = get_live(session, TrainingRecord, record_id, "training record")
+            self._require_write_for(session.get_one(StaffMember, record.staff_member_id))
+            check_version(record, version)
+            member, course = self._resolve(session, values)
+            self._require_write_for(member)
+            for key, value in values.items():
+                setattr(record, key, value)
+            record.expires_on = expiry_for(data.completed_on, course.renewal_months)
+            session.flush()
+            return _record_row(record, member, course)
+
+    def archive(self, record_id: uuid.UUID, version: int) -> None:
+        with self._writing() as session:
+            record = get_live(session, TrainingRecord, record_id, "training record")
+            self._require_write_for(session.get_one(StaffMember, record.staff_member_id))
+            check_version(record, version)
+            record.archived_at = utc_now()
+
+    def attach_certificate(
+        self,
+        record_id: uuid.UUID,
+        version: int,
+        file_name: str,
+        media_type: str,
+        content: bytes,
+    ) -> TrainingRecordRow:
+        """Store the certificate file with the record (it replaces any earlier one)."""
+        name, media = checked_file(file_name, media_type, content)
+        with self._writing() as session:
+            record = get_live(session, TrainingRecord, record_id, "training record")
+            member = session.get_one(StaffMember, record.staff_member_id)
+            self._require_write_for(member)
+            check_version(record, version)
+            attachment = new_attachment(None, name, media, content)
+            session.add(attachment)
+            session.flush()
+            record.certificate_attachment_id = attachment.id
+            session.flush()
+            return _record_row(record, member, session.get_one(TrainingCourse, record.course_id))
+
+    def certificate_content(self, record_id: uuid.UUID) -> bytes:
+        row = self.get(record_id)
+        if row.certificate_attachment_id is None:
+            raise NotFound("that training record has no certificate")
+        with self._reading() as session:
+            content = session.scalar(
+                select(Attachment.content).where(Attachment.id == row.certificate_attachment_id)
+            )
+        if content is None:
+            raise NotFound("the certificate file is missing")
+        return content
+
+    @staticmethod
+    def _records_query(
+        sites: list[uuid.UUID] | None,
+    ) -> Select[TrainingRecord, StaffMember, TrainingCourse]:
+        query = (
+            select(TrainingRecord, StaffMember, TrainingCourse)
+            .join(StaffMember, StaffMember.id == TrainingRecord.staff_member_id)
+            .join(TrainingCourse, TrainingCourse.id == TrainingRecord.course_id)
+            .where(TrainingRecord.archived_at.is_(None), StaffMember.archived_at.is_(None))
+        )
+        if sites is not None:
+            query = query.where(
+                exists().where(
+                    StaffSite.staff_member_id == StaffMember.id,
+                    StaffSite.archived_at.is_(None),
+                    StaffSite.site_id.in_(sites),
+                )
+            )
+        return query
+
+    def rows(
+        self,
+        *,
+        site_id: uuid.UUID | None = None,
+        staff_member_id: uuid.UUID | None = None,
+        course_id: uuid.UUID | None = None,
+    ) -> list[TrainingRecordRow]:
+        query = self._records_query(self._visible_sites(site_id))
+        if staff_member_id is not None:
+            query = query.where(TrainingRecord.staff_member_id == staff_member_id)
+        if course_id is not None:
+            query = query.where(TrainingRecord.course_id == course_id)
+        query = query.order_by(
+            StaffMember.family_name,
+            StaffMember.given_name,
+            TrainingCourse.name,
+            TrainingRecord.completed_on.desc(),
+        )
+        with self._reading() as session:
+            return [_record_row(r, m, c) for r, m, c in session.execute(query)]
+
+    def get(self, record_id: uuid.UUID) -> TrainingRecordRow:
+        query = self._records_query(self._visible_sites(None)).where(TrainingRecord.id == record_id)
+        with self._reading() as session:
+            found = session.execute(query).first()
+        if found is None:
+            raise NotFound("that training record does not exist or is not at your sites")
+        return _record_row(*found)
+
+    def matrix(self, site_id: uuid.UUID, on: date | None = None) -> list[StaffTrainingStatus]:
+        """Every current member of staff at the site against every current course."""
+        day = on or local_today()
+        records = self.rows(site_id=site_id)
+        courses = self.courses()
+        with self._reading() as session:
+            members = session.execute(
+                select(StaffMember.id, StaffMember.job_role)
+                .join(StaffSite, StaffSite.staff_member_id == StaffMember.id)
+                .where(
+                    StaffSite.site_id == site_id,
+                    StaffSite.archived_at.is_(None),
+                    StaffMember.archived_at.is_(None),
+                    StaffMember.start_date <= day,
+                    or_(StaffMember.end_date.is_(None), StaffMember.end_date >= day),
+                )
+                .order_by(StaffMember.family_name, StaffMember.given_name)
+            ).all()
+        return [
+            staff_training_status(member_id, role, course, records, day)
+            for member_id, role in members
+            for course in courses
+        ]
+
+    def status_for(
+        self, staff_member_id: uuid.UUID, course_id: uuid.UUID, on: date | None = None
+    ) -> StaffTrainingStatus:
+        records = self.rows(staff_member_id=staff_member_id, course_id=course_id)
+        with self._reading() as session:
+            member = get_live(session, StaffMember, staff_member_id, "staff member")
+            role = member.job_role
+            course = course_row(get_live(session, TrainingCourse, course_id, "course"))
+            sites = self._staff_sites(member)
+        if not any(self.actor.can(Permission.STAFF_READ, site) for site in sites):
+            raise NotFound("that staff member does not exist or works at none of your sites")
+        return staff_training_status(staff_member_id, role, course, records, on or local_today())

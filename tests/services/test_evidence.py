@@ -1,0 +1,225 @@
+"""Evidence on both backends: items, approval, links to criteria and attached files."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import fields, replace
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from pipe_app.domain import Attachment, Criterion, EvidenceItem, Framework, Standard
+from pipe_app.domain.enums import EvidenceKind, EvidenceStatus, Role
+from pipe_app.services import audit
+from pipe_app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from pipe_app.services.evidence import (
+    MAX_ATTACHMENT_BYTES,
+    AttachmentRow,
+    EvidenceInput,
+    EvidenceService,
+)
+from pipe_app.timeutil import local_today
+
+KW, MGR, PSY = Role.KEY_WORKER, Role.MANAGER, Role.PSYCHOLOGIST
+
+
+def make_framework(
+    world, name: str = "Enabling Environments", criteria: int = 2
+) -> list[uuid.UUID]:
+    """A tiny framework written straight to the database; returns its criteria ids."""
+    with world.db.writing({audit.ACTOR_KEY: world.system}) as session:
+        framework = Framework(name=name, framework_version="test")
+        standard = Standard(
+            framework=framework, code="1", name="Belonging", statement="Relationships", position=1
+        )
+        made = [
+            Criterion(standard=standard, code=f"1.{n}", text=f"Criterion {n}", position=n)
+            for n in range(1, criteria + 1)
+        ]
+        session.add(framework)
+        session.flush()
+        return [criterion.id for criterion in made]
+
+
+def service(world, role: Role = MGR, site: str = "crowley") -> EvidenceService:
+    return EvidenceService(world.db, world.actor(role, site))
+
+
+def entry(world, **changes) -> EvidenceInput:
+    data = EvidenceInput(
+        site_id=world.crowley.id,
+        title="Community meeting minutes, March",
+        kind=EvidenceKind.MINUTES,
+        effective_on=date(2026, 3, 12),
+        author_id=world.staff[(KW, "crowley")].id,
+        narrative="Residents chose the summer outing.",
+        review_by=date(2027, 3, 12),
+    )
+    return replace(data, **changes)
+
+
+def count(world, model) -> int:
+    with world.db.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_create_update_approve_and_archive(world):
+    mgr = service(world)
+    row = service(world, PSY).create(entry(world))
+    assert (row.status, row.approved_at, row.criterion_ids) == (
+        EvidenceStatus.DRAFT,
+        None,
+        frozenset(),
+    )
+    approved = mgr.approve(row.id, row.version)
+    assert approved.status == EvidenceStatus.APPROVED
+    assert approved.approved_by_id == world.actor(MGR).user_id and approved.approved_at
+    with pytest.raises(ValidationError) as caught:
+        mgr.approve(approved.id, approved.version)
+    assert caught.value.fields == ["status"]
+
+    same = mgr.update(row.id, approved.version, entry(world))
+    assert same.status == EvidenceStatus.APPROVED  # nothing changed, approval stands
+    edited = mgr.update(row.id, same.version, entry(world, title="Minutes, March (corrected)"))
+    assert (edited.status, edited.approved_by_id) == (EvidenceStatus.DRAFT, None)
+
+    assert [r.id for r in service(world, KW).rows()] == [row.id]
+    assert mgr.rows(status=EvidenceStatus.APPROVED) == []
+    mgr.archive(edited.id, edited.version)
+    assert mgr.rows() == []
+    assert [r.archived for r in mgr.rows(include_archived=True)] == [True]
+
+
+def test_evidence_rules_name_their_fields(world):
+    mgr = service(world)
+    cases = [
+        (dict(title=" "), ["title"]),
+        (dict(title="x" * 201), ["title"]),
+        (dict(kind="rumour"), ["kind"]),
+        (dict(effective_on=local_today() + timedelta(days=1)), ["effective_on"]),
+        (dict(effective_on=None), ["effective_on"]),
+        (dict(review_by=date(2026, 3, 11)), ["review_by"]),
+        (dict(author_id=world.staff[(KW, "kirk")].id), ["author_id"]),
+        (dict(author_id=uuid.uuid4()), ["author_id"]),
+    ]
+    for changes, expected in cases:
+        with pytest.raises(ValidationError) as caught:
+            mgr.create(entry(world, **changes))
+        assert caught.value.fields == expected, changes
+    assert count(world, EvidenceItem) == 0
+
+
+def test_who_may_write_and_approve(world):
+    with pytest.raises(PermissionDenied):
+        service(world, KW).create(entry(world))
+    with pytest.raises(PermissionDenied):
+        service(world, MGR, "kirk").create(entry(world))
+    row = service(world).create(entry(world))
+    for role in (KW, PSY):
+        with pytest.raises(PermissionDenied):
+            service(world, role).approve(row.id, row.version)
+    for role in (KW, MGR, PSY):
+        kirk = service(world, role, "kirk")
+        assert kirk.rows() == []
+        with pytest.raises(NotFound):
+            kirk.get(row.id)
+        with pytest.raises(NotFound):
+            kirk.approve(row.id, row.version)
+        with pytest.raises(NotFound):
+            kirk.update(row.id, row.version, entry(world, title="Changed from Kirk"))
+    with pytest.raises(PermissionDenied):
+        service(world, MGR, "kirk").rows(site_id=world.crowley.id)
+    assert service(world).get(row.id).item == row
+
+
+def test_stale_version_conflicts_and_nothing_is_written(world):
+    mgr = service(world)
+    row = mgr.create(entry(world))
+    fresh = mgr.update(row.id, row.version, entry(world, title="Second title"))
+    with pytest.raises(ConflictError):
+        mgr.update(row.id, row.version, entry(world, title="Stale title"))
+    with pytest.raises(ConflictError):
+        mgr.approve(row.id, row.version)
+    assert mgr.get(row.id).item == fresh
+
+
+def test_links_to_criteria_are_made_restored_and_archived(world):
+    first, second = make_framework(world)
+    mgr = service(world)
+    row = mgr.create(entry(world))
+    link = mgr.link(row.id, first, "Shows residents deciding together.")
+    assert (link.criterion_code, link.standard_code) == ("1.1", "1")
+    mgr.link(row.id, second)
+    relinked = mgr.link(row.id, first, "Better reason.")
+    assert relinked.id == link.id
+    detail = mgr.get(row.id)
+    assert [(ln.criterion_code, ln.rationale) for ln in detail.links] == [
+        ("1.1", "Better reason."),
+        ("1.2", ""),
+    ]
+    assert [r.id for r in mgr.rows(criterion_id=first)] == [row.id]
+    mgr.unlink(row.id, first)
+    assert mgr.rows(criterion_id=first) == []
+    assert mgr.get(row.id).item.criterion_ids == frozenset({second})
+    with pytest.raises(NotFound):
+        mgr.unlink(row.id, first)
+    assert mgr.link(row.id, first).id == link.id  # restored, not duplicated
+    with pytest.raises(ValidationError) as caught:
+        mgr.link(row.id, uuid.uuid4())
+    assert caught.value.fields == ["criterion_id"]
+    with pytest.raises(PermissionDenied):
+        service(world, KW).link(row.id, second)
+
+
+def test_attachments_store_size_and_hash_and_never_expose_content(world):
+    mgr = service(world)
+    row = mgr.create(entry(world))
+    content = b"%PDF-1.7 minutes"
+    stored = mgr.add_attachment(row.id, "minutes.pdf", "application/PDF", content)
+    assert (stored.size_bytes, stored.sha256, stored.media_type) == (
+        len(content),
+        hashlib.sha256(content).hexdigest(),
+        "application/pdf",
+    )
+    assert "content" not in {f.name for f in fields(AttachmentRow)}
+    detail = mgr.get(row.id)
+    assert detail.attachments == (stored,)
+    assert detail.item.attachment_count == 1
+    assert service(world, KW).attachment_content(stored.id) == content
+    with pytest.raises(NotFound):
+        service(world, KW, "kirk").attachment_content(stored.id)
+
+    with pytest.raises(ValidationError) as caught:
+        mgr.add_attachment(row.id, "copy of minutes.pdf", "application/pdf", content)
+    assert caught.value.fields == ["content"]
+    assert "minutes.pdf" in str(caught.value)
+
+    mgr.archive_attachment(stored.id)
+    assert mgr.get(row.id).attachments == ()
+    again = mgr.add_attachment(row.id, "minutes.pdf", "application/pdf", content)
+    assert again.id != stored.id
+
+
+def test_attachment_rules_name_their_fields(world):
+    mgr = service(world)
+    row = mgr.create(entry(world))
+    too_big = bytes(MAX_ATTACHMENT_BYTES + 1)
+    cases = [
+        (("big.pdf", "application/pdf", too_big), ["content"], "25 MB"),
+        (("empty.pdf", "application/pdf", b""), ["content"], "empty"),
+        (("", "application/pdf", b"x"), ["file_name"], "required"),
+        (("../etc/passwd", "text/plain", b"x"), ["file_name"], "folders"),
+        (("a.pdf", "pdf", b"x"), ["media_type"], "type/subtype"),
+    ]
+    for args, expected, words in cases:
+        with pytest.raises(ValidationError) as caught:
+            mgr.add_attachment(row.id, *args)
+        assert caught.value.fields == expected
+        assert words in str(caught.value)
+    assert count(world, Attachment) == 0
+    exactly = mgr.add_attachment(row.id, "max.bin", "application/octet-stream", too_big[:-1])
+    assert exactly.size_bytes == MAX_ATTACHMENT_BYTES
+    with pytest.raises(PermissionDenied):
+        service(world, KW).add_attachment(row.id, "k.txt", "text/plain", b"k")
