@@ -460,3 +460,537 @@ def _(world, site):
 def _(world, site):
     resident = _resident(world, site)
     return lambda actor: AuditTrailService(world.db, actor).history("residents", resident.id)
+
+
+# ---- frameworks (shared reference data: no site, so own and other are the same) ---------
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from pipe_app.domain.enums import (  # noqa: E402
+    EvidenceKind,
+    SelfAssessmentRating,
+    SupervisionKind,
+)
+from pipe_app.services.accreditation import AccreditationService, CycleInput  # noqa: E402
+from pipe_app.services.evidence import EvidenceInput, EvidenceService  # noqa: E402
+from pipe_app.services.frameworks import FrameworkService, FrameworkTree  # noqa: E402
+from pipe_app.services.supervision import (  # noqa: E402
+    ActionInput,
+    SupervisionDetail,
+    SupervisionInput,
+    SupervisionService,
+)
+from pipe_app.services.training import (  # noqa: E402
+    CourseInput,
+    TrainingRecordInput,
+    TrainingRecordRow,
+    TrainingService,
+)
+
+OVERSEERS = frozenset({MGR, PSY})
+_files = tempfile.TemporaryDirectory(prefix="pipe-permission-cases-")
+MATRIX_FRAMEWORK = "Matrix Framework"
+_FRAMEWORK_YAML = """\
+name: {name}
+version: "{version}"
+standards:
+  - code: "1"
+    name: Belonging
+    statement: The nature and quality of relationships are of primary importance
+    criteria:
+      - code: "1.1"
+        text: Every resident knows their key worker
+      - code: "1.2"
+        text: Residents help plan activities
+"""
+
+
+def _framework_file(version: str) -> Path:
+    path = Path(_files.name) / f"framework-{next(_unique)}.yaml"
+    path.write_text(_FRAMEWORK_YAML.format(name=MATRIX_FRAMEWORK, version=version), "utf-8")
+    return path
+
+
+def _framework(world: Any) -> FrameworkTree:
+    """One small framework per world, imported on first use."""
+    frameworks = FrameworkService(world.db, world.system)
+    row = frameworks.find(MATRIX_FRAMEWORK, "base")
+    if row is None:
+        row = frameworks.import_file(_framework_file("base"))
+    return frameworks.tree(row.id)
+
+
+@case("FrameworkService", "rows", EVERYONE, EVERYONE)
+def _(world, site):
+    return lambda actor: FrameworkService(world.db, actor).rows()
+
+
+@case("FrameworkService", "find", EVERYONE, EVERYONE)
+def _(world, site):
+    _framework(world)
+    return lambda actor: FrameworkService(world.db, actor).find(MATRIX_FRAMEWORK, "base")
+
+
+@case("FrameworkService", "tree", EVERYONE, EVERYONE)
+def _(world, site):
+    tree = _framework(world)
+    return lambda actor: FrameworkService(world.db, actor).tree(tree.id)
+
+
+@case("FrameworkService", "install_builtin", frozenset({MGR, ADM}), frozenset({MGR, ADM}))
+def _(world, site):
+    return lambda actor: FrameworkService(world.db, actor).install_builtin()
+
+
+@case("FrameworkService", "import_file", frozenset({MGR, ADM}), frozenset({MGR, ADM}))
+def _(world, site):
+    path = _framework_file(f"v{next(_unique)}")
+    return lambda actor: FrameworkService(world.db, actor).import_file(path)
+
+
+# ---- training courses (shared by every site) ---------------------------------------------
+
+
+def _course_input() -> CourseInput:
+    n = next(_unique)
+    return CourseInput(
+        f"MX{n}",
+        f"Matrix course {n}",
+        renewal_months=12,
+        mandatory_for=frozenset({StaffRole.RESIDENTIAL_WORKER}),
+    )
+
+
+def _course(world: Any) -> Any:
+    return TrainingService(world.db, world.system).create_course(_course_input())
+
+
+@case("TrainingService", "courses", EVERYONE, EVERYONE)
+def _(world, site):
+    return lambda actor: TrainingService(world.db, actor).courses()
+
+
+@case("TrainingService", "create_course", frozenset({MGR, ADM}), frozenset({MGR, ADM}))
+def _(world, site):
+    data = _course_input()
+    return lambda actor: TrainingService(world.db, actor).create_course(data)
+
+
+@case("TrainingService", "update_course", frozenset({MGR, ADM}), frozenset({MGR, ADM}))
+def _(world, site):
+    course = _course(world)
+    data = _course_input()
+    return lambda actor: TrainingService(world.db, actor).update_course(
+        course.id, course.version, data
+    )
+
+
+@case("TrainingService", "archive_course", frozenset({MGR, ADM}), frozenset({MGR, ADM}))
+def _(world, site):
+    course = _course(world)
+    return lambda actor: TrainingService(world.db, actor).archive_course(course.id, course.version)
+
+
+# ---- training records (staff records: readable by staff readers, written by MGR and PSY) --
+
+
+def _training_input(world: Any, site: str, course_id: Any, days_ago: int = 30) -> Any:
+    return TrainingRecordInput(
+        world.staff[(KW, site)].id, course_id, local_today() - timedelta(days=days_ago), hours=3
+    )
+
+
+def _training(world: Any, site: str, *, certificate: bool = False) -> TrainingRecordRow:
+    training = TrainingService(world.db, world.system)
+    row = training.record(_training_input(world, site, _course(world).id))
+    if certificate:
+        row = training.attach_certificate(
+            row.id, row.version, "certificate.pdf", "application/pdf", b"%PDF-1.4 certificate"
+        )
+    return row
+
+
+@case("TrainingService", "record", OVERSEERS)
+def _(world, site):
+    data = _training_input(world, site, _course(world).id)
+    return lambda actor: TrainingService(world.db, actor).record(data)
+
+
+@case("TrainingService", "update", OVERSEERS)
+def _(world, site):
+    row = _training(world, site)
+    data = _training_input(world, site, row.course_id, days_ago=20)
+    return lambda actor: TrainingService(world.db, actor).update(row.id, row.version, data)
+
+
+@case("TrainingService", "archive", OVERSEERS)
+def _(world, site):
+    row = _training(world, site)
+    return lambda actor: TrainingService(world.db, actor).archive(row.id, row.version)
+
+
+@case("TrainingService", "attach_certificate", OVERSEERS)
+def _(world, site):
+    row = _training(world, site)
+    return lambda actor: TrainingService(world.db, actor).attach_certificate(
+        row.id, row.version, "certificate.pdf", "application/pdf", b"%PDF-1.4 certificate"
+    )
+
+
+@case("TrainingService", "rows", EVERYONE, frozenset({ADM}))
+def _(world, site):
+    return lambda actor: TrainingService(world.db, actor).rows(site_id=world.site(site).id)
+
+
+@case("TrainingService", "get", EVERYONE, frozenset({ADM}))
+def _(world, site):
+    row = _training(world, site)
+    return lambda actor: TrainingService(world.db, actor).get(row.id)
+
+
+@case("TrainingService", "certificate_content", EVERYONE, frozenset({ADM}))
+def _(world, site):
+    row = _training(world, site, certificate=True)
+    return lambda actor: TrainingService(world.db, actor).certificate_content(row.id)
+
+
+@case("TrainingService", "matrix", EVERYONE, frozenset({ADM}))
+def _(world, site):
+    _training(world, site)
+    return lambda actor: TrainingService(world.db, actor).matrix(world.site(site).id)
+
+
+@case("TrainingService", "status_for", EVERYONE, frozenset({ADM}))
+def _(world, site):
+    row = _training(world, site)
+    return lambda actor: TrainingService(world.db, actor).status_for(
+        row.staff_member_id, row.course_id
+    )
+
+
+# ---- evidence (site records: care roles read, MGR and PSY write, MGR approves) -----------
+
+
+def _evidence_input(world: Any, site: str, title: str = "Community meeting minutes") -> Any:
+    return EvidenceInput(
+        world.site(site).id,
+        title,
+        EvidenceKind.MINUTES,
+        local_today() - timedelta(days=10),
+        world.staff[(KW, site)].id,
+        "Residents chose the summer outing.",
+    )
+
+
+def _evidence(world: Any, site: str) -> Any:
+    return EvidenceService(world.db, world.system).create(_evidence_input(world, site))
+
+
+def _criterion_id(world: Any) -> Any:
+    return _framework(world).criteria()[0].id
+
+
+@case("EvidenceService", "rows", CARE)
+def _(world, site):
+    _evidence(world, site)
+    return lambda actor: EvidenceService(world.db, actor).rows(site_id=world.site(site).id)
+
+
+@case("EvidenceService", "get", CARE)
+def _(world, site):
+    row = _evidence(world, site)
+    return lambda actor: EvidenceService(world.db, actor).get(row.id)
+
+
+@case("EvidenceService", "attachment_content", CARE)
+def _(world, site):
+    row = _evidence(world, site)
+    attachment = EvidenceService(world.db, world.system).add_attachment(
+        row.id, "minutes.txt", "text/plain", b"minutes"
+    )
+    return lambda actor: EvidenceService(world.db, actor).attachment_content(attachment.id)
+
+
+@case("EvidenceService", "create", OVERSEERS)
+def _(world, site):
+    data = _evidence_input(world, site)
+    return lambda actor: EvidenceService(world.db, actor).create(data)
+
+
+@case("EvidenceService", "update", OVERSEERS)
+def _(world, site):
+    row = _evidence(world, site)
+    data = _evidence_input(world, site, title="Community meeting minutes, April")
+    return lambda actor: EvidenceService(world.db, actor).update(row.id, row.version, data)
+
+
+@case("EvidenceService", "archive", OVERSEERS)
+def _(world, site):
+    row = _evidence(world, site)
+    return lambda actor: EvidenceService(world.db, actor).archive(row.id, row.version)
+
+
+@case("EvidenceService", "approve", frozenset({MGR}))
+def _(world, site):
+    row = _evidence(world, site)
+    return lambda actor: EvidenceService(world.db, actor).approve(row.id, row.version)
+
+
+@case("EvidenceService", "link", OVERSEERS)
+def _(world, site):
+    row = _evidence(world, site)
+    criterion = _criterion_id(world)
+    return lambda actor: EvidenceService(world.db, actor).link(row.id, criterion, "shows it")
+
+
+@case("EvidenceService", "unlink", OVERSEERS)
+def _(world, site):
+    row = _evidence(world, site)
+    criterion = _criterion_id(world)
+    EvidenceService(world.db, world.system).link(row.id, criterion)
+    return lambda actor: EvidenceService(world.db, actor).unlink(row.id, criterion)
+
+
+@case("EvidenceService", "add_attachment", OVERSEERS)
+def _(world, site):
+    row = _evidence(world, site)
+    return lambda actor: EvidenceService(world.db, actor).add_attachment(
+        row.id, "minutes.txt", "text/plain", b"minutes"
+    )
+
+
+@case("EvidenceService", "archive_attachment", OVERSEERS)
+def _(world, site):
+    row = _evidence(world, site)
+    attachment = EvidenceService(world.db, world.system).add_attachment(
+        row.id, "minutes.txt", "text/plain", b"minutes"
+    )
+    return lambda actor: EvidenceService(world.db, actor).archive_attachment(attachment.id)
+
+
+# ---- accreditation (care roles read; the manager runs the cycle) --------------------------
+
+
+def _cycle_input(world: Any, site: str, framework_id: Any, **changes: Any) -> CycleInput:
+    today = local_today()
+    values: dict[str, Any] = {
+        "site_id": world.site(site).id,
+        "framework_id": framework_id,
+        "membership_on": today - timedelta(days=200),
+        "portfolio_due_on": today + timedelta(days=30),
+    }
+    values.update(changes)
+    return CycleInput(**values)
+
+
+def _cycle(world: Any, site: str) -> Any:
+    data = _cycle_input(world, site, _framework(world).id)
+    return AccreditationService(world.db, world.system).create(data)
+
+
+@case("AccreditationService", "rows", CARE)
+def _(world, site):
+    _cycle(world, site)
+    return lambda actor: AccreditationService(world.db, actor).rows(site_id=world.site(site).id)
+
+
+@case("AccreditationService", "get", CARE)
+def _(world, site):
+    row = _cycle(world, site)
+    return lambda actor: AccreditationService(world.db, actor).get(row.id)
+
+
+@case("AccreditationService", "create", frozenset({MGR}))
+def _(world, site):
+    data = _cycle_input(world, site, _framework(world).id)
+    return lambda actor: AccreditationService(world.db, actor).create(data)
+
+
+@case("AccreditationService", "update", frozenset({MGR}))
+def _(world, site):
+    row = _cycle(world, site)
+    data = _cycle_input(
+        world, site, row.framework_id, interim_assessment_on=local_today() + timedelta(days=90)
+    )
+    return lambda actor: AccreditationService(world.db, actor).update(row.id, row.version, data)
+
+
+@case("AccreditationService", "archive", frozenset({MGR}))
+def _(world, site):
+    row = _cycle(world, site)
+    return lambda actor: AccreditationService(world.db, actor).archive(row.id, row.version)
+
+
+@case("AccreditationService", "set_self_assessment", frozenset({MGR}))
+def _(world, site):
+    row = _cycle(world, site)
+    criterion = _criterion_id(world)
+    return lambda actor: AccreditationService(world.db, actor).set_self_assessment(
+        row.id, criterion, SelfAssessmentRating.PARTLY_MET, "Most residents know"
+    )
+
+
+# ---- supervision (personal: overseers at the site, or the people named on the record) ----
+
+
+def _supervision_input(world: Any, site: str, **changes: Any) -> SupervisionInput:
+    """The site's psychologist supervises the site's key worker, who owns one action."""
+    key_worker = world.staff[(KW, site)].id
+    values: dict[str, Any] = {
+        "site_id": world.site(site).id,
+        "kind": SupervisionKind.INDIVIDUAL_CLINICAL,
+        "supervisor_id": world.staff[(PSY, site)].id,
+        "supervisee_ids": (key_worker,),
+        "started_at": utc_now() - timedelta(days=2),
+        "duration_minutes": 60,
+        "summary": "Reflected on a difficult handover.",
+        "actions": (ActionInput("Read the KUF notes", key_worker, local_today()),),
+    }
+    values.update(changes)
+    return SupervisionInput(**values)
+
+
+_STEPS = ("draft", "submitted", "acknowledged", "locked")
+
+
+def _supervision(world: Any, site: str, status: str = "draft", **changes: Any) -> SupervisionDetail:
+    """A record taken through the workflow to ``status`` by the people who would do it."""
+    steps = _STEPS[1 : _STEPS.index(status) + 1]
+    detail = SupervisionService(world.db, world.system).create(
+        _supervision_input(world, site, **changes)
+    )
+    for step in steps:
+        record = detail.record
+        if step == "submitted":
+            detail = SupervisionService(world.db, world.system).submit(record.id, record.version)
+        elif step == "acknowledged":
+            supervisee = SupervisionService(world.db, world.actor(KW, site))
+            detail = supervisee.acknowledge(record.id)
+        else:
+            detail = SupervisionService(world.db, world.actor(PSY, site)).sign_off(
+                record.id, record.version
+            )
+    return detail
+
+
+@case("SupervisionService", "rows", CARE)
+def _(world, site):
+    _supervision(world, site)
+    return lambda actor: SupervisionService(world.db, actor).rows(site_id=world.site(site).id)
+
+
+@case("SupervisionService", "get", CARE)
+def _(world, site):
+    row = _supervision(world, site).record
+    return lambda actor: SupervisionService(world.db, actor).get(row.id)
+
+
+@case("SupervisionService", "create", OVERSEERS)
+def _(world, site):
+    data = _supervision_input(world, site)
+    return lambda actor: SupervisionService(world.db, actor).create(data)
+
+
+@case("SupervisionService", "update", OVERSEERS)
+def _(world, site):
+    row = _supervision(world, site).record
+    data = _supervision_input(world, site, summary="Reflected on a handover and on boundaries.")
+    return lambda actor: SupervisionService(world.db, actor).update(row.id, row.version, data)
+
+
+@case("SupervisionService", "discard", OVERSEERS)
+def _(world, site):
+    row = _supervision(world, site).record
+    return lambda actor: SupervisionService(world.db, actor).discard(row.id, row.version)
+
+
+@case("SupervisionService", "submit", OVERSEERS)
+def _(world, site):
+    row = _supervision(world, site).record
+    return lambda actor: SupervisionService(world.db, actor).submit(row.id, row.version)
+
+
+@case("SupervisionService", "acknowledge", CARE)
+def _(world, site):
+    # Group supervision by an outside psychologist with every role's staff member at the site
+    # as a supervisee: each named person may acknowledge, except the administrator, who has no
+    # access to supervision content at all. The Crowley actors are named only at Crowley.
+    supervisor = StaffService(world.db, world.system).create(
+        StaffInput(
+            "Pat",
+            f"Supervisor{next(_unique)}",
+            StaffRole.PSYCHOLOGIST,
+            local_today() - timedelta(days=900),
+            frozenset({world.site(site).id}),
+        )
+    )
+    row = _supervision(
+        world,
+        site,
+        "submitted",
+        kind=SupervisionKind.GROUP,
+        supervisor_id=supervisor.id,
+        supervisee_ids=tuple(world.staff[(role, site)].id for role in Role),
+    ).record
+    return lambda actor: SupervisionService(world.db, actor).acknowledge(row.id)
+
+
+@case("SupervisionService", "sign_off", frozenset({PSY}))
+def _(world, site):
+    row = _supervision(world, site, "acknowledged").record
+    return lambda actor: SupervisionService(world.db, actor).sign_off(row.id, row.version)
+
+
+@case("SupervisionService", "add_addendum", CARE)
+def _(world, site):
+    row = _supervision(world, site, "locked").record
+    return lambda actor: SupervisionService(world.db, actor).add_addendum(
+        row.id, "The refresher is booked."
+    )
+
+
+@case("SupervisionService", "mark_action_done", CARE)
+def _(world, site):
+    action = _supervision(world, site).actions[0]
+    return lambda actor: SupervisionService(world.db, actor).mark_action_done(action.id)
+
+
+@case("SupervisionService", "review_queue", frozenset({PSY}), frozenset({PSY}))
+def _(world, site):
+    row = _supervision(world, site, "submitted").record
+
+    def call(actor: Actor) -> object:
+        queue = SupervisionService(world.db, actor).review_queue()
+        shown = row.id in {item.id for item in queue}
+        assert shown == (site == "crowley"), f"review queue shows {site} record: {shown}"
+        return queue
+
+    return call
+
+
+def _requirement(world: Any, site: str) -> Any:
+    return SupervisionService(world.db, world.system).set_requirement(
+        world.site(site).id, StaffRole.RESIDENTIAL_WORKER, SupervisionKind.INDIVIDUAL_CLINICAL, 42
+    )
+
+
+@case("SupervisionService", "requirements", CARE)
+def _(world, site):
+    _requirement(world, site)
+    return lambda actor: SupervisionService(world.db, actor).requirements(
+        site_id=world.site(site).id
+    )
+
+
+@case("SupervisionService", "set_requirement", OVERSEERS)
+def _(world, site):
+    return lambda actor: SupervisionService(world.db, actor).set_requirement(
+        world.site(site).id, StaffRole.RESIDENTIAL_WORKER, SupervisionKind.INDIVIDUAL_CLINICAL, 28
+    )
+
+
+@case("SupervisionService", "remove_requirement", OVERSEERS)
+def _(world, site):
+    row = _requirement(world, site)
+    return lambda actor: SupervisionService(world.db, actor).remove_requirement(row.id, row.version)
