@@ -96,15 +96,40 @@ def _bring_up_to_date(db: Database) -> None:
 
 
 def _install_framework(db: Database) -> None:
-    """The built-in Enabling Environments standards, once the frameworks service exists."""
+    """The built-in Enabling Environments standards (once; later calls change nothing)."""
+    from pipe_app.services.frameworks import FrameworkService
+
+    row = FrameworkService(db, _system()).install_builtin()
+    _say(f"Framework: {row.title} is installed.")
+
+
+# ---- frameworks -------------------------------------------------------------------------
+
+
+def cmd_frameworks_import(args: argparse.Namespace) -> int:
+    from pipe_app.services.frameworks import FrameworkService
+
+    db = _open(args, must_exist=True)
     try:
-        frameworks = importlib.import_module("pipe_app.services.frameworks")
-    except ModuleNotFoundError as exc:
-        if exc.name == "pipe_app.services.frameworks":
-            return
-        raise
-    row = frameworks.FrameworkService(db, _system()).install_builtin()
-    _say(f"Framework: {getattr(row, 'title', 'built-in standards')} is installed.")
+        _bring_up_to_date(db)
+        row = FrameworkService(db, _system()).import_file(Path(args.file))
+    finally:
+        db.dispose()
+    _say(f"Imported {row.title}: {row.standard_count} standards, {row.criterion_count} criteria.")
+    return 0
+
+
+def cmd_frameworks_list(args: argparse.Namespace) -> int:
+    from pipe_app.services.frameworks import FrameworkService
+
+    db = _open(args, must_exist=True)
+    try:
+        rows = FrameworkService(db, _system()).rows()
+    finally:
+        db.dispose()
+    for row in rows:
+        _say(f"{row.title}: {row.standard_count} standards, {row.criterion_count} criteria")
+    return 0
 
 
 # ---- init -------------------------------------------------------------------------------
@@ -172,15 +197,6 @@ def _create_admin(db: Database, username: str, display: str, password: str) -> N
     _say(f"Administrator {username.strip().lower()} created.")
 
 
-def _user_count(db: Database) -> int:
-    from sqlalchemy import func, select
-
-    from pipe_app.domain import User
-
-    with db.reading() as session:
-        return int(session.scalar(select(func.count()).select_from(User)) or 0)
-
-
 def _create_sites(db: Database, specs: list[tuple[str, str, int]]) -> None:
     from pipe_app.domain.enums import APType
     from pipe_app.services.sites import SiteInput, SiteService
@@ -195,12 +211,14 @@ def _create_sites(db: Database, specs: list[tuple[str, str, int]]) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from pipe_app.services.auth import has_users
+
     admin = _admin_from_flags(args)
     db = _open(args)
     try:
         _bring_up_to_date(db)
         _install_framework(db)
-        if _user_count(db) == 0:
+        if not has_users(db):
             if admin is None:
                 if not sys.stdin.isatty():
                     raise UsageError(
@@ -418,6 +436,19 @@ def _parser() -> _Parser:
     db_commands.add_parser(
         "current", parents=[common], help="show the current and the newest schema revision"
     ).set_defaults(handler=cmd_db_current)
+
+    frameworks = commands.add_parser("frameworks", help="standards and criteria to evidence")
+    framework_commands = frameworks.add_subparsers(
+        title="commands", metavar="COMMAND", required=True
+    )
+    framework_import = framework_commands.add_parser(
+        "import", parents=[common], help="add a criteria set from a YAML or CSV file"
+    )
+    framework_import.add_argument("file", metavar="FILE")
+    framework_import.set_defaults(handler=cmd_frameworks_import)
+    framework_commands.add_parser(
+        "list", parents=[common], help="list the frameworks and their versions"
+    ).set_defaults(handler=cmd_frameworks_list)
 
     backup = commands.add_parser(
         "backup", parents=[common], help="write a verified backup file (or into a folder)"

@@ -26,6 +26,12 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password at all")
 
 
+def has_users(db: Database) -> bool:
+    """Whether any login exists (archived ones count: the database has been set up)."""
+    with db.reading() as session:
+        return session.scalars(select(User.id).limit(1)).first() is not None
+
+
 def hash_password(password: str) -> str:
     check_password_strength(password)
     return _hasher.hash(password)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text, update
 
 from pipe_app.domain import Base
 from pipe_app.timeutil import utc_now
@@ -45,11 +45,26 @@ def row_counts(connection: Connection) -> dict[str, int]:
     }
 
 
+# Columns that lock a row and its children against change (database triggers enforce it):
+# copied last, so a locked record's parts can still be inserted beneath it.
+LOCK_COLUMNS = {"supervision_sessions": ("locked_at",)}
+
+
 def _copy_rows(source: Connection, target: Connection, tables: Iterable[Table]) -> None:
+    locks: list[tuple[Table, dict[str, object]]] = []
     for table in tables:
+        held = LOCK_COLUMNS.get(table.name, ())
         result = source.execution_options(yield_per=CHUNK_ROWS).execute(select(table))
         for chunk in result.mappings().partitions(CHUNK_ROWS):
-            target.execute(insert(table), [dict(row) for row in chunk])
+            rows = [dict(row) for row in chunk]
+            for row in rows:
+                if any(row[column] is not None for column in held):
+                    locks.append((table, {"id": row["id"], **{c: row[c] for c in held}}))
+                    row.update(dict.fromkeys(held))
+            target.execute(insert(table), rows)
+    for table, values in locks:
+        key = values.pop("id")
+        target.execute(update(table).where(table.c.id == key).values(**values))
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:

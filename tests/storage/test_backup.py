@@ -64,3 +64,22 @@ def test_restore_keeps_a_safety_copy_of_what_it_replaces(world, tmp_path: Path, 
     restore_database(world.db, report.path)
     safety = list((app_home / "data" / "backups").glob("pipe-desk-before-restore-*.sqlite3"))
     assert len(safety) == 1
+
+
+def test_locked_supervision_survives_backup_and_restore(world, tmp_path: Path) -> None:
+    """Database triggers guard locked records; the copy must still carry them whole."""
+    from tests.services.test_supervision import locked
+
+    record = locked(world)
+    before = _counts(world.db)
+    assert before["supervision_actions"] >= 1
+    report = backup_to(world.db, tmp_path / "copy.sqlite3")
+    copy = Database.open(f"sqlite:///{report.path}")
+    assert _counts(copy) == before
+    copy.dispose()
+    restore_database(world.db, report.path)
+    assert _counts(world.db) == before
+    from pipe_app.services.supervision import SupervisionService
+
+    detail = SupervisionService(world.db, world.actor(Role.PSYCHOLOGIST)).get(record.record.id)
+    assert detail.record.locked_at is not None

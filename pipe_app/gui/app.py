@@ -1,0 +1,227 @@
+"""Composition root: open the database, then sign-in (or first run), then the main window.
+
+The sign-in dialog appears before the heavy imports and the schema upgrade finish: they run
+on a worker thread (``bootstrap``) and the dialog enables itself when the database is ready.
+Nothing here is global: the database and settings are passed down by constructor.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSettings, QThread, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from pipe_app import paths
+from pipe_app.gui.assets import apply_look
+from pipe_app.gui.problems import as_sentence
+from pipe_app.gui.settings import APPLICATION, ORGANISATION, make_settings
+from pipe_app.gui.sign_in import SignInDialog
+from pipe_app.logs import setup_logging
+
+if TYPE_CHECKING:
+    from pipe_app.gui.first_run import FirstRunDialog
+    from pipe_app.gui.main_window import MainWindow
+    from pipe_app.services.permissions import Actor
+    from pipe_app.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The database cannot be opened or upgraded; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What a started app holds: the database (services are built from it per page)."""
+
+    db: Database
+    first_run: bool
+
+
+def bootstrap(database_url: str | None) -> Desk:
+    """Open the database, bring its schema up to date, and say whether it has any users yet."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pipe_app.gui.first_run import needs_first_run
+    from pipe_app.storage.database import Database, DatabaseUrlError
+    from pipe_app.storage.migrations import upgrade
+
+    try:
+        db = Database.open(database_url)
+    except DatabaseUrlError as exc:
+        raise StartupError(as_sentence(str(exc))) from exc
+    except OSError as exc:  # e.g. the folder for the SQLite file cannot be made
+        raise StartupError(f"PIPE Desk could not make its database file: {exc}.") from exc
+    try:
+        upgrade(db)
+        first_run = needs_first_run(db)
+    except SQLAlchemyError as exc:
+        db.dispose()
+        log.exception("could not open the database %s", db.describe())
+        raise StartupError(
+            f"PIPE Desk could not open the database at {db.describe()}. Check that the file "
+            "or server is reachable, or ask your administrator. The details are in the log."
+        ) from exc
+    except Exception as exc:  # e.g. a schema newer than this version of the app
+        db.dispose()
+        log.exception("could not upgrade the database %s", db.describe())
+        raise StartupError(
+            f"PIPE Desk could not prepare the database at {db.describe()} ({exc}). "
+            "It may have been made by a newer version of PIPE Desk."
+        ) from exc
+    db.engine.dispose()  # connections made on this thread are not reused on the GUI thread
+    return Desk(db, first_run)
+
+
+class _BootstrapThread(QThread):
+    succeeded = Signal(object)  # Desk
+    failed = Signal(str)
+
+    def __init__(self, database_url: str | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._url = database_url
+
+    def run(self) -> None:
+        try:
+            desk = bootstrap(self._url)
+        except StartupError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:
+            log.exception("start-up failed")
+            self.failed.emit(f"PIPE Desk could not start: {exc}")
+        else:
+            self.succeeded.emit(desk)
+
+
+class Launcher(QObject):
+    """Drives start-up and sign-in/sign-out without blocking, so tests can act as a user."""
+
+    finished = Signal(int)  # the exit code
+    window_opened = Signal(object)  # the MainWindow
+
+    def __init__(
+        self, database_url: str | None, settings: QSettings, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.db: Database | None = None
+        self.sign_in = SignInDialog()
+        self.first_run: FirstRunDialog | None = None
+        self.window: MainWindow | None = None
+        self.problem = ""
+        self.problem_box: QMessageBox | None = None
+        self._thread = _BootstrapThread(database_url, self)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self._thread.succeeded.connect(self._on_bootstrapped)
+        self._thread.failed.connect(self._on_bootstrap_failed)
+        self.sign_in.accepted.connect(self._on_signed_in)
+        self.sign_in.rejected.connect(self._on_sign_in_cancelled)
+
+    def start(self) -> None:
+        self.sign_in.show()
+        self._thread.start()
+
+    def wait_for_database(self, milliseconds: int = 60_000) -> bool:
+        return self._thread.wait(milliseconds)
+
+    # ---- start-up ----------------------------------------------------------------------
+
+    def _on_bootstrapped(self, desk: Desk) -> None:
+        self.db = desk.db
+        if not desk.first_run:
+            self.sign_in.set_database(desk.db)
+            return
+        from pipe_app.gui.first_run import FirstRunDialog
+
+        self.sign_in.hide()
+        self.first_run = FirstRunDialog(desk.db)
+        self.first_run.finished.connect(self._on_first_run_finished)
+        self.first_run.show()
+
+    def _on_bootstrap_failed(self, message: str) -> None:
+        self.problem = message
+        self.sign_in.hide()
+        box = QMessageBox(QMessageBox.Icon.Critical, "PIPE Desk cannot start", message)
+        box.setObjectName("startupProblem")
+        box.finished.connect(lambda _result: self._finish(1))
+        box.show()
+        self.problem_box = box
+
+    def _on_first_run_finished(self, result: int) -> None:
+        dialog, self.first_run = self.first_run, None
+        assert dialog is not None
+        created = dialog.created
+        dialog.deleteLater()
+        if result != QDialog.DialogCode.Accepted or created is None:
+            self._finish(0)
+            return
+        self.sign_in.set_database(self.db, username=created.administrator.username)
+        self.sign_in.show()
+
+    # ---- sessions ----------------------------------------------------------------------
+
+    def _on_signed_in(self) -> None:
+        from pipe_app.gui.main_window import MainWindow
+
+        actor: Actor | None = self.sign_in.actor
+        assert actor is not None and self.db is not None
+        window = MainWindow(self.db, actor, self.settings)
+        window.signed_out.connect(self._on_signed_out)
+        window.closed.connect(lambda: self._finish(0))
+        self.window = window
+        window.show()
+        self.sign_in.reset()
+        self.window_opened.emit(window)
+
+    def _on_sign_in_cancelled(self) -> None:
+        if self.window is None:
+            self._finish(0)
+
+    def _on_signed_out(self) -> None:
+        window, self.window = self.window, None
+        if window is not None:
+            window.deleteLater()
+        self.sign_in.reset()
+        self.sign_in.show()
+
+    def _finish(self, code: int) -> None:
+        if self.db is not None:
+            self.db.dispose()
+        self.finished.emit(code)
+
+
+def _show_unexpected(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    """Anything unforeseen is logged and told in a sentence, instead of a silent crash."""
+    log.error("unexpected error", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
+    QMessageBox.critical(
+        None,
+        "PIPE Desk",
+        f"Something unexpected went wrong ({kind.__name__}: {exc}). Nothing you saved is lost. "
+        f"The details are in the log in {paths.log_dir()}.",
+    )
+
+
+def run(database_url: str | None) -> int:
+    """Open the desktop app and return its exit code."""
+    setup_logging()  # the app's redacting log; safe if the command line already set it up
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setQuitOnLastWindowClosed(False)  # sign-out closes the window but not the app
+    apply_look(app)
+    sys.excepthook = _show_unexpected
+    launcher = Launcher(database_url, make_settings())
+    launcher.finished.connect(app.exit)
+    launcher.start()
+    code = app.exec()
+    launcher.wait_for_database()
+    return code

@@ -1,0 +1,326 @@
+"""The main window: role-filtered navigation on the left, the pages in a stack on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from pipe_app import __version__
+from pipe_app.gui.admin_page import AdministrationPage
+from pipe_app.gui.assets import app_icon, icon
+from pipe_app.gui.labels import roles_text
+from pipe_app.gui.pages import PAGES, Page, PageSpec, PlaceholderPage, visible_pages
+from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.residents_page import ResidentsPage
+from pipe_app.services.permissions import Actor
+from pipe_app.services.sites import SiteService
+from pipe_app.storage.database import Database
+
+GEOMETRY_KEY = "main_window/geometry"
+STATE_KEY = "main_window/state"
+NAVIGATION_WIDTH = 228
+NAVIGATION_ITEM_HEIGHT = 40
+
+
+def last_page_key(username: str) -> str:
+    """Per login: people share a desktop, and each returns to where they were."""
+    return f"main_window/last_page/{username}"
+
+
+class MainWindow(QMainWindow):
+    signed_out = Signal()
+    closed = Signal()
+    page_changed = Signal(str)
+
+    def __init__(
+        self, db: Database, actor: Actor, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.db = db
+        self.actor = actor
+        self.settings = settings
+        self._signing_out = False
+        self.specs: list[PageSpec] = visible_pages(actor)
+        self.pages: dict[str, Page] = {}
+        self.page_actions: dict[str, QAction] = {}
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName("Pages")
+        self.navigation.setIconSize(QSize(22, 22))
+        self.navigation.setFixedWidth(NAVIGATION_WIDTH)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        for spec in self.specs:
+            page = self._make_page(spec)
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(icon(spec.icon), spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(spec.description)
+            item.setSizeHint(QSize(NAVIGATION_WIDTH - 2, NAVIGATION_ITEM_HEIGHT))
+            self.navigation.addItem(item)
+        central = QWidget()
+        central.setObjectName("central")
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect_signals()
+        self._restore_settings()
+
+    def _make_page(self, spec: PageSpec) -> Page:
+        if spec.key == "residents":
+            return ResidentsPage(spec, self.db, self.actor)
+        if spec.key == "administration":
+            return AdministrationPage(spec, self.db, self.actor)
+        return PlaceholderPage(spec)
+
+    # ---- building ----------------------------------------------------------------------
+
+    def _action(
+        self, text: str, shortcut: QKeySequence | str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        return action
+
+    def _build_actions(self) -> None:
+        self.sign_out_action = self._action(
+            "Sign &out", "Ctrl+Shift+L", "Sign out so someone else can use this desktop"
+        )
+        self.sign_out_action.setIcon(icon("sign_out"))
+        quit_keys = QKeySequence(QKeySequence.StandardKey.Quit)
+        self.quit_action = self._action("&Quit", quit_keys if not quit_keys.isEmpty() else "Ctrl+Q")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.refresh_action = self._action(
+            "&Refresh", QKeySequence(QKeySequence.StandardKey.Refresh), "Load this page again (F5)"
+        )
+        self.refresh_action.setIcon(icon("refresh"))
+        self.find_action = self._action(
+            "&Find…", QKeySequence(QKeySequence.StandardKey.Find), "Search this page (Ctrl+F)"
+        )
+        self.find_action.setIcon(icon("search"))
+        self.about_action = self._action("&About PIPE Desk")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_qt_action = self._action("About &Qt")
+        self.about_qt_action.setMenuRole(QAction.MenuRole.AboutQtRole)
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for spec in self.specs:
+            number = PAGES.index(spec) + 1  # the same key opens the same page for every role
+            action = self._action(spec.title, f"Ctrl+{number}", spec.description)
+            action.setIcon(icon(spec.icon))
+            action.setCheckable(True)
+            action.setData(spec.key)
+            group.addAction(action)
+            self.page_actions[spec.key] = action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.sign_out_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.find_action)
+        view_menu = bar.addMenu("&View")
+        for action in self.page_actions.values():
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        help_menu.addAction(self.about_qt_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main toolbar")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.refresh_action)
+        toolbar.addAction(self.find_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(
+            spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
+        )
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.sign_out_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setSizeGripEnabled(True)
+        self.user_label = QLabel(
+            f"Signed in as {self.actor.display_name} ({roles_text(self.actor.roles)})"
+        )
+        self.user_label.setObjectName("userStatus")
+        self.sites_label = QLabel(self._sites_text())
+        self.sites_label.setObjectName("sitesStatus")
+        self.database_label = QLabel()
+        self.database_label.setObjectName("databaseStatus")
+        described = self.db.describe()
+        self.database_label.setToolTip(described)
+        metrics = self.database_label.fontMetrics()
+        self.database_label.setText(
+            "Database: " + metrics.elidedText(described, Qt.TextElideMode.ElideMiddle, 460)
+        )
+        status.addWidget(self.user_label)
+        status.addWidget(self.sites_label)
+        status.addPermanentWidget(self.database_label)
+
+    def _sites_text(self) -> str:
+        try:
+            names = [site.name for site in SiteService(self.db, self.actor).rows()]
+        except Exception as exc:
+            return describe_failure(exc, "read your sites")
+        if not names:
+            return "No sites yet"
+        return ("Site: " if len(names) == 1 else "Sites: ") + ", ".join(names)
+
+    def _connect_signals(self) -> None:
+        self.navigation.currentRowChanged.connect(self._on_navigation_changed)
+        self.sign_out_action.triggered.connect(self.sign_out)
+        self.quit_action.triggered.connect(self.close)
+        self.refresh_action.triggered.connect(self._on_refresh_triggered)
+        self.find_action.triggered.connect(self._on_find_triggered)
+        self.about_action.triggered.connect(self._on_about_triggered)
+        self.about_qt_action.triggered.connect(QApplication.aboutQt)
+        for key, action in self.page_actions.items():
+            action.triggered.connect(lambda _checked=False, key=key: self.show_page(key))
+
+    # ---- pages -------------------------------------------------------------------------
+
+    @property
+    def current_page(self) -> Page:
+        page = self.stack.currentWidget()
+        assert isinstance(page, Page)
+        return page
+
+    @property
+    def current_page_key(self) -> str:
+        return self.current_page.spec.key
+
+    def navigation_titles(self) -> list[str]:
+        return [self.navigation.item(row).text() for row in range(self.navigation.count())]
+
+    def show_page(self, key: str) -> bool:
+        """Open a page the user may see; False (and nothing changes) for any other."""
+        keys = [spec.key for spec in self.specs]
+        if key not in keys:
+            return False
+        self.navigation.setCurrentRow(keys.index(key))
+        return self.current_page_key == key
+
+    def _on_navigation_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        previous = self.stack.currentWidget()
+        if (
+            isinstance(previous, Page)
+            and previous is not self.stack.widget(row)
+            and not previous.can_leave()
+        ):
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(self.stack.currentIndex())
+            self.navigation.blockSignals(False)
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.current_page
+        self.page_actions[page.spec.key].setChecked(True)
+        self.find_action.setEnabled(page.search_field() is not None)
+        self.setWindowTitle(page.spec.title)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            page.activate()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.page_changed.emit(page.spec.key)
+
+    def _on_refresh_triggered(self) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.current_page.refresh()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(f"{self.current_page.spec.title} refreshed", 3000)
+
+    def _on_find_triggered(self) -> None:
+        field = self.current_page.search_field()
+        if field is not None:
+            field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            field.selectAll()
+
+    def _on_about_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            "About PIPE Desk",
+            f"<h3>PIPE Desk {__version__}</h3>"
+            "<p>Key work, groups, staff training, clinical supervision and Enabling "
+            "Environments evidence for PIPE Approved Premises.</p>"
+            f"<p>Database: {self.db.describe()}</p>",
+        )
+
+    # ---- session and settings ----------------------------------------------------------
+
+    def sign_out(self) -> None:
+        if not self.current_page.can_leave():
+            return
+        self._signing_out = True
+        self.close()
+        self.signed_out.emit()
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value(GEOMETRY_KEY)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            screen = QGuiApplication.primaryScreen().availableGeometry()
+            self.resize(min(1280, screen.width()), min(760, screen.height()))
+        state = self.settings.value(STATE_KEY)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        last = self.settings.value(last_page_key(self.actor.username), "today")
+        if not (isinstance(last, str) and self.show_page(last)):
+            self.navigation.setCurrentRow(0)
+
+    def save_settings(self) -> None:
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.settings.setValue(STATE_KEY, self.saveState())
+        self.settings.setValue(last_page_key(self.actor.username), self.current_page_key)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._signing_out and not self.current_page.can_leave():
+            event.ignore()
+            return
+        self.save_settings()
+        event.accept()
+        if not self._signing_out:
+            self.closed.emit()

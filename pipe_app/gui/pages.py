@@ -1,0 +1,188 @@
+"""The pages of the main window, who may open each, and the shared page frame."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from pipe_app.gui.assets import icon
+from pipe_app.services.permissions import Actor, Permission
+
+_P = Permission
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    description: str
+    icon: str
+    allowed: Callable[[Actor], bool]
+
+
+def _needs(*any_of: Permission) -> Callable[[Actor], bool]:
+    return lambda actor: any(actor.can(permission) for permission in any_of)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "today",
+        "Today",
+        "Your key work that is due, tonight's groups, supervision awaiting your sign-off "
+        "and training about to expire.",
+        "today",
+        lambda _actor: True,
+    ),
+    PageSpec(
+        "residents",
+        "Residents",
+        "Everyone placed at your sites. Search by name or case reference number (CRN).",
+        "residents",
+        _needs(_P.RESIDENT_READ),
+    ),
+    PageSpec(
+        "key_work",
+        "Key work",
+        "Record a key-work session in under a minute, and see whose key work is due or overdue.",
+        "key_work",
+        _needs(_P.RESIDENT_READ),
+    ),
+    PageSpec(
+        "groups",
+        "Groups & activities",
+        "Socially creative sessions, structured groups and community meetings, "
+        "with their registers.",
+        "groups",
+        _needs(_P.RESIDENT_READ),
+    ),
+    PageSpec(
+        "staff",
+        "Staff & training",
+        "Staff at your sites and the training matrix: who is due, and who is out of date.",
+        "staff",
+        _needs(_P.STAFF_READ),
+    ),
+    PageSpec(
+        "supervision",
+        "Supervision",
+        "Clinical supervision, reflective practice and case consultation records, "
+        "and the sign-off queue.",
+        "supervision",
+        _needs(_P.SUPERVISION_READ),
+    ),
+    PageSpec(
+        "accreditation",
+        "Accreditation",
+        "The Enabling Environments standards, evidence against each criterion, coverage "
+        "and the award cycle.",
+        "accreditation",
+        _needs(_P.EVIDENCE_READ),
+    ),
+    PageSpec(
+        "reports",
+        "Reports",
+        "Monthly figures, the training matrix, the audit trail and the evidence pack "
+        "for the assessor, ready to print.",
+        "reports",
+        _needs(_P.EVIDENCE_READ, _P.AUDIT_READ),
+    ),
+    PageSpec(
+        "administration",
+        "Administration",
+        "Logins, roles and sites; later also backups and the database connection.",
+        "administration",
+        _needs(_P.USER_MANAGE, _P.SITE_MANAGE),
+    ),
+)
+
+
+def visible_pages(actor: Actor) -> list[PageSpec]:
+    return [spec for spec in PAGES if spec.allowed(actor)]
+
+
+def spec_for(key: str) -> PageSpec:
+    for spec in PAGES:
+        if spec.key == key:
+            return spec
+    raise KeyError(key)
+
+
+class Page(QWidget):
+    """A main-window page: a title, a description, then its content in ``body``."""
+
+    def __init__(self, spec: PageSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.setObjectName(f"{spec.key}Page")
+        self._loaded = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 22, 28, 18)
+        outer.setSpacing(6)
+        title = QLabel(spec.title)
+        title.setProperty("role", "pageTitle")
+        title.setAccessibleName(f"{spec.title} page")
+        description = QLabel(spec.description)
+        description.setProperty("role", "pageDescription")
+        description.setWordWrap(True)
+        outer.addWidget(title)
+        outer.addWidget(description)
+        self.error_banner = QLabel()
+        self.error_banner.setProperty("role", "errorBanner")
+        self.error_banner.setWordWrap(True)
+        self.error_banner.hide()
+        outer.addSpacing(8)
+        outer.addWidget(self.error_banner)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(8)
+        outer.addLayout(self.body, 1)
+
+    def activate(self) -> None:
+        """Called when the page is shown: load on first view only, so start-up stays quick."""
+        if not self._loaded:
+            self._loaded = True
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload from the services (F5)."""
+
+    def search_field(self) -> QLineEdit | None:
+        """The page's search box, for Ctrl+F (None when it has none)."""
+        return None
+
+    def can_leave(self) -> bool:
+        """False keeps the page open (e.g. unsaved typing); pages with forms override it."""
+        return True
+
+    def show_error(self, text: str) -> None:
+        self.error_banner.setText(text)
+        self.error_banner.setVisible(bool(text))
+
+
+class PlaceholderPage(Page):
+    """A tidy stand-in until the real view is built."""
+
+    def __init__(self, spec: PageSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        card = QFrame()
+        card.setObjectName("placeholderCard")
+        card.setProperty("role", "card")
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(32, 32, 32, 32)
+        layout.setSpacing(12)
+        picture = QLabel()
+        picture.setPixmap(icon(spec.icon).pixmap(56, 56))
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        heading = QLabel("Coming in a later version of PIPE Desk")
+        heading.setProperty("role", "cardHeading")
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        note = QLabel("This view is being built; nothing is recorded here yet.")
+        note.setWordWrap(True)
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        note.setProperty("role", "hint")
+        for widget in (picture, heading, note):
+            layout.addWidget(widget)
+        self.body.addWidget(card)
+        self.body.addStretch(1)

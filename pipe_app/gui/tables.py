@@ -1,0 +1,52 @@
+"""Read-only table views, set up the same way everywhere (sorting, selection, widths)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from pipe_app.gui.table_model import SEARCH_ROLE, SORT_ROLE, RowTableModel
+
+
+def sorted_view(
+    name: str, accessible_name: str, model: RowTableModel[Any], parent: QWidget
+) -> tuple[QTableView, QSortFilterProxyModel]:
+    """A table over ``model`` through a proxy that sorts by value and filters on search text."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setFilterRole(SEARCH_ROLE)
+    proxy.setFilterKeyColumn(0)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setAccessibleName(accessible_name)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return view, proxy
+
+
+def fit_columns(view: QTableView, *, least: int = 64, most: int = 320) -> None:
+    """Columns as wide as their content plus breathing room, within sensible bounds."""
+    view.resizeColumnsToContents()
+    columns = view.model().columnCount()
+    if view.horizontalHeader().stretchLastSection():
+        columns -= 1  # the last one takes what is left; widening it would add a scroll bar
+    for column in range(columns):
+        width = view.columnWidth(column) + 12
+        view.setColumnWidth(column, min(max(width, least), most))

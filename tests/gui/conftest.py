@@ -1,0 +1,38 @@
+"""GUI fixtures: the app's look on the test QApplication, and settings in a temp folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from pipe_app.gui.assets import apply_look
+from pipe_app.gui.settings import make_settings, use_settings_folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/gui/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.gui)
+            # The offscreen platform says this about every top-level window; it is harmless.
+            item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _styled(qapp: QApplication) -> None:
+    """The real style sheet and icons, so a broken rule shows up as a Qt warning."""
+    apply_look(qapp)
+
+
+@pytest.fixture(autouse=True)
+def settings_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "settings"
+    use_settings_folder(str(folder))
+    return folder
+
+
+@pytest.fixture
+def settings(settings_folder: Path) -> QSettings:
+    return make_settings()

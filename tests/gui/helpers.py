@@ -1,0 +1,28 @@
+"""Acting as a user: typing into fields, clicking buttons and list entries."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QListWidget, QWidget
+from pytestqt.qtbot import QtBot
+
+
+def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Replace what the field holds, keystroke by keystroke."""
+    if isinstance(widget, QLineEdit | QAbstractSpinBox):
+        widget.selectAll()
+    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    qtbot.keyClicks(widget, text)
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def click_entry(qtbot: QtBot, navigation: QListWidget, title: str) -> None:
+    """Click a navigation entry by its visible title."""
+    matches = navigation.findItems(title, Qt.MatchFlag.MatchExactly)
+    assert matches, f"no navigation entry {title!r}"
+    rect = navigation.visualItemRect(matches[0])
+    qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

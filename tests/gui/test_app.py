@@ -1,0 +1,114 @@
+"""Start-up as a person meets it: first run or sign-in, the window, sign-out, quit."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from pipe_app.domain.enums import Role
+from pipe_app.gui.app import Launcher, StartupError, bootstrap
+from pipe_app.storage.migrations import current_revision, head_revision
+from tests.factories import PASSWORD
+from tests.gui.helpers import click, type_into
+
+ADMIN_PASSWORD = "the first admin password"
+
+
+def _launch(qtbot, url: str, settings) -> Launcher:
+    launcher = Launcher(url, settings)
+    qtbot.addWidget(launcher.sign_in)
+    launcher.window_opened.connect(qtbot.addWidget)
+    launcher.start()
+    return launcher
+
+
+@pytest.fixture
+def launched(qtbot, settings):
+    started: list[Launcher] = []
+
+    def launch(url: str) -> Launcher:
+        started.append(_launch(qtbot, url, settings))
+        return started[-1]
+
+    yield launch
+    for launcher in started:
+        assert launcher.wait_for_database()
+        if launcher.db is not None:
+            launcher.db.dispose()
+
+
+def test_bootstrap_migrates_a_new_file_and_asks_for_the_first_run(tmp_path):
+    desk = bootstrap(f"sqlite:///{tmp_path / 'new' / 'pipe.sqlite3'}")
+    try:
+        assert desk.first_run
+        assert current_revision(desk.db) == head_revision()
+    finally:
+        desk.db.dispose()
+
+
+def test_bootstrap_refuses_an_unsupported_database():
+    with pytest.raises(StartupError, match="'mysql' is not supported: use SQLite or PostgreSQL"):
+        bootstrap("mysql://someone@server/pipe")
+
+
+def test_first_run_then_sign_in_then_sign_out(qtbot, db_url, launched):
+    launcher = launched(db_url)
+    qtbot.waitUntil(lambda: launcher.first_run is not None and launcher.first_run.isVisible())
+    dialog = launcher.first_run
+    assert not launcher.sign_in.isVisible()
+    type_into(qtbot, dialog.username_edit, "admin")
+    type_into(qtbot, dialog.display_name_edit, "Pat Administrator")
+    type_into(qtbot, dialog.password_edit, ADMIN_PASSWORD)
+    type_into(qtbot, dialog.confirm_edit, ADMIN_PASSWORD)
+    type_into(qtbot, dialog.sites[0].name, "Crowley House")
+    type_into(qtbot, dialog.sites[0].code, "CH")
+    click(qtbot, dialog.create_button)
+
+    qtbot.waitUntil(lambda: launcher.sign_in.isVisible())
+    assert launcher.sign_in.is_ready
+    assert launcher.sign_in.username_edit.text() == "admin"
+    qtbot.keyClicks(launcher.sign_in.password_edit, ADMIN_PASSWORD)
+    with qtbot.waitSignal(launcher.window_opened) as opened:
+        qtbot.keyClick(launcher.sign_in.password_edit, Qt.Key.Key_Return)
+    window = opened.args[0]
+    assert window.isVisible()
+    assert window.actor.roles == frozenset({Role.ADMINISTRATOR})
+    assert not launcher.sign_in.isVisible()
+    assert launcher.sign_in.password_edit.text() == ""
+
+    window.sign_out_action.trigger()
+    qtbot.waitUntil(lambda: launcher.sign_in.isVisible())
+    assert launcher.window is None
+    assert launcher.sign_in.username_edit.text() == ""  # nothing left for the next person
+    with qtbot.waitSignal(launcher.finished) as finished:
+        click(qtbot, launcher.sign_in.cancel_button)
+    assert finished.args == [0]
+
+
+def test_with_users_the_app_goes_straight_to_sign_in(qtbot, world, launched):
+    launcher = launched(world.db.url.render_as_string(hide_password=False))
+    qtbot.waitUntil(lambda: launcher.sign_in.is_ready)
+    assert launcher.first_run is None
+    type_into(qtbot, launcher.sign_in.username_edit, "key_worker_kirk")
+    type_into(qtbot, launcher.sign_in.password_edit, PASSWORD)
+    with qtbot.waitSignal(launcher.window_opened) as opened:
+        qtbot.keyClick(launcher.sign_in.password_edit, Qt.Key.Key_Return)
+    window = opened.args[0]
+    assert "Administration" not in window.navigation_titles()
+    with qtbot.waitSignal(launcher.finished) as finished:
+        window.quit_action.trigger()
+    assert finished.args == [0]
+
+
+def test_a_database_that_cannot_be_opened_is_explained(qtbot, launched):
+    launcher = launched("mysql://someone@server/pipe")
+    qtbot.waitUntil(lambda: launcher.problem_box is not None)
+    box = launcher.problem_box
+    qtbot.addWidget(box)
+    assert box.icon() == QMessageBox.Icon.Critical
+    assert "is not supported: use SQLite or PostgreSQL" in box.text()
+    assert not launcher.sign_in.isVisible()
+    with qtbot.waitSignal(launcher.finished) as finished:
+        click(qtbot, box.button(QMessageBox.StandardButton.Ok))
+    assert finished.args == [1]
