@@ -46,7 +46,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _say(text: str = "") -> None:
+def say(text: str = "") -> None:
     print(text, flush=True)
 
 
@@ -61,7 +61,7 @@ def _where(raw: str | None) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def _open(args: argparse.Namespace, *, must_exist: bool = False) -> Database:
+def open_database(args: argparse.Namespace, *, must_exist: bool = False) -> Database:
     """The database; ``must_exist`` refuses a SQLite file that is not there (not create it)."""
     from pipe_app.storage.database import Database
 
@@ -71,27 +71,27 @@ def _open(args: argparse.Namespace, *, must_exist: bool = False) -> Database:
     return db
 
 
-def _system() -> Actor:
+def system_actor() -> Actor:
     return Actor.system()
 
 
 # ---- database schema --------------------------------------------------------------------
 
 
-def _bring_up_to_date(db: Database) -> None:
+def bring_up_to_date(db: Database) -> None:
     from pipe_app.storage.migrations import current_revision, head_revision, upgrade
 
     before, head = current_revision(db), head_revision()
     if before == head:
-        _say(f"Database {db.describe()} is up to date (schema {head}).")
+        say(f"Database {db.describe()} is up to date (schema {head}).")
         return
     taken = upgrade(db)
     if taken is not None:
-        _say(f"Backed up the database first to {taken}.")
+        say(f"Backed up the database first to {taken}.")
     if before is None:
-        _say(f"Created the database {db.describe()} (schema {head}).")
+        say(f"Created the database {db.describe()} (schema {head}).")
     else:
-        _say(f"Upgraded the database {db.describe()} from schema {before} to {head}.")
+        say(f"Upgraded the database {db.describe()} from schema {before} to {head}.")
     log.info("schema brought from %s to %s", before, head)
 
 
@@ -99,8 +99,8 @@ def _install_framework(db: Database) -> None:
     """The built-in Enabling Environments standards (once; later calls change nothing)."""
     from pipe_app.services.frameworks import FrameworkService
 
-    row = FrameworkService(db, _system()).install_builtin()
-    _say(f"Framework: {row.title} is installed.")
+    row = FrameworkService(db, system_actor()).install_builtin()
+    say(f"Framework: {row.title} is installed.")
 
 
 # ---- frameworks -------------------------------------------------------------------------
@@ -109,26 +109,26 @@ def _install_framework(db: Database) -> None:
 def cmd_frameworks_import(args: argparse.Namespace) -> int:
     from pipe_app.services.frameworks import FrameworkService
 
-    db = _open(args, must_exist=True)
+    db = open_database(args, must_exist=True)
     try:
-        _bring_up_to_date(db)
-        row = FrameworkService(db, _system()).import_file(Path(args.file))
+        bring_up_to_date(db)
+        row = FrameworkService(db, system_actor()).import_file(Path(args.file))
     finally:
         db.dispose()
-    _say(f"Imported {row.title}: {row.standard_count} standards, {row.criterion_count} criteria.")
+    say(f"Imported {row.title}: {row.standard_count} standards, {row.criterion_count} criteria.")
     return 0
 
 
 def cmd_frameworks_list(args: argparse.Namespace) -> int:
     from pipe_app.services.frameworks import FrameworkService
 
-    db = _open(args, must_exist=True)
+    db = open_database(args, must_exist=True)
     try:
-        rows = FrameworkService(db, _system()).rows()
+        rows = FrameworkService(db, system_actor()).rows()
     finally:
         db.dispose()
     for row in rows:
-        _say(f"{row.title}: {row.standard_count} standards, {row.criterion_count} criteria")
+        say(f"{row.title}: {row.standard_count} standards, {row.criterion_count} criteria")
     return 0
 
 
@@ -171,7 +171,7 @@ def _admin_from_flags(args: argparse.Namespace) -> tuple[str, str, str] | None:
 def _admin_from_prompts() -> tuple[str, str, str]:
     from pipe_app.services.auth import check_password_strength
 
-    _say("The database has no users yet: create the first administrator.")
+    say("The database has no users yet: create the first administrator.")
     username = input("Username: ").strip()
     display = input("Full name: ").strip()
     for _ in range(3):
@@ -179,11 +179,11 @@ def _admin_from_prompts() -> tuple[str, str, str]:
         try:
             check_password_strength(password)
         except PipeError as exc:
-            _say(f"  {exc}")
+            say(f"  {exc}")
             continue
         if getpass.getpass("Password again: ") == password:
             return username, display, password
-        _say("  The two passwords differ; try again.")
+        say("  The two passwords differ; try again.")
     raise Failed("no administrator was created: the password was not confirmed")
 
 
@@ -194,7 +194,7 @@ def _create_admin(db: Database, username: str, display: str, password: str) -> N
     UserService(db, Actor.system()).create(
         UserInput(username, display, frozenset({Role.ADMINISTRATOR})), password
     )
-    _say(f"Administrator {username.strip().lower()} created.")
+    say(f"Administrator {username.strip().lower()} created.")
 
 
 def _create_sites(db: Database, specs: list[tuple[str, str, int]]) -> None:
@@ -204,19 +204,19 @@ def _create_sites(db: Database, specs: list[tuple[str, str, int]]) -> None:
     sites = SiteService(db, Actor.system())
     for name, code, beds in specs:
         if sites.find_by_name(name) is not None:
-            _say(f"Site {name} already exists; left as it is.")
+            say(f"Site {name} already exists; left as it is.")
             continue
         row = sites.create(SiteInput(name, code, APType.PIPE, beds))
-        _say(f"Site {row.name} ({row.code}, {row.beds} beds) created.")
+        say(f"Site {row.name} ({row.code}, {row.beds} beds) created.")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from pipe_app.services.auth import has_users
 
     admin = _admin_from_flags(args)
-    db = _open(args)
+    db = open_database(args)
     try:
-        _bring_up_to_date(db)
+        bring_up_to_date(db)
         _install_framework(db)
         if not has_users(db):
             if admin is None:
@@ -228,7 +228,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                 admin = _admin_from_prompts()
             _create_admin(db, *admin)
         elif admin is not None:
-            _say("The database already has users; no administrator was created.")
+            say("The database already has users; no administrator was created.")
         _create_sites(db, args.site or [])
     finally:
         db.dispose()
@@ -241,9 +241,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pipe_app.demo import DEMO_LOGINS, generate, resident_count
 
-    db = _open(args)
+    db = open_database(args)
     try:
-        _bring_up_to_date(db)
+        bring_up_to_date(db)
         _install_framework(db)
         residents = resident_count(db)
         if residents and not args.force:
@@ -251,20 +251,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 f"the database {db.describe()} already holds {residents} residents; demo data "
                 "is for an empty database (add --force to add it alongside them)"
             )
-        _say(f"Writing demo data (seed {args.seed}); every person in it is fictional.")
-        summary = generate(db, args.seed, progress=lambda phase: _say(f"  {phase}"))
+        say(f"Writing demo data (seed {args.seed}); every person in it is fictional.")
+        summary = generate(db, args.seed, progress=lambda phase: say(f"  {phase}"))
     finally:
         db.dispose()
-    _say(f"Done in {summary.seconds:.1f} s:")
+    say(f"Done in {summary.seconds:.1f} s:")
     for name, count in summary.counts.items():
-        _say(f"  {name.replace('_', ' ')}: {count}")
+        say(f"  {name.replace('_', ' ')}: {count}")
     for note in summary.notes:
-        _say(f"  note: {note}")
-    _say()
-    _say("Demo sign-ins (for a demo database only):")
+        say(f"  note: {note}")
+    say()
+    say("Demo sign-ins (for a demo database only):")
     for login in DEMO_LOGINS:
         role = login.role.value.replace("_", " ")
-        _say(f"  {login.username:<20} {login.password:<20} {role}, {login.where}")
+        say(f"  {login.username:<20} {login.password:<20} {role}, {login.where}")
     return 0
 
 
@@ -272,9 +272,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = open_database(args)
     try:
-        _bring_up_to_date(db)
+        bring_up_to_date(db)
     finally:
         db.dispose()
     return 0
@@ -283,17 +283,17 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_current(args: argparse.Namespace) -> int:
     from pipe_app.storage.migrations import current_revision, head_revision
 
-    db = _open(args, must_exist=True)
+    db = open_database(args, must_exist=True)
     try:
         current = current_revision(db)
     finally:
         db.dispose()
     head = head_revision()
-    _say(f"database: {db.describe()}")
-    _say(f"current:  {current or 'none (no PIPE Desk schema yet)'}")
-    _say(f"head:     {head}")
+    say(f"database: {db.describe()}")
+    say(f"current:  {current or 'none (no PIPE Desk schema yet)'}")
+    say(f"head:     {head}")
     if current != head:
-        _say("Run `pipe-app db upgrade` to bring the database up to date.")
+        say("Run `pipe-app db upgrade` to bring the database up to date.")
     return 0
 
 
@@ -308,7 +308,7 @@ def _audit(db: Database, action: str, **details: object) -> None:
     from pipe_app.domain.enums import AuditAction
     from pipe_app.services import audit
 
-    with db.writing({audit.ACTOR_KEY: _system()}) as session:
+    with db.writing({audit.ACTOR_KEY: system_actor()}) as session:
         audit.record(session, AuditAction(action), "database", **details)
 
 
@@ -316,7 +316,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from pipe_app.storage.backup import backup_to
     from pipe_app.storage.migrations import current_revision, head_revision
 
-    db = _open(args, must_exist=True)
+    db = open_database(args, must_exist=True)
     try:
         current, head = current_revision(db), head_revision()
         if current is None:
@@ -330,7 +330,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         _audit(db, "backup", file=str(report.path), tables=report.tables, rows=report.rows)
     finally:
         db.dispose()
-    _say(
+    say(
         f"Backed up {db.describe()} to {report.path.resolve()}: {report.tables} tables, "
         f"{report.rows} rows, {_size(report.size_bytes)} (verified)."
     )
@@ -341,8 +341,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def _confirm_restore(db: Database, path: Path) -> bool:
     if not sys.stdin.isatty():
         raise UsageError("restore replaces the whole database: add --yes to confirm")
-    _say(f"This replaces everything in {db.describe()} with the backup {path}.")
-    _say("A safety backup of the current data is taken first.")
+    say(f"This replaces everything in {db.describe()} with the backup {path}.")
+    say("A safety backup of the current data is taken first.")
     return input("Type yes to restore: ").strip().lower() == "yes"
 
 
@@ -351,7 +351,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     check_backup_file(path)
-    db = _open(args)
+    db = open_database(args)
     try:
         if not args.yes and not _confirm_restore(db, path):
             raise Failed("restore cancelled; nothing was changed")
@@ -359,7 +359,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         _audit(db, "restore_backup", file=str(path), tables=report.tables, rows=report.rows)
     finally:
         db.dispose()
-    _say(
+    say(
         f"Restored {path.resolve()} into {db.describe()}: {report.tables} tables, "
         f"{report.rows} rows, {_size(report.size_bytes)} (verified)."
     )
@@ -462,6 +462,11 @@ def _parser() -> _Parser:
     restore.add_argument("file", metavar="FILE")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     restore.set_defaults(handler=cmd_restore)
+
+    from pipe_app.commands import MODULES
+
+    for name in MODULES:
+        importlib.import_module(name).register(commands, common)
     return parser
 
 

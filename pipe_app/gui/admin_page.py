@@ -65,9 +65,7 @@ class AdministrationPage(Page):
     def __init__(
         self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
     ) -> None:
-        super().__init__(spec, parent)
-        self._db = db
-        self._actor = actor
+        super().__init__(spec, db, actor, parent)
         self._site_names: dict[uuid.UUID, str] = {}
         self.tabs = QTabWidget()
         self.tabs.setObjectName("administrationTabs")
@@ -83,10 +81,10 @@ class AdministrationPage(Page):
 
     def refresh(self) -> None:
         try:
-            sites = SiteService(self._db, self._actor).rows()
+            sites = SiteService(self.db, self.actor).rows()
             users = (
-                UserService(self._db, self._actor).rows()
-                if self._actor.can(Permission.USER_MANAGE)
+                UserService(self.db, self.actor).rows()
+                if self.actor.can(Permission.USER_MANAGE)
                 else []
             )
         except Exception as exc:

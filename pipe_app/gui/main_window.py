@@ -18,12 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app import __version__
-from pipe_app.gui.admin_page import AdministrationPage
 from pipe_app.gui.assets import app_icon, icon
 from pipe_app.gui.labels import roles_text
-from pipe_app.gui.pages import PAGES, Page, PageSpec, PlaceholderPage, visible_pages
+from pipe_app.gui.page_registry import PAGE_CLASSES
+from pipe_app.gui.pages import PAGES, Page, PageSpec, visible_pages
 from pipe_app.gui.problems import describe_failure
-from pipe_app.gui.residents_page import ResidentsPage
 from pipe_app.services.permissions import Actor
 from pipe_app.services.sites import SiteService
 from pipe_app.storage.database import Database
@@ -92,11 +91,9 @@ class MainWindow(QMainWindow):
         self._restore_settings()
 
     def _make_page(self, spec: PageSpec) -> Page:
-        if spec.key == "residents":
-            return ResidentsPage(spec, self.db, self.actor)
-        if spec.key == "administration":
-            return AdministrationPage(spec, self.db, self.actor)
-        return PlaceholderPage(spec)
+        page = PAGE_CLASSES[spec.key](spec, self.db, self.actor)
+        page.record_requested.connect(self._on_record_requested)
+        return page
 
     # ---- building ----------------------------------------------------------------------
 
@@ -264,6 +261,10 @@ class MainWindow(QMainWindow):
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.page_changed.emit(page.spec.key)
+
+    def _on_record_requested(self, key: str, record_id: object) -> None:
+        if self.show_page(key):
+            self.pages[key].open_record(record_id)  # type: ignore[arg-type]
 
     def _on_refresh_triggered(self) -> None:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

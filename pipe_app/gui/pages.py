@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pipe_app.gui.assets import icon
 from pipe_app.services.permissions import Actor, Permission
+from pipe_app.storage.database import Database
 
 _P = Permission
 
@@ -111,11 +113,22 @@ def spec_for(key: str) -> PageSpec:
 
 
 class Page(QWidget):
-    """A main-window page: a title, a description, then its content in ``body``."""
+    """A main-window page: a title, a description, then its content in ``body``.
 
-    def __init__(self, spec: PageSpec, parent: QWidget | None = None) -> None:
+    Every page is built as ``PageClass(spec, db, actor)`` (see ``page_registry``). A page asks
+    the window to open a record on another page by emitting ``record_requested(page_key, id)``;
+    the window shows that page and calls its ``open_record(id)``.
+    """
+
+    record_requested = Signal(str, object)
+
+    def __init__(
+        self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.spec = spec
+        self.db = db
+        self.actor = actor
         self.setObjectName(f"{spec.key}Page")
         self._loaded = False
         outer = QVBoxLayout(self)
@@ -148,6 +161,9 @@ class Page(QWidget):
     def refresh(self) -> None:
         """Reload from the services (F5)."""
 
+    def open_record(self, record_id: uuid.UUID) -> None:
+        """Show one record of this page's kind (from Today, a timeline or a search)."""
+
     def search_field(self) -> QLineEdit | None:
         """The page's search box, for Ctrl+F (None when it has none)."""
         return None
@@ -164,8 +180,10 @@ class Page(QWidget):
 class PlaceholderPage(Page):
     """A tidy stand-in until the real view is built."""
 
-    def __init__(self, spec: PageSpec, parent: QWidget | None = None) -> None:
-        super().__init__(spec, parent)
+    def __init__(
+        self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(spec, db, actor, parent)
         card = QFrame()
         card.setObjectName("placeholderCard")
         card.setProperty("role", "card")

@@ -57,7 +57,7 @@ class ResidentsPage(Page):
     def __init__(
         self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
     ) -> None:
-        super().__init__(spec, parent)
+        super().__init__(spec, db, actor, parent)
         self._service = ResidentService(db, actor)
         self.model = ResidentTableModel(self)
         self.table, self.proxy = sorted_view("residentsTable", "Residents", self.model, self)

@@ -1,0 +1,9 @@
+"""The key work page (a placeholder until its view is built)."""
+
+from __future__ import annotations
+
+from pipe_app.gui.pages import PlaceholderPage
+
+
+class KeyWorkPage(PlaceholderPage):
+    pass
