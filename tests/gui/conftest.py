@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from pipe_app.gui.assets import apply_look
@@ -36,3 +36,10 @@ def settings_folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(settings_folder: Path) -> QSettings:
     return make_settings()
+
+
+@pytest.fixture(autouse=True)
+def _background_work_finishes() -> object:
+    """No test leaves work running on the thread pool for the next one (or for exit)."""
+    yield
+    assert QThreadPool.globalInstance().waitForDone(10_000), "background work still running"

@@ -1,0 +1,166 @@
+"""Long work off the GUI thread, with a progress dialog only when it is slow.
+
+``run_task(parent, title, work, on_done)`` runs ``work(progress)`` on a worker thread and calls
+``on_done(result)`` (or ``on_failed(error)``) back on the GUI thread. A modal progress dialog
+appears only if the work is still running after half a second; Cancel sets
+``progress.cancelled``, which the work checks between steps (raising ``Cancelled``). Workers
+never touch widgets: they report through the ``Progress`` object, which is thread-safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+log = logging.getLogger(__name__)
+SHOW_AFTER_MS = 500
+
+
+class Cancelled(Exception):
+    """The user cancelled the work; nothing is reported as an error."""
+
+
+class Progress:
+    """Handed to the work: report steps, and check whether the user cancelled."""
+
+    def __init__(self, emit: Callable[[int, int, str], None]) -> None:
+        self._emit = emit
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        """Say how far the work has got; raises Cancelled if the user has cancelled."""
+        if self.cancelled:
+            raise Cancelled
+        self._emit(done, total, text)
+
+
+class _Signals(QObject):
+    """Only plain C++ types cross threads; the outcome itself is handed over in ``box``."""
+
+    progressed = Signal(int, int, str)
+    ended = Signal()
+
+
+class _Runner(QRunnable):
+    def __init__(
+        self,
+        work: Callable[[Progress], Any],
+        signals: _Signals,
+        progress: Progress,
+        box: dict[str, Any],
+    ) -> None:
+        super().__init__()
+        self.work, self.signals, self.progress, self.box = work, signals, progress, box
+
+    def run(self) -> None:
+        try:
+            self.box["result"] = self.work(self.progress)
+        except BaseException as error:  # delivered to the GUI thread, never lost
+            self.box["error"] = error
+        self.signals.ended.emit()
+
+
+class Task(QObject):
+    """One running piece of work; ``done`` is set once it has finished, failed or cancelled."""
+
+    ended = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        work: Callable[[Progress], Any],
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[BaseException], None] | None = None,
+        *,
+        cancellable: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.done = False
+        self.was_shown = False
+        self.last_text = ""
+        self._on_done, self._on_failed = on_done, on_failed
+        self._signals = _Signals(self)
+        self.progress = Progress(self._signals.progressed.emit)
+        self.dialog = QProgressDialog(title, "Cancel" if cancellable else "", 0, 0, parent)
+        self.dialog.setObjectName("taskProgress")
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        if not cancellable:
+            self.dialog.setCancelButton(None)
+        self.dialog.hide()
+        self.dialog.canceled.connect(self.progress.cancel)
+        self._signals.progressed.connect(self._on_progressed)
+        self._signals.ended.connect(self._on_ended)
+        self._box: dict[str, Any] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_slow)
+        self._timer.start(SHOW_AFTER_MS)
+        QThreadPool.globalInstance().start(_Runner(work, self._signals, self.progress, self._box))
+
+    def _on_slow(self) -> None:
+        if not self.done:
+            self.was_shown = True
+            self.dialog.show()
+
+    def _on_progressed(self, done: int, total: int, text: str) -> None:
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total else 0)
+        if text:
+            self.last_text = text
+            self.dialog.setLabelText(text)
+
+    def cancel(self) -> None:
+        """As if the user pressed Cancel."""
+        self.progress.cancel()
+
+    def _finish(self) -> None:
+        self.done = True
+        self._timer.stop()
+        self.dialog.hide()
+        self.dialog.deleteLater()
+        self.ended.emit()
+
+    def _on_ended(self) -> None:
+        self._finish()
+        error = self._box.get("error")
+        if error is None:
+            if not self.progress.cancelled:
+                self._on_done(self._box.get("result"))
+            return
+        if isinstance(error, Cancelled):
+            return
+        if not isinstance(error, Exception):
+            log.error("background work ended abnormally: %r", error)
+        if self._on_failed is not None:
+            self._on_failed(error)
+        else:
+            log.error("background work failed", exc_info=error)
+
+
+def run_task(
+    parent: QWidget,
+    title: str,
+    work: Callable[[Progress], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None] | None = None,
+    *,
+    cancellable: bool = True,
+) -> Task:
+    return Task(parent, title, work, on_done, on_failed, cancellable=cancellable)
