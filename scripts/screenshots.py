@@ -186,6 +186,175 @@ class Camera:
         self.save(window, "16-administration-sites")
         window.sign_out()
 
+    def key_work_views(self) -> None:
+        """The key-work list, then a session typed in as a key worker would, errors and all."""
+        from PySide6.QtGui import QGuiApplication
+
+        from pipe_app.gui.key_work_page import KeyWorkPage
+
+        window = self.sign_in_as("keyworker.crowley", PASSWORD)
+        window.show_page("key_work")
+        page = window.pages["key_work"]
+        assert isinstance(page, KeyWorkPage)
+        self.save(window, "40-key-work-list")
+        page.new_session()
+        form = page.form
+        self.type_into(form.resident_edit, "o")
+        self.wait_for(form.completer.list_view.isVisible, "the resident list")
+        self.settle()
+        path = OUT / "41-key-work-pick-resident.png"
+        QGuiApplication.primaryScreen().grabWindow(0, 0, 0, WIDTH, HEIGHT).save(str(path))
+        print(f"wrote {path.relative_to(ROOT)}")
+        self.press(form.completer.list_view, "Down")
+        self.press(form.completer.list_view, "Return")
+        form.dna_check.setChecked(True)
+        form.save_button.click()
+        self.save(window, "42-key-work-form-messages")
+        form.dna_check.setChecked(False)
+        self.type_into(form.topics_edit, "move-on, family contact")
+        self.type_into(form.voice_edit, "I want to be nearer my mum when I move on.")
+        self.type_into(form.summary_edit, "Talked through the move-on plan and her worries.")
+        self.type_into(form.actions_edit, "Sam to call the housing officer by Friday.")
+        self.save(window, "43-key-work-form-filled")
+        form.save_button.click()
+        self.save(window, "44-key-work-list-after-save")
+        window.sign_out()
+
+    def groups_views(self) -> None:
+        """The list of sessions, a new one from a template, and a register run by keys."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtTest import QTest
+
+        from pipe_app.gui.groups_page import GroupsPage
+
+        window = self.sign_in_as("keyworker.crowley", PASSWORD)
+        window.show_page("groups")
+        page = window.pages["groups"]
+        assert isinstance(page, GroupsPage)
+        page.table.selectRow(0)
+        self.save(window, "50-groups-list")
+        page.new_session()
+        self.type_into(page.form.activity_combo, "cooking")
+        self.type_into(page.form.planning_note_edit, "Residents chose the menu on Monday.")
+        page.form.planned_check.setChecked(True)
+        self.save(window, "51-groups-new-from-template")
+        page.form.save_button.click()
+        table = page.register.table
+        table.setFocus()
+        for key in ("A", "Down", "A", "Down", "E", "Down"):
+            self.press(table, key)
+        self.press(table, "R")
+        dialog = page.register.note_dialog
+        assert dialog is not None
+        self.wait_for(dialog.isVisible, "the note dialog")
+        QTest.keyClicks(dialog.note_edit, "Said she was too tired tonight")
+        path = OUT / "52-groups-register-note.png"
+        self.settle()
+        QGuiApplication.primaryScreen().grabWindow(0, 0, 0, WIDTH, HEIGHT).save(str(path))
+        print(f"wrote {path.relative_to(ROOT)}")
+        QTest.keyClick(dialog.note_edit, Qt.Key.Key_Return)
+        self.wait_for(lambda: page.register.note_dialog is None, "the note to be taken")
+        self.press(table, "Down")
+        self.press(table, "U")
+        dialog = page.register.note_dialog
+        assert dialog is not None
+        self.wait_for(dialog.isVisible, "the second note dialog")
+        QTest.keyClick(dialog.note_edit, Qt.Key.Key_Escape)
+        self.wait_for(lambda: page.register.note_dialog is None, "the dialog to close")
+        page.save()
+        self.save(window, "53-groups-register-needs-note")
+        table.selectRow(4)
+        self.press(table, "Delete")
+        page.save()
+        self.save(window, "54-groups-register-saved")
+        window.sign_out()
+
+    def admin_views(self) -> None:
+        """Logins, a login form with messages, site settings tabs and a backup just made."""
+        from pipe_app.domain.enums import Role
+        from pipe_app.gui.admin_page import AdministrationPage
+        from pipe_app.gui.admin_sites import SiteDialog
+        from pipe_app.gui.admin_users import UserDialog
+        from pipe_app.services.sites import ActivityTemplate
+
+        window = self.sign_in_as("admin", ADMIN_PASSWORD)
+        window.show_page("administration")
+        page = window.pages["administration"]
+        assert isinstance(page, AdministrationPage)
+        page.users_tab.select(page.users_model.rows[1].id)
+        self.save(window, "70-admin-users")
+        form = UserDialog(window.db, window.actor, None, window)
+        form.show()
+        self.type_into(form.username_edit, "jo bloggs")
+        self.type_into(form.display_name_edit, "Jo Bloggs")
+        form.role_checks[Role.KEY_WORKER].setChecked(True)
+        self.type_into(form.password_edit, "a long password")
+        self.type_into(form.confirm_edit, "a long pasword")
+        form.save_button.click()
+        self.save(form, "71-admin-new-login-messages")
+        form.reject()
+        manager = next(row for row in page.users_model.rows if row.username == "manager.crowley")
+        form = UserDialog(window.db, window.actor, manager, window)
+        form.show()
+        self.save(form, "72-admin-edit-login")
+        form.reject()
+        page.show_tab(page.sites_tab)
+        page.sites_tab.table.selectRow(0)
+        self.save(window, "73-admin-sites")
+        dialog = SiteDialog(window.db, window.actor, page.sites_model.rows[0], window)
+        dialog.show()
+        self.save(dialog, "74-admin-site-details")
+        dialog.tabs.setCurrentIndex(1)
+        self.save(dialog, "75-admin-site-attendance")
+        dialog.add_template(ActivityTemplate("Cooking together", "socially_creative", 90))
+        dialog.add_template(ActivityTemplate("Community meeting", "community_meeting", 45))
+        dialog.add_template(ActivityTemplate("Allotment", "enrichment", 120))
+        dialog.tabs.setCurrentIndex(2)
+        self.save(dialog, "76-admin-site-activities")
+        dialog.reject()
+        page.show_tab(page.backup_tab)
+        page.backup_tab.backup_button.click()
+        self.wait_for(lambda: not page.backup_tab.busy, "the backup")
+        self.save(window, "77-admin-backups")
+        window.sign_out()
+
+        window = self.sign_in_as("manager.crowley", PASSWORD)
+        form = UserDialog(window.db, window.actor, None, window)
+        form.show()
+        self.save(form, "78-admin-new-login-manager")
+        form.reject()
+        window.sign_out()
+
+    def today_views(self) -> None:
+        """Today for a key worker, a manager and the psychologist; then a resident's own page."""
+        from pipe_app.gui.residents_page import ResidentsPage
+        from pipe_app.gui.today_page import TodayPage
+
+        for number, username in enumerate(
+            ("keyworker.crowley", "manager.crowley", "psychologist"), start=80
+        ):
+            window = self.sign_in_as(username, PASSWORD)
+            window.show_page("today")
+            today = window.pages["today"]
+            assert isinstance(today, TodayPage)
+            self.wait_for(lambda page=today: not page.is_loading and bool(page.cards), "Today")
+            self.save(window, f"{number}-today-{username.split('.')[0]}")
+            window.sign_out()
+
+        window = self.sign_in_as("manager.crowley", PASSWORD)
+        window.show_page("residents")
+        residents = window.pages["residents"]
+        assert isinstance(residents, ResidentsPage)
+        names = [residents.proxy.index(r, 0).data() for r in range(residents.proxy.rowCount())]
+        index = residents.proxy.index(names.index("Lolo Okafor"), 0)
+        residents.table.setFocus()
+        residents.table.setCurrentIndex(index)
+        self.press(residents.table, "Return")
+        self.wait_for(lambda: residents.detail.record is not None, "the resident page")
+        self.save(window, "83-resident-page")
+        window.sign_out()
+
     def close(self) -> None:
         self.launcher.sign_in.reject()
         self.launcher.wait_for_database()
@@ -207,6 +376,13 @@ def main() -> int:
     _populate(camera.launcher.db)
     camera.refused_sign_in()
     camera.main_views()
+    camera.admin_views()
+    _key_work_sessions(camera.launcher.db)
+    camera.key_work_views()
+    _group_sessions(camera.launcher.db)
+    camera.groups_views()
+    _today_extras(camera.launcher.db)
+    camera.today_views()
     camera.close()
     print(f"screenshots in {OUT.relative_to(ROOT)} (work folder {work})")
     return 0
@@ -294,6 +470,196 @@ def _populate(db: Database) -> None:
                     key_worker_id=key_workers[site.id],
                 ),
             )
+
+
+def _key_work_sessions(db: Database) -> None:
+    """A few weeks of key work at both sites, through the real service."""
+    from pipe_app.services.key_work import KeyWorkInput, KeyWorkService
+    from pipe_app.services.permissions import Actor
+    from pipe_app.services.residents import ResidentService
+    from pipe_app.services.staff import StaffService
+    from pipe_app.timeutil import local_day, local_today, utc_now
+
+    system = Actor.system()
+    service = KeyWorkService(db, system)
+    workers = {
+        site_id: member.id
+        for member in StaffService(db, system).rows()
+        if member.job_role.value == "residential_worker"
+        for site_id in member.site_ids
+    }
+    topics = (["goals"], ["family contact"], ["move-on", "housing"], ["employment"], [])
+    today = local_today()
+    for number, resident in enumerate(ResidentService(db, system).rows(current_on=today)):
+        for week in range(3):
+            started = utc_now() - timedelta(days=7 * week + number % 5, hours=3 + number % 4)
+            if resident.arrival is None or local_day(started) < resident.arrival:
+                continue
+            service.record(
+                KeyWorkInput(
+                    placement_id=resident.placement_id,
+                    key_worker_id=workers[resident.site_id],
+                    started_at=started,
+                    duration_minutes=30 + 15 * (number % 3),
+                    planned=week != 1,
+                    did_not_attend=(number + week) % 7 == 3,
+                    dna_reason="At a probation appointment" if (number + week) % 7 == 3 else "",
+                    topics=topics[(number + week) % len(topics)],
+                    summary="Reviewed the week and agreed next steps.",
+                    risk_concern=(number + week) % 9 == 4,
+                    escalation_note="Told the duty manager straight away."
+                    if (number + week) % 9 == 4
+                    else "",
+                )
+            )
+
+
+def _group_sessions(db: Database) -> None:
+    """Four weeks of groups at both sites, with registers, through the real service."""
+    from datetime import datetime, time
+
+    from pipe_app.domain.enums import AttendanceCode, GroupKind
+    from pipe_app.services.groups import AttendanceInput, GroupInput, GroupService
+    from pipe_app.services.permissions import Actor
+    from pipe_app.services.sites import SiteService
+    from pipe_app.services.staff import StaffService
+    from pipe_app.timeutil import local_today, to_utc
+
+    system = Actor.system()
+    service = GroupService(db, system)
+    staff = StaffService(db, system).rows()
+    plan = [
+        (GroupKind.SOCIALLY_CREATIVE, "cooking", "Curry night", 2, 18, 90),
+        (GroupKind.COMMUNITY_MEETING, "community meeting", "Community meeting", 4, 11, 60),
+        (GroupKind.SOCIALLY_CREATIVE, "art", "Art club: collage", 6, 14, 90),
+        (GroupKind.SOCIALLY_CREATIVE, "cooking", "Curry night", 9, 18, 90),
+        (GroupKind.SOCIALLY_CREATIVE, "quiz", "Pub quiz", 12, 19, 60),
+        (GroupKind.ENRICHMENT, "film night", "Film night", 15, 19, 120),
+        (GroupKind.STRUCTURED_GROUP, "skills group", "Coping skills", 20, 10, 60),
+    ]
+    codes = [AttendanceCode.ATTENDED, AttendanceCode.ATTENDED, AttendanceCode.ACCEPTABLE_ABSENCE]
+    for site in SiteService(db, system).rows():
+        facilitators = frozenset(
+            m.id for m in staff if site.id in m.site_ids and len(m.site_ids) == 1
+        )
+        for kind, activity, title, days_ago, hour, minutes in plan:
+            day = local_today() - timedelta(days=days_ago)
+            group = service.create(
+                GroupInput(
+                    site_id=site.id,
+                    kind=kind,
+                    activity=activity,
+                    title=title,
+                    started_at=to_utc(datetime.combine(day, time(hour))),
+                    duration_minutes=minutes,
+                    facilitator_ids=facilitators,
+                    planned_by_residents=activity in ("cooking", "quiz"),
+                    observations="Relaxed and friendly; residents helped each other.",
+                )
+            )
+            entries = service.register(group.id)
+            service.set_attendance(
+                group.id,
+                group.version,
+                [
+                    AttendanceInput(entry.resident_id, codes[(n + days_ago) % len(codes)])
+                    for n, entry in enumerate(entries)
+                ],
+            )
+
+
+def _today_extras(db: Database) -> None:
+    """What makes Today worth a look: a group tonight, a draft, supervision waiting for
+    sign-off and acknowledgement, training about to lapse, an accreditation milestone, and a
+    change of key worker for the resident shown on the resident page."""
+    from datetime import datetime, time
+
+    from pipe_app.domain.enums import GroupKind, SessionStatus, StaffRole
+    from pipe_app.services.accreditation import AccreditationService, CycleInput
+    from pipe_app.services.frameworks import FrameworkService
+    from pipe_app.services.groups import GroupInput, GroupService
+    from pipe_app.services.key_work import KeyWorkInput, KeyWorkService
+    from pipe_app.services.permissions import Actor
+    from pipe_app.services.residents import ResidentService
+    from pipe_app.services.sites import SiteService
+    from pipe_app.services.staff import StaffService
+    from pipe_app.services.supervision import SupervisionInput, SupervisionService
+    from pipe_app.services.training import CourseInput, TrainingRecordInput, TrainingService
+    from pipe_app.timeutil import add_months, local_today, to_utc, utc_now
+
+    system = Actor.system()
+    today = local_today()
+    crowley = next(site for site in SiteService(db, system).rows() if site.code == "CH")
+    staff = {m.full_name: m for m in StaffService(db, system).rows()}
+    worker, manager = staff["Sam Patel"], staff["Helen Carter"]
+    psychologist = staff["Dr Nadia Hussain"]
+    groups = GroupService(db, system)
+    for title, kind, hour in (
+        ("Community meeting", GroupKind.COMMUNITY_MEETING, 10),
+        ("Curry night", GroupKind.SOCIALLY_CREATIVE, 18),
+    ):
+        started = to_utc(datetime.combine(today, time(hour)))
+        groups.create(
+            GroupInput(
+                site_id=crowley.id,
+                kind=kind,
+                activity="cooking" if hour == 18 else "community meeting",
+                title=title,
+                started_at=started,
+                duration_minutes=60,
+                facilitator_ids=frozenset({worker.id, manager.id}),
+                planned_by_residents=hour == 18,
+                status="held" if started < utc_now() else "planned",
+            )
+        )
+    residents = ResidentService(db, system)
+    lauren = next(r for r in residents.rows(site_id=crowley.id) if r.crn == "C318722")
+    assert lauren.placement_id is not None
+    KeyWorkService(db, system).record(
+        KeyWorkInput(
+            lauren.placement_id,
+            worker.id,
+            utc_now() - timedelta(hours=1),
+            topics=("family contact",),
+            summary="Started on contact with her daughter; to finish after handover.",
+            status=SessionStatus.DRAFT,
+        )
+    )
+    residents.assign_key_worker(lauren.placement_id, manager.id, today - timedelta(days=4))
+    supervision = SupervisionService(db, system)
+    for supervisor, supervisee, days_ago in ((manager, worker, 9), (psychologist, manager, 2)):
+        record = supervision.create(
+            SupervisionInput(
+                site_id=crowley.id,
+                kind="individual_clinical",
+                supervisor_id=supervisor.id,
+                supervisee_ids=(supervisee.id,),
+                started_at=utc_now() - timedelta(days=days_ago),
+                duration_minutes=60,
+                themes=("boundaries",),
+                summary="Reflected on a difficult week on the unit.",
+            )
+        ).record
+        supervision.submit(record.id, record.version)
+    training = TrainingService(db, system)
+    course = training.create_course(
+        CourseInput(
+            "FA", "First aid at work", renewal_months=36, mandatory_for=frozenset(StaffRole)
+        )
+    )
+    for member, days_left in ((worker, 12), (manager, -5)):
+        completed = add_months(today, -36) + timedelta(days=days_left)
+        training.record(TrainingRecordInput(member.id, course.id, completed, hours=6))
+    framework = FrameworkService(db, system).install_builtin()
+    AccreditationService(db, system).create(
+        CycleInput(
+            crowley.id,
+            framework.id,
+            membership_on=today - timedelta(days=150),
+            portfolio_due_on=today + timedelta(days=21),
+            interim_assessment_on=today + timedelta(days=80),
+        )
+    )
 
 
 if __name__ == "__main__":

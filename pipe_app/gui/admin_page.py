@@ -1,64 +1,20 @@
-"""Administration: the logins and sites this user manages (read-only for now)."""
+"""Administration: logins, site settings and backups, each on a tab shown only to those
+who may use it (users: USER_MANAGE; backups: BACKUP)."""
 
 from __future__ import annotations
 
-import uuid
+from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
-from PySide6.QtWidgets import QTabWidget, QWidget
-
-from pipe_app.domain.enums import Role
-from pipe_app.gui.labels import AP_TYPE_LABELS, frequency_text, roles_text
+from pipe_app.gui.admin_backup import BackupTab
+from pipe_app.gui.admin_sites import SitesTab
+from pipe_app.gui.admin_users import UsersTab
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
-from pipe_app.gui.table_model import Column, RowTableModel
-from pipe_app.gui.tables import fit_columns, sorted_view
+from pipe_app.gui.table_model import RowTableModel
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteRow, SiteService
 from pipe_app.services.users import UserRow, UserService
 from pipe_app.storage.database import Database
-from pipe_app.timeutil import utc_now
-
-
-def _user_status(row: UserRow) -> str:
-    if row.archived:
-        return "Archived"
-    if row.locked_until is not None and row.locked_until > utc_now():
-        return "Locked"
-    return "Active"
-
-
-def user_columns(site_names: dict[uuid.UUID, str]) -> list[Column[UserRow]]:
-    """``site_names`` is read at display time, so the page can refresh it in place."""
-
-    def sites(row: UserRow) -> str:
-        if Role.ADMINISTRATOR in row.roles:
-            return "All sites"
-        return ", ".join(
-            sorted(site_names.get(site_id, "another site") for site_id in row.site_ids)
-        )
-
-    return [
-        Column("Username", lambda r: r.username),
-        Column("Name", lambda r: r.display_name),
-        Column("Roles", lambda r: roles_text(r.roles)),
-        Column("Sites", sites),
-        Column("Last signed in", lambda r: r.last_sign_in_at),
-        Column("Status", _user_status),
-    ]
-
-
-SITE_COLUMNS: list[Column[SiteRow]] = [
-    Column("Name", lambda s: s.name),
-    Column("Code", lambda s: s.code),
-    Column("Type", lambda s: AP_TYPE_LABELS.get(s.ap_type, str(s.ap_type))),
-    Column("Beds", lambda s: s.beds, align_right=True),
-    Column(
-        "Key work",
-        lambda s: frequency_text(s.key_work_frequency_days).capitalize(),
-        lambda s: s.key_work_frequency_days,
-    ),
-    Column("Address", lambda s: s.address.replace("\n", ", ")),
-]
 
 
 class AdministrationPage(Page):
@@ -66,18 +22,51 @@ class AdministrationPage(Page):
         self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
     ) -> None:
         super().__init__(spec, db, actor, parent)
-        self._site_names: dict[uuid.UUID, str] = {}
         self.tabs = QTabWidget()
         self.tabs.setObjectName("administrationTabs")
         self.tabs.setDocumentMode(True)
-        self.users_model = RowTableModel(user_columns(self._site_names), parent=self)
-        self.users_table, _ = sorted_view("usersTable", "Users", self.users_model, self)
-        self.sites_model = RowTableModel(SITE_COLUMNS, parent=self)
-        self.sites_table, _ = sorted_view("sitesTable", "Sites", self.sites_model, self)
+        self.users_tab = UsersTab(db, actor, self)
+        self.sites_tab = SitesTab(db, actor, self)
+        self.backup_tab = BackupTab(db, self)
         if actor.can(Permission.USER_MANAGE):
-            self.tabs.addTab(self.users_table, "Users")
-        self.tabs.addTab(self.sites_table, "Sites")
+            self.tabs.addTab(self.users_tab, "Users")
+        else:
+            self.users_tab.hide()
+        self.tabs.addTab(self.sites_tab, "Sites")
+        if actor.can(Permission.BACKUP):
+            self.tabs.addTab(self.backup_tab, "Backups")
+        else:
+            self.backup_tab.hide()
         self.body.addWidget(self.tabs, 1)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.users_tab.changed.connect(self.refresh)
+        self.sites_tab.changed.connect(self.refresh)
+        self.backup_tab.restored.connect(self._on_restored)
+
+    # the tables, as tests and screenshots reach them
+    @property
+    def users_model(self) -> RowTableModel[UserRow]:
+        return self.users_tab.model
+
+    @property
+    def users_table(self) -> QTableView:
+        return self.users_tab.table
+
+    @property
+    def sites_model(self) -> RowTableModel[SiteRow]:
+        return self.sites_tab.model
+
+    @property
+    def sites_table(self) -> QTableView:
+        return self.sites_tab.table
+
+    def show_tab(self, tab: QWidget) -> bool:
+        index = self.tabs.indexOf(tab)
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
+        return index >= 0
 
     def refresh(self) -> None:
         try:
@@ -91,9 +80,19 @@ class AdministrationPage(Page):
             self.show_error(describe_failure(exc, "load the users and sites"))
             return
         self.show_error("")
-        self._site_names.clear()
-        self._site_names.update({site.id: site.name for site in sites})
-        self.users_model.set_rows(users)
-        self.sites_model.set_rows(sites)
-        fit_columns(self.users_table)
-        fit_columns(self.sites_table, most=420)
+        self.users_tab.set_rows(users, sites)
+        self.sites_tab.set_rows(sites)
+        if self.actor.can(Permission.BACKUP):
+            self.backup_tab.refresh()
+
+    def can_leave(self) -> bool:
+        """Not while a backup or restore is running: its result must be seen."""
+        return not self.backup_tab.busy
+
+    def _on_restored(self) -> None:
+        """The data changed under everyone: sign out, as the message said."""
+        from pipe_app.gui.main_window import MainWindow  # the window imports this page
+
+        window = self.window()
+        if isinstance(window, MainWindow):
+            window.sign_out()

@@ -1,9 +1,544 @@
-"""The key work page (a placeholder until its view is built)."""
+"""Key work: the list of sessions (fetched a page at a time) and the session form.
+
+The list asks KeyWorkService for 200 rows at a time, newest first, so it opens as fast with
+200,000 sessions as with 200; filters and search run in the database. Enter or a double
+click opens a session; Ctrl+N starts a new one.
+"""
 
 from __future__ import annotations
 
-from pipe_app.gui.pages import PlaceholderPage
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pipe_app.domain.enums import SessionStatus
+from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
+from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm, day_of
+from pipe_app.gui.pages import Page, PageSpec
+from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.record_form import Confirm, when_text
+from pipe_app.gui.table_model import ROW_ROLE, Column
+from pipe_app.services.key_work import KeyWorkRow, KeyWorkService
+from pipe_app.services.permissions import Actor, Permission
+from pipe_app.services.sites import SiteService
+from pipe_app.services.staff import StaffService
+from pipe_app.storage.database import Database
+
+PAGE_SIZE = 200
+SEARCH_DELAY_MS = 200
+ANY_DAY = QDate(2000, 1, 1)
+RISK_COLOUR = QColor("#a8201a")
+
+_Index = QModelIndex | QPersistentModelIndex
 
 
-class KeyWorkPage(PlaceholderPage):
-    pass
+def _kind(row: KeyWorkRow) -> str:
+    if row.did_not_attend:
+        return "Did not attend"
+    return "Planned" if row.planned else "Unplanned"
+
+
+KEY_WORK_COLUMNS: list[Column[KeyWorkRow]] = [
+    Column("When", lambda r: r.started_at),
+    Column("Resident", lambda r: r.resident_name),
+    Column("CRN", lambda r: r.crn, tooltip="Probation case reference number"),
+    Column("Key worker", lambda r: r.key_worker_name),
+    Column("Site", lambda r: r.site_name),
+    Column("Minutes", lambda r: r.duration_minutes, align_right=True),
+    Column("Type", _kind),
+    Column("Risk", lambda r: "⚠ Risk concern" if r.risk_concern else ""),
+    Column("Status", lambda r: STATUS_LABELS[r.status]),
+    Column("Topics", lambda r: ", ".join(r.topics)),
+]
+RISK_COLUMN = 7
+SITE_COLUMN = 4
+
+
+@dataclass(frozen=True)
+class KeyWorkFilters:
+    site_id: uuid.UUID | None = None
+    key_worker_id: uuid.UUID | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: SessionStatus | None = None
+    search: str = ""
+
+    def as_arguments(self) -> dict[str, Any]:
+        return {
+            "site_id": self.site_id,
+            "key_worker_id": self.key_worker_id,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "status": self.status,
+            "search": self.search,
+        }
+
+
+Fetch = Callable[[int, int], list[KeyWorkRow]]
+
+
+class KeyWorkTableModel(QAbstractTableModel):
+    """Holds the pages fetched so far; the view asks for more as the user scrolls."""
+
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
+        super().__init__(parent)
+        self.page_size = page_size
+        self._rows: list[KeyWorkRow] = []
+        self._ids: set[uuid.UUID] = set()
+        self._fetch: Fetch | None = None
+        self._more = False
+        self._resetting = False
+
+    def reset(self, fetch: Fetch) -> None:
+        """Start again with a new query; the first page is fetched at once."""
+        self._resetting = True  # views and testers ask for more while a reset is announced
+        try:
+            self.beginResetModel()
+            self._fetch = fetch
+            self._rows, self._ids = [], set()
+            self._more = True
+            self.endResetModel()
+        finally:
+            self._resetting = False
+        self.fetchMore(QModelIndex())
+
+    def row(self, number: int) -> KeyWorkRow:
+        return self._rows[number]
+
+    # ---- QAbstractTableModel -----------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(KEY_WORK_COLUMNS)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and self._more and not self._resetting
+
+    def fetchMore(self, parent: _Index) -> None:
+        if not self.canFetchMore(parent) or self._fetch is None:
+            return
+        try:
+            page = self._fetch(self.page_size, len(self._rows))
+        except Exception as exc:
+            self._more = False
+            self.failed.emit(describe_failure(exc, "load more key-work sessions"))
+            return
+        if len(page) < self.page_size:
+            self._more = False
+        fresh = [row for row in page if row.id not in self._ids]  # a session added meanwhile
+        if not fresh:
+            self._more = self._more and bool(page)
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+        self._rows.extend(fresh)
+        self._ids.update(row.id for row in fresh)
+        self.endInsertRows()
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = KEY_WORK_COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.shown(row)
+        if role == Qt.ItemDataRole.ToolTipRole and row.summary:
+            return row.summary[:400]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == RISK_COLUMN:
+            return RISK_COLOUR if row.risk_concern else None
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(KEY_WORK_COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return KEY_WORK_COLUMNS[section].header
+        if role == Qt.ItemDataRole.ToolTipRole and KEY_WORK_COLUMNS[section].tooltip:
+            return KEY_WORK_COLUMNS[section].tooltip
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+
+def _date_filter(name: str, accessible: str) -> QDateEdit:
+    """A date box whose lowest value reads "Any": no limit on that side."""
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(ANY_DAY)
+    edit.setSpecialValueText("Any")
+    edit.setDate(ANY_DAY)
+    return edit
+
+
+def _combo(name: str, accessible: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setAccessibleName(accessible)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return combo
+
+
+class KeyWorkPage(Page):
+    """A list and a form in one stack: the list is shown until a session is opened."""
+
+    def __init__(
+        self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(spec, db, actor, parent)
+        self._service = KeyWorkService(db, actor)
+        self._offered_drafts = False
+        self._filters_ready = False
+        self.filters = KeyWorkFilters()
+        self.model = KeyWorkTableModel(self)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("keyWorkSearch")
+        self.search_edit.setPlaceholderText("Search residents, CRN, key worker, notes  (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search key-work sessions")
+        self.search_edit.setClearButtonEnabled(True)
+        self.site_combo = _combo("keyWorkSiteFilter", "Show sessions at site")
+        self.worker_combo = _combo("keyWorkWorkerFilter", "Show sessions by key worker")
+        self.status_combo = _combo("keyWorkStatusFilter", "Show sessions with status")
+        self.from_edit = _date_filter("keyWorkFromFilter", "Sessions from date")
+        self.to_edit = _date_filter("keyWorkToFilter", "Sessions up to date")
+        self.new_button = QPushButton("New session")
+        self.new_button.setObjectName("newKeyWorkButton")
+        self.new_button.setToolTip("Record a new key-work session (Ctrl+N)")
+        self.new_button.setAccessibleName("New key-work session")
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+
+        self.table = QTableView()
+        self.table.setObjectName("keyWorkTable")
+        self.table.setAccessibleName("Key-work sessions, newest first")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in enumerate((150, 160, 84, 140, 120, 76, 128, 124, 96)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("keyWorkCount")
+        self.count_label.setProperty("role", "hint")
+        self.count_label.setAccessibleName("Number of key-work sessions found")
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("keyWorkNotice")
+        self.notice_label.setProperty("role", "hint")
+
+        list_panel = QWidget()
+        list_panel.setObjectName("keyWorkList")
+        panel = QVBoxLayout(list_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search_edit, 1)
+        bar.addWidget(self.new_button)
+        panel.addLayout(bar)
+        # A tool bar folds what does not fit behind a » button, so narrow windows still work.
+        self.filter_bar = QToolBar("Filters")
+        self.filter_bar.setObjectName("keyWorkFilters")
+        self.filter_bar.setProperty("role", "filters")
+        for caption, widget in (
+            ("Site", self.site_combo),
+            ("From", self.from_edit),
+            ("To", self.to_edit),
+            ("Status", self.status_combo),
+            ("Key worker", self.worker_combo),
+        ):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            self.filter_bar.addWidget(label)
+            self.filter_bar.addWidget(widget)
+        panel.addWidget(self.filter_bar)
+        counts = QHBoxLayout()
+        counts.addWidget(self.notice_label, 1)
+        counts.addWidget(self.count_label)
+        panel.addLayout(counts)
+        panel.addWidget(self.table, 1)
+
+        self.form = KeyWorkForm(db, actor)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("keyWorkStack")
+        self.stack.addWidget(list_panel)
+        self.stack.addWidget(self.form)
+        self.body.addWidget(self.stack, 1)
+        self.list_panel = list_panel
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        # Window-wide, but live only while this page is the one shown.
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.new_button.setEnabled(actor.can(Permission.KEY_WORK_WRITE))
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.search_edit.textChanged.connect(self._on_search_edited)
+        self.search_timer.timeout.connect(self._on_filters_changed)
+        for combo in (self.site_combo, self.worker_combo, self.status_combo):
+            combo.currentIndexChanged.connect(self._on_filters_changed)
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateChanged.connect(self._on_filters_changed)
+        self.table.activated.connect(self._on_row_activated)
+        self.new_button.clicked.connect(self.new_session)
+        self.new_shortcut.activated.connect(self.new_session)
+        self.model.failed.connect(self.show_error)
+        self.form.saved.connect(self._on_form_saved)
+        self.form.archived.connect(self._on_form_archived)
+        self.form.closed.connect(self._on_form_closed)
+
+    # ---- the list ----------------------------------------------------------------------
+
+    def search_field(self) -> QLineEdit:
+        return self.search_edit
+
+    def _fill_filters(self) -> None:
+        """Choices for the filter boxes, once: sites and staff the user may see."""
+        self._filters_ready = False
+        for combo in (self.site_combo, self.worker_combo, self.status_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        self.site_combo.addItem("All my sites", None)
+        try:
+            for site in SiteService(self.db, self.actor).rows():
+                if self.actor.is_system or site.id in self.actor.site_ids:
+                    self.site_combo.addItem(site.name, site.id)
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "read your sites"))
+        self.worker_combo.addItem("Anyone", None)
+        if self.actor.staff_member_id is not None:
+            self.worker_combo.addItem("Me", self.actor.staff_member_id)
+        if self.actor.can(Permission.STAFF_READ):
+            try:
+                for member in StaffService(self.db, self.actor).rows(include_left=True):
+                    if member.id != self.actor.staff_member_id:
+                        self.worker_combo.addItem(member.full_name, member.id)
+            except Exception as exc:
+                self.show_error(describe_failure(exc, "read the staff list"))
+        self.status_combo.addItem("Any", None)
+        for status, label in STATUS_LABELS.items():
+            self.status_combo.addItem(label, status)
+        several = self.site_combo.count() > 2
+        for action in self.filter_bar.actions()[:2]:  # the site label and box
+            action.setVisible(several)
+        self.table.setColumnHidden(SITE_COLUMN, not several)
+        for combo in (self.site_combo, self.worker_combo, self.status_combo):
+            combo.blockSignals(False)
+        self._filters_ready = True
+
+    def _read_filters(self) -> KeyWorkFilters:
+        def day(edit: QDateEdit) -> date | None:
+            value = edit.date()
+            return None if value == ANY_DAY else day_of(value)
+
+        return KeyWorkFilters(
+            site_id=self.site_combo.currentData(),
+            key_worker_id=self.worker_combo.currentData(),
+            date_from=day(self.from_edit),
+            date_to=day(self.to_edit),
+            status=self.status_combo.currentData(),
+            search=self.search_edit.text().strip(),
+        )
+
+    def refresh(self) -> None:
+        if not self._filters_ready:
+            self._fill_filters()
+        self._load()
+
+    def _load(self) -> None:
+        self.filters = filters = self._read_filters()
+        arguments = filters.as_arguments()
+        service = self._service
+        self.show_error("")
+
+        def fetch(limit: int, offset: int) -> list[KeyWorkRow]:
+            return service.rows(**arguments, limit=limit, offset=offset)
+
+        self.model.reset(fetch)
+        total = self.model.rowCount()
+        if self.model.canFetchMore(QModelIndex()):  # only a full first page needs counting
+            try:
+                total = service.count(**arguments)
+            except Exception as exc:
+                self.show_error(describe_failure(exc, "count the key-work sessions"))
+                return
+        noun = "session" if total == 1 else "sessions"
+        self.count_label.setText(f"{total:,} {noun}")
+        if total == 0:
+            self.notice_label.setText(
+                "No key-work sessions match. Press Ctrl+N to record one."
+                if any(arguments.values())
+                else "No key-work sessions recorded yet. Press Ctrl+N to record the first."
+            )
+        elif self.notice_label.text().startswith("No "):
+            self.notice_label.clear()
+
+    def _on_search_edited(self, _text: str) -> None:
+        self.search_timer.start()  # restarts: the query runs once typing pauses
+
+    def _on_filters_changed(self, *_args: object) -> None:
+        self.search_timer.stop()
+        if self._filters_ready and self._loaded:
+            self._load()
+
+    def _on_row_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_record(self.model.row(index.row()).id)
+
+    # ---- the form ----------------------------------------------------------------------
+
+    @property
+    def form_open(self) -> bool:
+        return self.stack.currentWidget() is self.form
+
+    def _show_form(self) -> None:
+        self.stack.setCurrentWidget(self.form)
+        self.form.focus_first()
+
+    def new_session(self) -> None:
+        if not self.actor.can(Permission.KEY_WORK_WRITE):
+            return
+        if self.form_open and not self.form.can_close():
+            return
+        self.stack.setCurrentWidget(self.form)
+        self.form.start_new()
+
+    def open_record(self, record_id: uuid.UUID | DraftKey | None) -> None:
+        """Show one session. A DraftKey (from Today) reopens that unsaved draft; ``None``
+        starts a new session (offering any unsaved draft back)."""
+        if isinstance(record_id, DraftKey):
+            if not (self.form_open and not self.form.can_close()):
+                self.reopen_draft(record_id)
+            return
+        if record_id is None:
+            self.new_session()
+            return
+        if self.form_open and not self.form.can_close():
+            return
+        if self.form.open_record(record_id):
+            self._show_form()
+        else:
+            self.show_error(self.form.errors.general_message)
+
+    def activate(self) -> None:
+        super().activate()
+        if not self._offered_drafts:
+            self._offered_drafts = True
+            QTimer.singleShot(0, self, self._on_offer_drafts_due)  # dies with the page
+
+    def _on_offer_drafts_due(self) -> None:
+        self.offer_drafts()
+
+    def offer_drafts(self) -> bool:
+        """At start: bring back the newest unsaved key-work form left by a crash."""
+        if self.form_open:
+            return False
+        drafts = drafts_for(self.actor.username, KeyWorkForm.KIND)
+        if not drafts:
+            return False
+        info = drafts[0]
+        if not Confirm.ask(
+            self,
+            "Unsaved changes",
+            f"You have an unsaved {KeyWorkForm.DRAFT_NOUN} from {when_text(info.saved_at)}. "
+            "Restore it?",
+            "Restore",
+            "Discard it",
+        ):
+            delete_draft(self.actor.username, info.key)
+            return False
+        return self.reopen_draft(info.key)
+
+    def reopen_draft(self, key: DraftKey) -> bool:
+        """Open the form a draft belongs to, with the draft's content (used by Today too)."""
+        draft = load_draft(self.actor.username, key)
+        if draft is None:
+            return False
+        if key.record_id is None:
+            self.stack.setCurrentWidget(self.form)
+            self.form.start_new(offer_draft=False)
+        elif self.form.open_record(key.record_id, offer_draft=False):
+            self._show_form()
+        else:
+            self.show_error(self.form.errors.general_message)
+            return False
+        self.form.restore(draft)
+        return True
+
+    def can_leave(self) -> bool:
+        if not self.form_open:
+            return True
+        if not self.form.can_close():
+            return False
+        self._back_to_list()
+        return True
+
+    def _back_to_list(self) -> None:
+        self.form.autosaver.stop()
+        self.stack.setCurrentWidget(self.list_panel)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_form_saved(self, _record_id: object) -> None:
+        self.notice_label.setText(f"Saved: {self.form.title_text()}.")
+
+    def _on_form_archived(self, _record_id: object) -> None:
+        self.notice_label.setText("The key-work session was archived.")
+
+    def _on_form_closed(self) -> None:
+        self._back_to_list()
+        if self._loaded:
+            self._load()

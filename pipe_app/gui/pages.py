@@ -94,7 +94,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "administration",
         "Administration",
-        "Logins, roles and sites; later also backups and the database connection.",
+        "Logins and roles, site settings, and backups.",
         "administration",
         _needs(_P.USER_MANAGE, _P.SITE_MANAGE),
     ),

@@ -1,11 +1,16 @@
-"""Residents: a read-only, sortable table of everyone placed at the user's sites."""
+"""Residents: a read-only, sortable table of everyone placed at the user's sites; Enter or
+double-click opens the resident's own page in place of the list (Back or Esc returns)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
+import uuid
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.resident_detail import ResidentDetail
 from pipe_app.gui.table_model import Column, RowTableModel
 from pipe_app.gui.tables import fit_columns, sorted_view
 from pipe_app.services.permissions import Actor
@@ -61,7 +66,13 @@ class ResidentsPage(Page):
         self._service = ResidentService(db, actor)
         self.model = ResidentTableModel(self)
         self.table, self.proxy = sorted_view("residentsTable", "Residents", self.model, self)
+        self.table.setToolTip("Press Enter or double-click to open the resident's page")
 
+        self.list_panel = QWidget()
+        self.list_panel.setObjectName("residentsList")
+        panel = QVBoxLayout(self.list_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        panel.setSpacing(8)
         bar = QHBoxLayout()
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("residentSearch")
@@ -75,18 +86,45 @@ class ResidentsPage(Page):
         bar.addWidget(self.search_edit, 1)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
-        self.body.addLayout(bar)
+        panel.addLayout(bar)
 
-        self.body.addWidget(self.table, 1)
+        panel.addWidget(self.table, 1)
 
         self.empty_label = QLabel("No residents are placed at your sites yet.")
         self.empty_label.setProperty("role", "hint")
         self.empty_label.hide()
-        self.body.addWidget(self.empty_label)
+        panel.addWidget(self.empty_label)
+
+        self.detail = ResidentDetail(db, actor, self)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.list_panel)
+        self.stack.addWidget(self.detail)
+        self.body.addWidget(self.stack, 1)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self.search_edit.textChanged.connect(self._on_search_changed)
+        self.table.activated.connect(self._on_row_activated)
+        self.detail.closed.connect(self._on_detail_closed)
+        self.detail.record_requested.connect(self.record_requested)
+
+    @property
+    def showing_detail(self) -> bool:
+        return self.stack.currentWidget() is self.detail
+
+    def open_record(self, record_id: uuid.UUID) -> None:
+        """Show one resident's page (from Today, a search, or the list itself)."""
+        self.stack.setCurrentWidget(self.detail)
+        self.detail.show_resident(record_id)
+        self.detail.back_button.setFocus()
+
+    def _on_row_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_record(self.model.row(self.proxy.mapToSource(index).row()).id)
+
+    def _on_detail_closed(self) -> None:
+        self.stack.setCurrentWidget(self.list_panel)
+        self.table.setFocus()
 
     def search_field(self) -> QLineEdit:
         return self.search_edit
@@ -101,6 +139,8 @@ class ResidentsPage(Page):
         self.model.set_rows(rows)
         fit_columns(self.table)
         self._update_count()
+        if self.showing_detail:
+            self.detail.reload()
 
     def _on_search_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip().casefold())

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from pipe_app.domain import StaffMember, User, UserRole, UserSite
 from pipe_app.domain.enums import Role
 from pipe_app.services.auth import check_password_strength, hash_password
 from pipe_app.services.base import Service, check_version, get_live, sync_links
-from pipe_app.services.errors import PermissionDenied
+from pipe_app.services.errors import PermissionDenied, ValidationError
 from pipe_app.services.permissions import Permission
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import utc_now
@@ -106,8 +106,7 @@ class UserService(Service):
                 checks = Checks()
                 checks.fail("username", f"{username!r} is already taken")
                 checks.raise_if_any()
-            if data.staff_member_id is not None:
-                get_live(session, StaffMember, data.staff_member_id, "staff member")
+            self._check_staff_link(session, data.staff_member_id, None)
             user = User(
                 username=username,
                 display_name=display,
@@ -129,12 +128,29 @@ class UserService(Service):
             if not self._may_manage(user_row(user)):
                 raise PermissionDenied("you may not change that login")
             _, display = self._checked(data)
+            self._check_staff_link(session, data.staff_member_id, user.id)
             user.display_name = display
             user.staff_member_id = data.staff_member_id
             sync_links(user.role_links, data.roles, lambda role: UserRole(role=role))
             sync_links(user.site_links, data.site_ids, lambda site_id: UserSite(site_id=site_id))
             session.flush()
             return user_row(user)
+
+    @staticmethod
+    def _check_staff_link(
+        session: Session, staff_member_id: uuid.UUID | None, user_id: uuid.UUID | None
+    ) -> None:
+        """A staff member has at most one login."""
+        if staff_member_id is None:
+            return
+        get_live(session, StaffMember, staff_member_id, "staff member")
+        other = session.scalars(
+            select(User.username).where(User.staff_member_id == staff_member_id, User.id != user_id)
+        ).first()
+        if other is not None:
+            raise ValidationError.single(
+                "staff_member_id", f"that member of staff already has the login {other!r}"
+            )
 
     def set_password(self, user_id: uuid.UUID, password: str) -> None:
         """An administrator's reset, or the user changing their own password."""

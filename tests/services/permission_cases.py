@@ -124,6 +124,22 @@ def _(world, site):
     return call
 
 
+@case("SiteService", "update_settings", frozenset({MGR, ADM}), frozenset({ADM}))
+def _(world, site):
+    from pipe_app.services.sites import ActivityTemplate, SiteSettingsInput
+
+    site_id = world.site(site).id
+    settings = SiteSettingsInput(
+        activity_templates=(ActivityTemplate("Cooking", "socially_creative", 90),)
+    )
+
+    def call(actor: Actor) -> object:
+        current = SiteService(world.db, world.system).get(site_id)
+        return SiteService(world.db, actor).update_settings(site_id, current.version, settings)
+
+    return call
+
+
 # ---- staff ------------------------------------------------------------------------------
 
 
@@ -994,3 +1010,102 @@ def _(world, site):
 def _(world, site):
     row = _requirement(world, site)
     return lambda actor: SupervisionService(world.db, actor).remove_requirement(row.id, row.version)
+
+
+# ---- resident timeline (care roles, own site only) ---------------------------------------
+
+from pipe_app.services.timeline import TimelineService  # noqa: E402
+
+
+@case("TimelineService", "entries", CARE)
+def _(world, site):
+    resident = _resident(world, site)
+    return lambda actor: TimelineService(world.db, actor).entries(resident.id)
+
+
+# ---- supervision compliance (care roles at the site; key workers see only their own line) --
+
+from pipe_app.services.supervision_compliance import SupervisionComplianceService  # noqa: E402
+
+
+@case("SupervisionComplianceService", "rows", CARE)
+def _(world, site):
+    _requirement(world, site)
+    return lambda actor: SupervisionComplianceService(world.db, actor).rows(world.site(site).id)
+
+
+@case("SupervisionComplianceService", "series", CARE)
+def _(world, site):
+    _requirement(world, site)
+    return lambda actor: SupervisionComplianceService(world.db, actor).series(world.site(site).id)
+
+
+# ---- coverage and record-derived figures (care roles read; the manager maps figures) -----
+
+from pipe_app.services.coverage import CoverageService  # noqa: E402
+from pipe_app.services.derived_figures import DerivedFigureService  # noqa: E402
+
+
+@case("CoverageService", "coverage", CARE)
+def _(world, site):
+    framework = _framework(world)
+    return lambda actor: CoverageService(world.db, actor).coverage(
+        world.site(site).id, framework.id, local_today()
+    )
+
+
+@case("DerivedFigureService", "figures", CARE)
+def _(world, site):
+    today = local_today()
+    return lambda actor: DerivedFigureService(world.db, actor).figures(
+        world.site(site).id, today - timedelta(days=90), today
+    )
+
+
+@case("DerivedFigureService", "standards_mapping", CARE)
+def _(world, site):
+    return lambda actor: DerivedFigureService(world.db, actor).standards_mapping(
+        world.site(site).id
+    )
+
+
+@case("DerivedFigureService", "set_standards_mapping", frozenset({MGR}))
+def _(world, site):
+    return lambda actor: DerivedFigureService(world.db, actor).set_standards_mapping(
+        world.site(site).id, {"key_work": ["Belonging"]}
+    )
+
+
+# ---- training import (writes through TrainingService: managers and psychologists) --------
+
+from pipe_app.services.training_import import TrainingImportService  # noqa: E402
+
+
+def _training_csv(world: Any, site: str) -> Path:
+    course = _course(world)
+    name = world.staff[(KW, site)].full_name
+    path = Path(_files.name) / f"training-{next(_unique)}.csv"
+    day = (local_today() - timedelta(days=10)).isoformat()
+    path.write_text(
+        f"Staff Name,Course Code,Completion Date\n{name},{course.code},{day}\n", "utf-8"
+    )
+    return path
+
+
+@case("TrainingImportService", "preview", OVERSEERS, OVERSEERS)
+def _(world, site):
+    # Previewing reads no other site's data: there, the staff member is simply unknown.
+    path = _training_csv(world, site)
+
+    def call(actor: Actor) -> object:
+        preview = TrainingImportService(world.db, actor).preview(path)
+        assert preview.has_errors == (site != "crowley"), preview.rows
+        return preview
+
+    return call
+
+
+@case("TrainingImportService", "commit", OVERSEERS)
+def _(world, site):
+    preview = TrainingImportService(world.db, world.system).preview(_training_csv(world, site))
+    return lambda actor: TrainingImportService(world.db, actor).commit(preview)

@@ -1,0 +1,263 @@
+"""Times the app's GUI against bare PySide6 in one process; prints one JSON object.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/probe_gui.py app|bare DATABASE_URL SQLFILE
+
+``app`` signs in as the Crowley House manager, opens Today, Residents (and Key work when it
+is built), types a search, visits every page, and writes the SQL the Residents and Key work
+pages sent to SQLFILE. ``bare`` replays that SQL with the raw driver into a bare QTableView
+and filters it the same way. Both run a 10 ms watchdog and report their peak memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, QSortFilterProxyModel, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from qt_timing import Watchdog, painted_after, peak_rss_mb, wait_until
+
+LOGINS = {
+    "manager.crowley": "demo-manager-2026",  # one site
+    "psychologist": "demo-psych-2026",  # every site
+}
+USERNAME = os.environ.get("PIPE_BENCH_LOGIN", "manager.crowley")
+PASSWORD = LOGINS[USERNAME]
+TYPED = ("mar", "x1")  # a name fragment, then a CRN fragment
+
+
+def _typing(edit: QLineEdit, view: QWidget) -> float:
+    """The longest time from a keystroke to the filtered rows painted."""
+    longest = 0.0
+    for text in TYPED:
+        edit.clear()
+        for char in text:
+            began = time.perf_counter()
+            QTest.keyClick(edit, char)
+            longest = max(longest, painted_after(view, began))
+    edit.clear()
+    return longest
+
+
+def _is_placeholder(page: Any) -> bool:
+    from pipe_app.gui.pages import PlaceholderPage
+
+    return isinstance(page, PlaceholderPage)
+
+
+TABLES = {"residents": "residentsTable", "key_work": "keyWorkTable"}
+
+
+def _table_of(page: Any) -> QTableView | None:
+    """The page's main list (named), else its first table."""
+    named = page.findChild(QTableView, TABLES.get(page.spec.key, ""))
+    tables = page.findChildren(QTableView)
+    return named or (tables[0] if tables else None)
+
+
+def run_app(url: str, sql_file: Path) -> dict[str, Any]:
+    from sqlalchemy import event
+
+    from pipe_app.gui.app import bootstrap
+    from pipe_app.gui.assets import apply_look
+    from pipe_app.gui.main_window import MainWindow
+    from pipe_app.gui.sign_in import SignInDialog
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    apply_look(app)
+    desk = bootstrap(url)
+    db = desk.db
+    dog = Watchdog()
+    out: dict[str, Any] = {}
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue(f"main_window/last_page/{USERNAME}", "today")
+
+    dialog = SignInDialog(db)
+    dialog.show()
+    wait_until(dialog.isVisible)
+    dialog.username_edit.setText(USERNAME)
+    dialog.password_edit.setText(PASSWORD)
+    holder: dict[str, MainWindow] = {}
+
+    def on_accepted() -> None:
+        assert dialog.actor is not None
+        window = MainWindow(db, dialog.actor, settings)
+        window.resize(1366, 768)
+        window.show()
+        holder["window"] = window
+
+    dialog.accepted.connect(on_accepted)
+    began = time.perf_counter()
+    dialog.sign_in_button.click()
+    window = holder["window"]
+    today = window.current_page
+    if _is_placeholder(today):
+        out["sign_in_to_window"] = painted_after(today, began)
+        out["today_populated"] = None
+    else:
+        loads = hasattr(type(today), "is_loading")
+        ready = (lambda: not today.is_loading) if loads else (lambda: True)
+        out["today_populated"] = painted_after(today, began, ready)
+
+    out["longest_stall_signing_in"] = dog.stop()
+    dog = Watchdog()  # the rest of the session on its own
+    statements: dict[str, Any] = {}
+
+    def listing(key: str) -> float | None:
+        """Open a list page: seconds to its first rows painted, recording its SQL."""
+        page = window.pages.get(key)
+        if page is None or _is_placeholder(page) or _table_of(page) is None:
+            return None
+        table = _table_of(page)
+        assert table is not None
+        seen: list[tuple[str, Any]] = []
+
+        def on_execute(_c: Any, _cur: Any, sql: str, params: Any, *_: Any) -> None:
+            if sql.lstrip().upper().startswith("SELECT"):
+                seen.append((sql, params))
+
+        event.listen(db.engine, "before_cursor_execute", on_execute)
+        began = time.perf_counter()
+        window.show_page(key)
+        model = table.model()
+        seconds = painted_after(table.viewport(), began, lambda: model.rowCount() > 0)
+        event.remove(db.engine, "before_cursor_execute", on_execute)
+        statements[key] = {
+            "columns": model.columnCount(),
+            "sql": [(sql, list(p) if isinstance(p, tuple) else p) for sql, p in seen],
+        }
+        out[f"{key}_rows"] = model.rowCount()
+        return seconds
+
+    out["residents_list"] = listing("residents")
+    page = window.pages["residents"]
+    search = page.search_field()
+    table = _table_of(page)
+    if search is not None and table is not None:
+        out["residents_search"] = _typing(search, table.viewport())
+    out["key_work_list"] = listing("key_work")
+    for key in window.pages:  # the rest of a typical session: every page once, then F5
+        began = time.perf_counter()
+        window.show_page(key)
+        painted_after(window.pages[key], began)
+    window.show_page("residents")
+    QTest.keyClick(window, Qt.Key.Key_F5)
+    painted_after(window.pages["residents"], time.perf_counter())
+    out["longest_stall_after_sign_in"] = dog.stop()
+    out["longest_stall"] = max(out["longest_stall_after_sign_in"], out["longest_stall_signing_in"])
+    out["peak_rss_mb"] = peak_rss_mb()
+    out["pages_built"] = sorted(k for k, p in window.pages.items() if not _is_placeholder(p))
+    sql_file.write_text(json.dumps(statements, default=str), encoding="utf-8")
+    window.close()
+    db.dispose()
+    return out
+
+
+class BareModel(QAbstractTableModel):
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or not self.rows else len(self.rows[0])
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return str(self.rows[index.row()][index.column()])
+
+
+def _raw_rows(url: str, statements: list[tuple[str, Any]]) -> list[tuple[Any, ...]]:
+    """Every statement the page sent, replayed with the raw driver; the biggest result kept."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    best: list[tuple[Any, ...]] = []
+    if parsed.get_backend_name() == "sqlite":
+        import sqlite3
+
+        conn: Any = sqlite3.connect(str(parsed.database))
+    else:
+        import psycopg
+
+        conn = psycopg.connect(
+            host=parsed.host, port=parsed.port, user=parsed.username, dbname=parsed.database
+        )
+    try:
+        for sql, params in statements:
+            found = conn.execute(sql, params).fetchall()
+            best = found if len(found) > len(best) else best
+    finally:
+        conn.close()
+    return best
+
+
+def run_bare(url: str, sql_file: Path) -> dict[str, Any]:
+    app = QApplication.instance() or QApplication(sys.argv)
+    statements = json.loads(sql_file.read_text(encoding="utf-8"))
+    out: dict[str, Any] = {}
+    window = QWidget()
+    window.resize(1366, 768)
+    layout = QVBoxLayout(window)
+    # The app had imported its driver and painted two windows and several tables before its
+    # lists: warm up alike, so the timings below hold only the query and the first paint.
+    import sqlite3  # noqa: F401
+
+    from sqlalchemy.engine import make_url
+
+    if make_url(url).get_backend_name() == "postgresql":
+        import psycopg  # noqa: F401
+
+    warm = QTableView()
+    warm.setModel(BareModel([(f"warm {n}", "up", n, 1.5, "2026-01-01") * 2 for n in range(60)]))
+    layout.addWidget(warm)
+    window.show()
+    painted_after(warm.viewport(), time.perf_counter())
+    warm.hide()
+    dog = Watchdog()
+    for key in ("residents", "key_work"):
+        if key not in statements:
+            continue
+        began = time.perf_counter()
+        shown = statements[key]["columns"]  # the same number of columns as the app shows
+        model = BareModel([row[:shown] for row in _raw_rows(url, statements[key]["sql"])])
+        proxy = QSortFilterProxyModel()
+        proxy.setSourceModel(model)
+        proxy.setFilterKeyColumn(-1)
+        proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        view = QTableView()
+        view.setModel(proxy)
+        layout.addWidget(view)
+        out[f"{key}_list"] = painted_after(view.viewport(), began, lambda m=model: m.rowCount() > 0)
+        out[f"{key}_rows"] = model.rowCount()
+        if key == "residents":
+            edit = QLineEdit()
+            layout.addWidget(edit)
+            edit.textChanged.connect(proxy.setFilterFixedString)
+            out["residents_search"] = _typing(edit, view.viewport())
+    out["longest_stall"] = dog.stop()
+    out["peak_rss_mb"] = peak_rss_mb()
+    app.processEvents()
+    return out
+
+
+def main() -> int:
+    mode, url, sql_file = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    result = run_app(url, sql_file) if mode == "app" else run_bare(url, sql_file)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""Cold start to the first window painted; prints the wall-clock time of that first paint.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/probe_start.py app|bare [DATABASE_URL]
+
+``app`` starts PIPE Desk as ``pipe-app`` does (its sign-in window); ``bare`` shows an empty
+PySide6 window. Both quit right after the first Paint event of a top-level window.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+class FirstPaint(QObject):
+    def __init__(self, on_paint: object) -> None:
+        super().__init__()
+        self.done = False
+        self.on_paint = on_paint
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            not self.done
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+        ):
+            self.done = True
+            print(f"{time.time():.6f}", flush=True)
+            QTimer.singleShot(0, self.on_paint)  # type: ignore[arg-type]
+        return False
+
+
+def main() -> int:
+    mode = sys.argv[1]
+    app = QApplication(sys.argv[:1])
+    if mode == "bare":
+        spy = FirstPaint(app.quit)
+        app.installEventFilter(spy)
+        window = QWidget()
+        window.setWindowTitle("bare")
+        window.resize(440, 300)
+        window.show()
+        return app.exec()
+    from pipe_app.gui.app import Launcher
+    from pipe_app.gui.assets import apply_look
+    from pipe_app.gui.settings import make_settings
+
+    apply_look(app)
+    launcher = Launcher(sys.argv[2], make_settings())
+
+    def finish() -> None:
+        launcher.wait_for_database()
+        app.quit()
+
+    spy = FirstPaint(finish)
+    app.installEventFilter(spy)
+    launcher.start()
+    code = app.exec()
+    launcher.wait_for_database()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""Qt timing helpers shared by the probes: first paint of a widget, and a stall watchdog."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+TICK_MS = 10
+
+
+class PaintSpy(QObject):
+    """Notes the time of each Paint event the watched widget receives."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.painted_at: float | None = None
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted_at = time.perf_counter()
+        return False
+
+    def reset(self) -> None:
+        self.painted_at = None
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 60.0) -> bool:
+    app = QApplication.instance()
+    assert app is not None
+    deadline = time.perf_counter() + timeout_s
+    while not condition():
+        if time.perf_counter() > deadline:
+            return False
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    return True
+
+
+def painted_after(widget: QWidget, began: float, ready: Callable[[], bool] = lambda: True) -> float:
+    """Seconds from ``began`` to the first paint of ``widget`` once ``ready()`` holds."""
+    spy = PaintSpy(widget)
+    if not wait_until(ready):
+        raise TimeoutError("the widget never became ready")
+    spy.reset()
+    widget.update()
+    if not wait_until(lambda: spy.painted_at is not None) or spy.painted_at is None:
+        raise TimeoutError("the widget was never painted")
+    spy.deleteLater()
+    return spy.painted_at - began
+
+
+class Watchdog(QObject):
+    """A 10 ms timer on the GUI thread: the longest gap between ticks is the longest stall."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.longest = 0.0
+        self._last = time.perf_counter()
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._on_tick)
+        self._timer.start()
+
+    def _on_tick(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self._last)
+        self._last = now
+
+    def stop(self) -> float:
+        self._timer.stop()
+        return self.longest
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

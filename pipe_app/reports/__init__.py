@@ -1,0 +1,1 @@
+"""ReportLab documents: the evidence pack (more reports later). Qt-free."""

@@ -1,0 +1,236 @@
+"""What every PIPE Desk PDF shares: the embedded font, styles, and the page furniture.
+
+Every page carries the protective marking top and bottom and "Page X of Y". Y is known only
+after a first pass, so a zero-size ``PageCounter`` takes part in ``multiBuild`` like a table
+of contents: the build repeats until the total it drew matches the total it counted.
+Headings are bookmarked in the PDF outline and listed in the contents as they are laid out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import unescape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from pipe_app import paths
+
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+MARKING = "OFFICIAL-SENSITIVE"
+PAGE_SIZE = A4
+MARGIN = 2 * cm
+TOP_BAND = 1.4 * cm  # the marking and running title above the frame
+INK = colors.HexColor("#1f2933")
+ACCENT = colors.HexColor("#2c5d8a")
+RULE = colors.HexColor("#9aa5b1")
+
+
+class Cancelled(Exception):
+    """The caller asked the report to stop; nothing was written."""
+
+
+def register_fonts() -> None:
+    """DejaVu Sans, embedded, so any name in any script prints (the PDF core fonts cannot)."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = paths.resources_dir() / "fonts"
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    body = ParagraphStyle("Body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK)
+    return {
+        "body": body,
+        "small": ParagraphStyle("Small", parent=body, fontSize=8, leading=10),
+        "cell": ParagraphStyle("Cell", parent=body, fontSize=8, leading=10),
+        "cellbold": ParagraphStyle("CellBold", parent=body, fontName=BOLD, fontSize=8, leading=10),
+        "statement": ParagraphStyle(
+            "Statement", parent=body, fontSize=11, leading=15, textColor=ACCENT, spaceAfter=8
+        ),
+        "title": ParagraphStyle(
+            "Title", parent=body, fontName=BOLD, fontSize=24, leading=30, spaceAfter=18
+        ),
+        "subtitle": ParagraphStyle("Subtitle", parent=body, fontSize=13, leading=18, spaceAfter=6),
+        "h1": ParagraphStyle(
+            "H1",
+            parent=body,
+            fontName=BOLD,
+            fontSize=16,
+            leading=20,
+            spaceAfter=8,
+            textColor=ACCENT,
+        ),
+        "h2": ParagraphStyle(
+            "H2",
+            parent=body,
+            fontName=BOLD,
+            fontSize=12,
+            leading=16,
+            spaceBefore=10,
+            spaceAfter=4,
+        ),
+        "h3": ParagraphStyle(
+            "H3",
+            parent=body,
+            fontName=BOLD,
+            fontSize=10,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=2,
+        ),
+        "centre": ParagraphStyle("Centre", parent=body, alignment=TA_CENTER),
+    }
+
+
+def contents() -> TableOfContents:
+    toc = TableOfContents()
+    base = styles()["body"]
+    toc.levelStyles = [
+        ParagraphStyle(
+            "TOC1",
+            parent=base,
+            fontName=BOLD,
+            fontSize=10,
+            leftIndent=0,
+            firstLineIndent=0,
+            spaceBefore=4,
+        ),
+        ParagraphStyle("TOC2", parent=base, fontSize=9, leftIndent=14, firstLineIndent=0),
+    ]
+    toc.dotsMinLevel = 0
+    return toc
+
+
+class Heading(Paragraph):  # type: ignore[misc]
+    """A paragraph that becomes a contents line and an outline entry (``level`` 0 or 1)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str) -> None:
+        super().__init__(text, style)
+        self.outline_level, self.outline_key, self.outline_text = level, key, text
+        self.bookmark_title = unescape(text)  # the outline shows plain text, not markup
+
+
+class PageCounter(Flowable):  # type: ignore[misc]
+    """Zero-size; counts the pages of each pass so the next pass can print the total."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total: int | None = None
+        self._before: int | None = None
+        self.seen = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        """Nothing to draw."""
+
+    def isIndexing(self) -> int:
+        return 1
+
+    def notify(self, kind: str, stuff: object) -> None:
+        """Indexing flowables hear every notification; the counter needs none."""
+
+    def isSatisfied(self) -> bool:
+        return self.total is not None and self._before == self.total
+
+    def beforeBuild(self) -> None:
+        self._before, self.seen = self.total, 0
+
+    def afterBuild(self) -> None:
+        self.total = self.seen
+
+
+class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]
+    """A4 pages with the marking, a running title and "Page X of Y" on every one."""
+
+    def __init__(
+        self,
+        target: Any,
+        *,
+        running_title: str,
+        title: str,
+        author: str,
+        subject: str,
+        on_flowable: Callable[[], None] | None = None,
+    ) -> None:
+        register_fonts()
+        super().__init__(
+            target,
+            pagesize=PAGE_SIZE,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN,
+            title=title,
+            author=author,
+            subject=subject,
+            creator="PIPE Desk",
+            producer="PIPE Desk (ReportLab)",
+            keywords="",
+            invariant=1,
+        )
+        self.running_title = running_title
+        self.counter = PageCounter()
+        self.on_flowable = on_flowable
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
+
+    @property
+    def content_box(self) -> tuple[float, float, float, float]:
+        """x, y, width, height of the area inside the margins (for placed attachment pages)."""
+        return self.leftMargin, self.bottomMargin, self.width, self.height
+
+    def _furniture(self, canvas: Any, doc: Any) -> None:
+        self.counter.seen = max(self.counter.seen, doc.page)
+        width, height = PAGE_SIZE
+        canvas.saveState()
+        canvas.setFillColor(INK)
+        canvas.setFont(BOLD, 10)
+        canvas.drawCentredString(width / 2, height - MARGIN + TOP_BAND - 0.6 * cm, MARKING)
+        canvas.drawCentredString(width / 2, 0.9 * cm, MARKING)
+        canvas.setFont(FONT, 8)
+        canvas.drawString(MARGIN, height - MARGIN + 0.3 * cm, self.running_title)
+        total = self.counter.total if self.counter.total is not None else "?"
+        canvas.drawRightString(width - MARGIN, MARGIN - 0.7 * cm, f"Page {doc.page} of {total}")
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(
+            MARGIN, height - MARGIN + 0.15 * cm, width - MARGIN, height - MARGIN + 0.15 * cm
+        )
+        canvas.line(MARGIN, MARGIN - 0.35 * cm, width - MARGIN, MARGIN - 0.35 * cm)
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable: Any) -> None:
+        if self.on_flowable is not None:
+            self.on_flowable()
+        if isinstance(flowable, Heading):
+            key = flowable.outline_key
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(
+                flowable.bookmark_title, key, flowable.outline_level, closed=True
+            )
+            self.notify("TOCEntry", (flowable.outline_level, flowable.outline_text, self.page, key))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target and rename, so a failed or cancelled run leaves no half file."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
