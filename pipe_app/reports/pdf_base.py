@@ -155,7 +155,7 @@ class PageCounter(Flowable):  # type: ignore[misc]
 
 
 class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]
-    """A4 pages with the marking, a running title and "Page X of Y" on every one."""
+    """A4 pages (portrait unless told) with the marking, a running title and "Page X of Y"."""
 
     def __init__(
         self,
@@ -166,11 +166,12 @@ class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]
         author: str,
         subject: str,
         on_flowable: Callable[[], None] | None = None,
+        pagesize: tuple[float, float] = PAGE_SIZE,
     ) -> None:
         register_fonts()
         super().__init__(
             target,
-            pagesize=PAGE_SIZE,
+            pagesize=pagesize,
             leftMargin=MARGIN,
             rightMargin=MARGIN,
             topMargin=MARGIN,
@@ -196,7 +197,7 @@ class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def _furniture(self, canvas: Any, doc: Any) -> None:
         self.counter.seen = max(self.counter.seen, doc.page)
-        width, height = PAGE_SIZE
+        width, height = self.pagesize
         canvas.saveState()
         canvas.setFillColor(INK)
         canvas.setFont(BOLD, 10)

@@ -23,17 +23,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Frame, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from pipe_app.domain.enums import StaffRole
 from pipe_app.reports.pdf_base import (
     BOLD,
-    FONT,
-    INK,
-    MARGIN,
-    MARKING,
     RULE,
-    TOP_BAND,
     MarkedDocument,
     styles,
     write_atomically,
@@ -177,38 +172,6 @@ def _safe_csv(text: str) -> str:
 # ---- PDF --------------------------------------------------------------------------------
 
 
-class LandscapeDocument(MarkedDocument):
-    """``MarkedDocument`` turned to A4 landscape, so a dozen course columns fit across."""
-
-    def __init__(self, target: Any, **kwargs: Any) -> None:
-        super().__init__(target, **kwargs)
-        self.pagesize = PAGE
-        self._calc()
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
-        self.pageTemplates: list[PageTemplate] = []
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
-
-    def _furniture(self, canvas: Any, doc: Any) -> None:
-        self.counter.seen = max(self.counter.seen, doc.page)
-        width, height = PAGE
-        canvas.saveState()
-        canvas.setFillColor(INK)
-        canvas.setFont(BOLD, 10)
-        canvas.drawCentredString(width / 2, height - MARGIN + TOP_BAND - 0.6 * cm, MARKING)
-        canvas.drawCentredString(width / 2, 0.9 * cm, MARKING)
-        canvas.setFont(FONT, 8)
-        canvas.drawString(MARGIN, height - MARGIN + 0.3 * cm, self.running_title)
-        total = self.counter.total if self.counter.total is not None else "?"
-        canvas.drawRightString(width - MARGIN, MARGIN - 0.7 * cm, f"Page {doc.page} of {total}")
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(
-            MARGIN, height - MARGIN + 0.15 * cm, width - MARGIN, height - MARGIN + 0.15 * cm
-        )
-        canvas.line(MARGIN, MARGIN - 0.35 * cm, width - MARGIN, MARGIN - 0.35 * cm)
-        canvas.restoreState()
-
-
 def _legend(matrix: TrainingMatrix) -> Table:
     style = styles()["small"]
     meaning = {
@@ -291,12 +254,13 @@ def _grid(
 def matrix_pdf(matrix: TrainingMatrix) -> bytes:
     buffer = io.BytesIO()
     title = f"Training matrix: {matrix.site_name}"
-    doc = LandscapeDocument(
+    doc = MarkedDocument(
         buffer,
         running_title=f"{title}, {matrix.on:%d %b %Y}",
         title=title,
         author="PIPE Desk",
         subject="Staff training status",
+        pagesize=PAGE,
     )
     sheet = styles()
     story: list[Any] = [doc.counter, Paragraph(escape(title), sheet["h1"])]
