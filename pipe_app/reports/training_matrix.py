@@ -38,7 +38,6 @@ from pipe_app.services.permissions import Actor
 from pipe_app.services.sites import SiteService, site_settings
 from pipe_app.services.staff import StaffService
 from pipe_app.services.training import CourseRow, Status, TrainingService
-from pipe_app.services.training import training_status as record_status
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 
@@ -118,7 +117,7 @@ def build_matrix(
         raise ValidationError.single("expiring_within_days", "cannot be negative")
     roles = frozenset(job_roles)
     training = TrainingService(db, actor)
-    cells = {(c.staff_member_id, c.course_id): c for c in training.matrix(site_id, day)}
+    cells = {(c.staff_member_id, c.course_id): c for c in training.matrix(site_id, day, days)}
     staff = [
         member
         for member in StaffService(db, actor).rows(site_id=site_id, include_left=True)
@@ -128,10 +127,7 @@ def build_matrix(
 
     def cell(member_id: uuid.UUID, course_id: uuid.UUID) -> MatrixCell:
         found = cells[(member_id, course_id)]
-        status: Status = found.status
-        if found.record_id is not None:
-            status = record_status(found.expires_on, day, days)
-        return MatrixCell(status, found.required, found.completed_on, found.expires_on)
+        return MatrixCell(found.status, found.required, found.completed_on, found.expires_on)
 
     grid = {(m.id, c.id): cell(m.id, c.id) for m in staff for c in courses}
     if staff:

@@ -16,12 +16,20 @@ from typing import Literal
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from pipe_app.domain import Attachment, StaffMember, StaffSite, TrainingCourse, TrainingRecord
+from pipe_app.domain import (
+    Attachment,
+    Site,
+    StaffMember,
+    StaffSite,
+    TrainingCourse,
+    TrainingRecord,
+)
 from pipe_app.domain.enums import StaffRole
 from pipe_app.services.base import Service, check_version, get_live
 from pipe_app.services.errors import NotFound, PermissionDenied
 from pipe_app.services.evidence import checked_file, new_attachment
 from pipe_app.services.permissions import Permission
+from pipe_app.services.sites import site_row, site_settings
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import add_months, local_today, utc_now
 
@@ -435,12 +443,20 @@ class TrainingService(Service):
             raise NotFound("that training record does not exist or is not at your sites")
         return _record_row(*found)
 
-    def matrix(self, site_id: uuid.UUID, on: date | None = None) -> list[StaffTrainingStatus]:
-        """Every current member of staff at the site against every current course."""
+    def matrix(
+        self, site_id: uuid.UUID, on: date | None = None, expiring_within_days: int | None = None
+    ) -> list[StaffTrainingStatus]:
+        """Every current member of staff at the site against every current course.
+
+        "Expiring" uses the site's training warning setting unless a number of days is given.
+        """
         day = on or local_today()
         records = self.rows(site_id=site_id)
         courses = self.courses()
         with self._reading() as session:
+            if expiring_within_days is None:
+                site = site_row(get_live(session, Site, site_id, "site"))
+                expiring_within_days = site_settings(site).training_warning_days
             members = session.execute(
                 select(StaffMember.id, StaffMember.job_role)
                 .join(StaffSite, StaffSite.staff_member_id == StaffMember.id)
@@ -454,7 +470,7 @@ class TrainingService(Service):
                 .order_by(StaffMember.family_name, StaffMember.given_name)
             ).all()
         return [
-            staff_training_status(member_id, role, course, records, day)
+            staff_training_status(member_id, role, course, records, day, expiring_within_days)
             for member_id, role in members
             for course in courses
         ]
