@@ -355,6 +355,45 @@ class Camera:
         self.save(window, "83-resident-page")
         window.sign_out()
 
+    def staff_views(self) -> None:
+        """The training matrix, the records list and the training form, as a manager."""
+        from pipe_app.gui.staff_page import MATRIX_TAB, RECORDS_TAB, StaffPage
+
+        window = self.sign_in_as("manager.crowley", PASSWORD)
+        window.show_page("staff")
+        page = window.pages["staff"]
+        assert isinstance(page, StaffPage)
+        page.tabs.setCurrentIndex(MATRIX_TAB)
+        self.save(window, "90-staff-training-matrix")
+        page.tabs.setCurrentIndex(RECORDS_TAB)
+        self.save(window, "91-staff-training-records")
+        page.new_record()
+        page.form.save_button.click()
+        self.save(window, "92-staff-training-form-messages")
+        page.form.cancel_button.click()
+        window.sign_out()
+
+    def supervision_views(self) -> None:
+        """Records, the review queue, compliance and a new record's messages, as a psychologist."""
+        from pipe_app.gui.supervision_page import SupervisionPage
+
+        window = self.sign_in_as("psychologist", PASSWORD)
+        window.show_page("supervision")
+        page = window.pages["supervision"]
+        assert isinstance(page, SupervisionPage)
+        self.save(window, "95-supervision-records")
+        assert page.queue is not None
+        page.tabs.setCurrentWidget(page.queue)
+        self.save(window, "96-supervision-review-queue")
+        page.tabs.setCurrentWidget(page.compliance)
+        page.compliance.site_combo.setCurrentIndex(0)
+        self.save(window, "97-supervision-compliance")
+        page.new_record()
+        page.form.submit_button.click()
+        self.save(window, "98-supervision-form-messages")
+        page.form.cancel_button.click()
+        window.sign_out()
+
     def close(self) -> None:
         self.launcher.sign_in.reject()
         self.launcher.wait_for_database()
@@ -383,9 +422,49 @@ def main() -> int:
     camera.groups_views()
     _today_extras(camera.launcher.db)
     camera.today_views()
+    camera.staff_views()
+    _supervision_records(camera.launcher.db)
+    camera.supervision_views()
     camera.close()
     print(f"screenshots in {OUT.relative_to(ROOT)} (work folder {work})")
     return 0
+
+
+def _supervision_records(db: Database) -> None:
+    """A signed-off record, one awaiting sign-off and a requirement, for the supervision views."""
+    from pipe_app.domain.enums import StaffRole, SupervisionKind
+    from pipe_app.services.auth import sign_in
+    from pipe_app.services.permissions import Actor
+    from pipe_app.services.sites import SiteService
+    from pipe_app.services.supervision import SupervisionInput, SupervisionService
+    from pipe_app.timeutil import utc_now
+
+    crowley = next(s for s in SiteService(db, Actor.system()).rows() if s.code == "CH")
+    psychologist, worker = (
+        sign_in(db, "psychologist", PASSWORD),
+        sign_in(db, "keyworker.crowley", PASSWORD),
+    )
+    assert psychologist.staff_member_id and worker.staff_member_id
+    writer, reader = SupervisionService(db, psychologist), SupervisionService(db, worker)
+    writer.set_requirement(crowley.id, StaffRole.RESIDENTIAL_WORKER, "individual_clinical", 28)
+    for days_ago, sign in ((40, True), (6, False)):
+        detail = writer.create(
+            SupervisionInput(
+                site_id=crowley.id,
+                kind=SupervisionKind.INDIVIDUAL_CLINICAL,
+                supervisor_id=psychologist.staff_member_id,
+                supervisee_ids=[worker.staff_member_id],
+                started_at=utc_now() - timedelta(days=days_ago),
+                duration_minutes=60,
+                themes=["boundaries", "caseload"],
+                cases_discussed=["X100001"],
+                summary="Reviewed caseload and a difficult week with one resident.",
+            )
+        )
+        detail = writer.submit(detail.record.id, detail.record.version)
+        detail = reader.acknowledge(detail.record.id)
+        if sign:
+            writer.sign_off(detail.record.id, detail.record.version)
 
 
 def _populate(db: Database) -> None:

@@ -1,9 +1,666 @@
-"""The accreditation page (a placeholder until its view is built)."""
+"""Accreditation: coverage of the standards, the evidence behind them, and the evidence pack.
+
+The Coverage tab shows each criterion's computed status (words and a colour swatch), the
+self-assessment, a bar per standard and the gaps; picking a criterion shows its evidence and
+lets a manager rate it. The Evidence tab lists evidence items and opens them in the form.
+"Print evidence pack…" builds the assessor's PDF off the GUI thread.
+"""
 
 from __future__ import annotations
 
-from pipe_app.gui.pages import PlaceholderPage
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pipe_app.domain.enums import SelfAssessmentRating
+from pipe_app.gui.coverage_view import (
+    CRITERION_ROLE,
+    RATING_LABELS,
+    STATUS_COLOURS,
+    CoverageChart,
+    CoverageTreeModel,
+    counts_text,
+)
+from pipe_app.gui.evidence_form import STATUS_LABELS, EvidenceForm, day_of
+from pipe_app.gui.pages import Page, PageSpec
+from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.record_form import Confirm
+from pipe_app.gui.table_model import Column, RowTableModel
+from pipe_app.gui.tables import sorted_view
+from pipe_app.gui.tasks import Progress, run_task
+from pipe_app.reports.evidence_pack import Cancelled, PackResult, build_evidence_pack
+from pipe_app.reports.pack_data import KIND_LABELS
+from pipe_app.services.accreditation import AccreditationService, CycleInput, SelfAssessmentRow
+from pipe_app.services.coverage import LABELS, CoverageReport, CoverageService, CriterionCoverage
+from pipe_app.services.errors import ValidationError
+from pipe_app.services.evidence import EvidenceRow, EvidenceService
+from pipe_app.services.frameworks import FrameworkService, FrameworkTree
+from pipe_app.services.permissions import Actor, Permission
+from pipe_app.services.sites import SiteService
+from pipe_app.storage.database import Database
+from pipe_app.timeutil import add_months, local_today
+
+EVIDENCE_COLUMNS: list[Column[EvidenceRow]] = [
+    Column("Title", lambda r: r.title),
+    Column("Status", lambda r: STATUS_LABELS[r.status]),
+    Column("Kind", lambda r: KIND_LABELS[r.kind]),
+    Column("Effective", lambda r: r.effective_on),
+    Column("Review by", lambda r: r.review_by),
+    Column("Criteria", lambda r: len(r.criterion_ids), align_right=True),
+    Column("Files", lambda r: r.attachment_count, align_right=True),
+]
 
 
-class AccreditationPage(PlaceholderPage):
-    pass
+@dataclass(frozen=True)
+class PackRequest:
+    start: date
+    end: date
+    output: Path
+
+
+class PackPeriodDialog(QDialog):
+    """The period the pack covers; ``ask`` returns (start, end) or None."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("packPeriodDialog")
+        self.setWindowTitle("Print evidence pack")
+        today = local_today()
+        self.start_edit = QDateEdit(QDate(*add_months(today, -12).timetuple()[:3]))
+        self.end_edit = QDateEdit(QDate(today.year, today.month, today.day))
+        for edit, name, label in (
+            (self.start_edit, "packStart", "Evidence from"),
+            (self.end_edit, "packEnd", "Evidence up to"),
+        ):
+            edit.setObjectName(name)
+            edit.setAccessibleName(label)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QFormLayout(self)
+        layout.addRow("&From", self.start_edit)
+        layout.addRow("&To", self.end_edit)
+        layout.addRow(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> tuple[date, date] | None:
+        dialog = cls(parent)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return day_of(dialog.start_edit.date()), day_of(dialog.end_edit.date())
+        finally:
+            dialog.deleteLater()
+
+
+class AskPackFile:
+    """Where to save the pack; tests patch ``ask``."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, suggested: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            parent, "Save evidence pack", suggested, "PDF (*.pdf)"
+        )
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+
+
+def open_file(path: Path) -> None:
+    """Open with the system's viewer (tests patch this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _group(title: str, name: str) -> tuple[QGroupBox, QVBoxLayout]:
+    box = QGroupBox(title)
+    box.setObjectName(name)
+    return box, QVBoxLayout(box)
+
+
+class AccreditationPage(Page):
+    def __init__(
+        self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(spec, db, actor, parent)
+        self.report: CoverageReport | None = None
+        self.tree: FrameworkTree | None = None
+        self.assessments: dict[uuid.UUID, SelfAssessmentRow] = {}
+        self.pack_task: Any = None
+        self.last_pack: PackResult | None = None
+        self._creating = False
+
+        self.site_combo = QComboBox()
+        self.site_combo.setObjectName("accreditationSite")
+        self.site_combo.setAccessibleName("Site")
+        self.framework_combo = QComboBox()
+        self.framework_combo.setObjectName("accreditationFramework")
+        self.framework_combo.setAccessibleName("Framework")
+        self.cycle_label = QLabel()
+        self.cycle_label.setObjectName("cycleLabel")
+        self.cycle_label.setProperty("role", "hint")
+        self.print_button = QPushButton("Print evidence pack…")
+        self.print_button.setObjectName("printPackButton")
+        self.print_button.setToolTip("Build the evidence pack PDF for the assessor (Ctrl+P)")
+        top = QHBoxLayout()
+        self.site_caption = QLabel("&Site")
+        self.site_caption.setBuddy(self.site_combo)
+        framework_caption = QLabel("F&ramework")
+        framework_caption.setBuddy(self.framework_combo)
+        for widget in (self.site_caption, self.site_combo, framework_caption):
+            top.addWidget(widget)
+        top.addWidget(self.framework_combo, 1)
+        top.addWidget(self.cycle_label)
+        top.addWidget(self.print_button)
+        self.body.addLayout(top)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("accreditationTabs")
+        self.tabs.addTab(self._coverage_tab(), "&Coverage")
+        self.tabs.addTab(self._evidence_tab(), "&Evidence")
+        self.body.addWidget(self.tabs, 1)
+
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.print_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
+        self.print_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._connect_signals()
+
+    # ---- building ----------------------------------------------------------------------
+
+    def _coverage_tab(self) -> QWidget:
+        self.overall_label = QLabel()
+        self.overall_label.setObjectName("coverageOverall")
+        self.overall_label.setAccessibleName("Overall coverage")
+        self.overall_label.setWordWrap(True)
+        self.chart = CoverageChart()
+        self.coverage_model = CoverageTreeModel(self)
+        self.coverage_tree = QTreeView()
+        self.coverage_tree.setObjectName("coverageTree")
+        self.coverage_tree.setAccessibleName("Standards and criteria with their coverage")
+        self.coverage_tree.setModel(self.coverage_model)
+        self.coverage_tree.setAlternatingRowColors(True)
+        self.coverage_tree.setUniformRowHeights(True)
+        self.coverage_tree.header().resizeSection(0, 430)
+        self.coverage_tree.header().resizeSection(1, 190)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.overall_label)
+        column.addWidget(self.chart)
+        column.addWidget(self.coverage_tree, 1)
+
+        detail, detail_layout = _group("Criterion", "criterionGroup")
+        self.criterion_label = QLabel("Pick a criterion to see its evidence.")
+        self.criterion_label.setObjectName("criterionText")
+        self.criterion_label.setWordWrap(True)
+        self.criterion_status = QLabel()
+        self.criterion_status.setObjectName("criterionStatus")
+        self.criterion_evidence = QListWidget()
+        self.criterion_evidence.setObjectName("criterionEvidence")
+        self.criterion_evidence.setAccessibleName("Evidence linked to this criterion")
+        detail_layout.addWidget(self.criterion_label)
+        detail_layout.addWidget(self.criterion_status)
+        detail_layout.addWidget(self.criterion_evidence, 1)
+
+        rating, rating_layout = _group("Self-assessment", "selfAssessmentGroup")
+        self.rating_combo = QComboBox()
+        self.rating_combo.setObjectName("ratingCombo")
+        self.rating_combo.setAccessibleName("Self-assessment rating")
+        for value, label in RATING_LABELS.items():
+            self.rating_combo.addItem(label, value.value)
+        self.justification_edit = QPlainTextEdit()
+        self.justification_edit.setObjectName("justificationEdit")
+        self.justification_edit.setAccessibleName("Justification")
+        self.justification_edit.setPlaceholderText("Why (needed for not met or not applicable)")
+        self.justification_edit.setTabChangesFocus(True)
+        self.justification_edit.setMaximumHeight(80)
+        self.assessment_message = QLabel()
+        self.assessment_message.setObjectName("assessmentMessage")
+        self.assessment_message.setProperty("role", "error")
+        self.assessment_message.setWordWrap(True)
+        self.save_assessment_button = QPushButton("Save rating")
+        self.save_assessment_button.setObjectName("saveAssessmentButton")
+        self.start_cycle_button = QPushButton("Start an accreditation cycle")
+        self.start_cycle_button.setObjectName("startCycleButton")
+        self.start_cycle_button.setToolTip("Self-assessment belongs to a cycle; membership today")
+        rating_layout.addWidget(self.rating_combo)
+        rating_layout.addWidget(self.justification_edit)
+        rating_layout.addWidget(self.assessment_message)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.start_cycle_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_assessment_button)
+        rating_layout.addLayout(buttons)
+        self.rating_group = rating
+
+        gaps, gaps_layout = _group("Gaps", "gapsGroup")
+        self.gaps_list = QListWidget()
+        self.gaps_list.setObjectName("gapsList")
+        self.gaps_list.setAccessibleName("Criteria that are not yet covered")
+        gaps_layout.addWidget(self.gaps_list)
+
+        right = QWidget()
+        side = QVBoxLayout(right)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(detail, 2)
+        side.addWidget(rating)
+        side.addWidget(gaps, 2)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("coverageSplitter")
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        return splitter
+
+    def _evidence_tab(self) -> QWidget:
+        self.evidence_model: RowTableModel[EvidenceRow] = RowTableModel(
+            EVIDENCE_COLUMNS, lambda r: f"{r.title} {r.narrative}", self
+        )
+        self.evidence_table, self.evidence_proxy = sorted_view(
+            "evidenceTable", "Evidence items", self.evidence_model, self
+        )
+        self.evidence_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self.evidence_table.horizontalHeader().resizeSection(0, 320)
+        self.new_button = QPushButton("New evidence")
+        self.new_button.setObjectName("newEvidenceButton")
+        self.new_button.setToolTip("Add an evidence item (Ctrl+N)")
+        self.evidence_notice = QLabel()
+        self.evidence_notice.setObjectName("evidenceNotice")
+        self.evidence_notice.setProperty("role", "hint")
+        list_panel = QWidget()
+        panel = QVBoxLayout(list_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.evidence_notice, 1)
+        bar.addWidget(self.new_button)
+        panel.addLayout(bar)
+        panel.addWidget(self.evidence_table, 1)
+        self.evidence_list = list_panel
+        self.form = EvidenceForm(self.db, self.actor)
+        self.evidence_stack = QStackedWidget()
+        self.evidence_stack.setObjectName("evidenceStack")
+        self.evidence_stack.addWidget(list_panel)
+        self.evidence_stack.addWidget(self.form)
+        return self.evidence_stack
+
+    def _connect_signals(self) -> None:
+        self.site_combo.currentIndexChanged.connect(self._on_scope_changed)
+        self.framework_combo.currentIndexChanged.connect(self._on_scope_changed)
+        self.print_button.clicked.connect(self._on_print_clicked)
+        self.print_shortcut.activated.connect(self._on_print_clicked)
+        self.coverage_tree.selectionModel().currentChanged.connect(self._on_criterion_changed)
+        self.gaps_list.itemActivated.connect(self._on_gap_activated)
+        self.save_assessment_button.clicked.connect(self._on_save_assessment_clicked)
+        self.start_cycle_button.clicked.connect(self._on_start_cycle_clicked)
+        self.new_button.clicked.connect(self.new_evidence)
+        self.new_shortcut.activated.connect(self.new_evidence)
+        self.evidence_table.activated.connect(self._on_evidence_activated)
+        self.form.saved.connect(self._on_form_saved)
+        self.form.closed.connect(self._on_form_closed)
+        self.form.archived.connect(self._on_form_saved)
+
+    # ---- scope: site and framework -----------------------------------------------------
+
+    @property
+    def site_id(self) -> uuid.UUID | None:
+        value = self.site_combo.currentData()
+        return value if isinstance(value, uuid.UUID) else None
+
+    @property
+    def framework_id(self) -> uuid.UUID | None:
+        value = self.framework_combo.currentData()
+        return value if isinstance(value, uuid.UUID) else None
+
+    def _fill_scope(self) -> None:
+        for combo in (self.site_combo, self.framework_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        try:
+            for site in SiteService(self.db, self.actor).rows():
+                if self.actor.can(Permission.EVIDENCE_READ, site.id):
+                    self.site_combo.addItem(site.name, site.id)
+            for framework in FrameworkService(self.db, self.actor).rows():
+                self.framework_combo.addItem(framework.title, framework.id)
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "read the sites and frameworks"))
+        several = self.site_combo.count() > 1
+        self.site_caption.setVisible(several)
+        self.site_combo.setVisible(several)
+        for combo in (self.site_combo, self.framework_combo):
+            combo.blockSignals(False)
+
+    def refresh(self) -> None:
+        if self.site_combo.count() == 0 or self.framework_combo.count() == 0:
+            self._fill_scope()
+        self.show_error("")
+        self._load_coverage()
+        self._load_evidence()
+
+    def _on_scope_changed(self, _index: int) -> None:
+        if self._loaded:
+            self.refresh()
+
+    # ---- coverage ----------------------------------------------------------------------
+
+    def _load_coverage(self) -> None:
+        site, framework = self.site_id, self.framework_id
+        self.report, self.tree, self.assessments = None, None, {}
+        if site is None or framework is None:
+            self.coverage_model.set_report(None)
+            self.chart.set_report(None)
+            self.overall_label.setText(
+                "No framework is installed yet."
+                if framework is None
+                else "You have no site whose evidence you may read."
+            )
+            self._show_cycle()
+            return
+        try:
+            self.tree = FrameworkService(self.db, self.actor).tree(framework)
+            self.report = CoverageService(self.db, self.actor).coverage(
+                site, framework, local_today()
+            )
+            if self.report.cycle_id is not None:
+                detail = AccreditationService(self.db, self.actor).get(self.report.cycle_id)
+                self.assessments = {a.criterion_id: a for a in detail.self_assessments}
+                self.cycle_label.setText(f"Cycle from {detail.cycle.membership_on:%d %b %Y}")
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "work out the coverage"))
+            return
+        current = self._current_criterion()
+        self.coverage_model.set_report(self.report)
+        self.coverage_tree.expandToDepth(0)
+        self.chart.set_report(self.report)
+        self.form.set_framework(self.tree)
+        counts = self.report.counts
+        parts = [f"{LABELS[s]}: {n}" for s, n in counts.by_status if n]
+        self.overall_label.setText(
+            f"Overall {counts_text(self.report)} on {self.report.on:%d %b %Y}. " + ", ".join(parts)
+        )
+        self.gaps_list.clear()
+        for gap in self.report.gaps:
+            entry = QListWidgetItem(f"{gap.code}  {LABELS[gap.status]}: {gap.text}")
+            entry.setData(Qt.ItemDataRole.UserRole, gap.criterion_id)
+            entry.setData(Qt.ItemDataRole.DecorationRole, STATUS_COLOURS[gap.status])
+            entry.setToolTip(gap.text)
+            self.gaps_list.addItem(entry)
+        if not self.report.gaps:
+            self.gaps_list.addItem("No gaps: every applicable criterion is covered.")
+        if current is not None:
+            self.select_criterion(current.criterion_id)
+        self._show_cycle()
+
+    def _show_cycle(self) -> None:
+        site = self.site_id
+        may_manage = site is not None and self.actor.can(Permission.ACCREDITATION_MANAGE, site)
+        has_cycle = self.report is not None and self.report.cycle_id is not None
+        if not has_cycle:
+            self.cycle_label.setText("No accreditation cycle yet")
+        self.rating_group.setVisible(may_manage or has_cycle)
+        self.start_cycle_button.setVisible(may_manage and not has_cycle and self.report is not None)
+        editable = may_manage and has_cycle and self._current_criterion() is not None
+        for widget in (self.rating_combo, self.justification_edit, self.save_assessment_button):
+            widget.setEnabled(editable)
+
+    def coverage_text(self, code: str) -> str:
+        """The Coverage column's words for one criterion (what a user reads)."""
+        if self.report is None:
+            return ""
+        for standard in self.report.standards:
+            for criterion in standard.criteria:
+                if criterion.code == code:
+                    index = self.coverage_model.criterion_index(criterion.criterion_id)
+                    return str(index.siblingAtColumn(1).data())
+        return ""
+
+    def select_criterion(self, criterion_id: uuid.UUID) -> None:
+        index = self.coverage_model.criterion_index(criterion_id)
+        if index.isValid():
+            self.coverage_tree.setCurrentIndex(index)
+            self.coverage_tree.scrollTo(index)
+
+    def _current_criterion(self) -> CriterionCoverage | None:
+        value = self.coverage_tree.currentIndex().data(CRITERION_ROLE)
+        return value if isinstance(value, CriterionCoverage) else None
+
+    def _on_criterion_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        criterion = self._current_criterion()
+        self.criterion_evidence.clear()
+        self.assessment_message.clear()
+        self._show_cycle()
+        if criterion is None or self.site_id is None:
+            self.criterion_label.setText("Pick a criterion to see its evidence.")
+            self.criterion_status.clear()
+            return
+        self.criterion_label.setText(f"{criterion.code}  {criterion.text}")
+        self.criterion_status.setText(f"Coverage: {LABELS[criterion.status]}")
+        try:
+            rows = EvidenceService(self.db, self.actor).rows(
+                site_id=self.site_id, criterion_id=criterion.criterion_id
+            )
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "read the evidence"))
+            rows = []
+        for row in rows:
+            entry = QListWidgetItem(
+                f"{row.title}  ({STATUS_LABELS[row.status]}, {row.effective_on:%d %b %Y})"
+            )
+            entry.setData(Qt.ItemDataRole.UserRole, row.id)
+            self.criterion_evidence.addItem(entry)
+        if not rows:
+            self.criterion_evidence.addItem("No evidence is linked to this criterion yet.")
+        assessment = criterion.assessment
+        rating = assessment.rating if assessment else SelfAssessmentRating.MET
+        self.rating_combo.setCurrentIndex(max(self.rating_combo.findData(rating.value), 0))
+        self.justification_edit.setPlainText(assessment.justification if assessment else "")
+
+    def _on_gap_activated(self, entry: QListWidgetItem) -> None:
+        criterion_id = entry.data(Qt.ItemDataRole.UserRole)
+        if isinstance(criterion_id, uuid.UUID):
+            self.select_criterion(criterion_id)
+
+    def _on_save_assessment_clicked(self) -> None:
+        self.save_assessment()
+
+    def save_assessment(self) -> bool:
+        criterion = self._current_criterion()
+        if criterion is None or self.report is None or self.report.cycle_id is None:
+            return False
+        existing = self.assessments.get(criterion.criterion_id)
+        try:
+            AccreditationService(self.db, self.actor).set_self_assessment(
+                self.report.cycle_id,
+                criterion.criterion_id,
+                self.rating_combo.currentData(),
+                self.justification_edit.toPlainText(),
+                version=existing.version if existing else None,
+            )
+        except ValidationError as exc:
+            self.assessment_message.setText(" ".join(p.message.capitalize() for p in exc.problems))
+            return False
+        except Exception as exc:
+            self.assessment_message.setText(describe_failure(exc, "save the rating"))
+            return False
+        self._load_coverage()
+        return True
+
+    def _on_start_cycle_clicked(self) -> None:
+        if self.site_id is None or self.framework_id is None:
+            return
+        try:
+            AccreditationService(self.db, self.actor).create(
+                CycleInput(self.site_id, self.framework_id, local_today())
+            )
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "start the accreditation cycle"))
+            return
+        self._load_coverage()
+
+    # ---- evidence ----------------------------------------------------------------------
+
+    def _load_evidence(self) -> None:
+        site = self.site_id
+        self.new_button.setVisible(
+            site is not None and self.actor.can(Permission.EVIDENCE_WRITE, site)
+        )
+        if site is None:
+            self.evidence_model.set_rows([])
+            return
+        try:
+            rows = EvidenceService(self.db, self.actor).rows(site_id=site)
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "read the evidence"))
+            return
+        self.evidence_model.set_rows(rows)
+        if not rows:
+            self.evidence_notice.setText("No evidence recorded yet.")
+        elif self.evidence_notice.text().startswith("No "):
+            self.evidence_notice.clear()
+
+    @property
+    def form_open(self) -> bool:
+        return self.evidence_stack.currentWidget() is self.form
+
+    def new_evidence(self) -> None:
+        site = self.site_id
+        if site is None or not self.actor.can(Permission.EVIDENCE_WRITE, site):
+            return
+        if self.form_open and not self.form.can_close():
+            return
+        self.tabs.setCurrentIndex(1)
+        self._creating = True
+        self.form.site_id = site
+        self.evidence_stack.setCurrentWidget(self.form)
+        self.form.start_new()
+
+    def open_record(self, record_id: uuid.UUID) -> None:
+        if self.form_open and not self.form.can_close():
+            return
+        self._creating = False
+        self.tabs.setCurrentIndex(1)
+        if self.form.open_record(record_id):
+            self.evidence_stack.setCurrentWidget(self.form)
+            self.form.focus_first()
+        else:
+            self.show_error(self.form.errors.general_message)
+
+    def _on_evidence_activated(self, index: QModelIndex) -> None:
+        source = self.evidence_proxy.mapToSource(index)
+        if source.isValid():
+            self.open_record(self.evidence_model.row(source.row()).id)
+
+    def _on_form_saved(self, _record_id: object) -> None:
+        self.evidence_notice.setText(f"Saved: {self.form.title_edit.text()}.")
+        self._load_coverage()
+        self._load_evidence()
+
+    def _on_form_closed(self) -> None:
+        created = self.form.record_id if self._creating else None
+        self._creating = False
+        if created is not None:  # stay on it: now it can be linked and given files
+            self.open_record(created)
+            return
+        self.form.autosaver.stop()
+        self.evidence_stack.setCurrentWidget(self.evidence_list)
+        self._load_evidence()
+
+    def can_leave(self) -> bool:
+        if not self.form_open:
+            return True
+        if not self.form.can_close():
+            return False
+        self.form.autosaver.stop()
+        self.evidence_stack.setCurrentWidget(self.evidence_list)
+        return True
+
+    # ---- the evidence pack -------------------------------------------------------------
+
+    def _on_print_clicked(self) -> None:
+        self.print_pack()
+
+    def print_pack(self) -> bool:
+        site, framework = self.site_id, self.framework_id
+        if site is None or framework is None or self.pack_task is not None:
+            return False
+        period = PackPeriodDialog.ask(self)
+        if period is None:
+            return False
+        name = self.site_combo.currentText().replace(" ", "-")
+        output = AskPackFile.ask(self, f"evidence-pack-{name}-{period[1]:%Y-%m-%d}.pdf")
+        if output is None:
+            return False
+        request = PackRequest(period[0], period[1], output)
+        db, actor = self.db, self.actor
+
+        def work(progress: Progress) -> PackResult:
+            return build_evidence_pack(
+                db,
+                actor,
+                site,
+                request.start,
+                request.end,
+                request.output,
+                framework_id=framework,
+                progress=progress.report,
+                cancelled=lambda: progress.cancelled,
+            )
+
+        self.print_button.setEnabled(False)
+        self.pack_task = run_task(
+            self, "Printing the evidence pack", work, self._on_pack_done, self._on_pack_failed
+        )
+        self.pack_task.ended.connect(self._on_pack_ended)
+        return True
+
+    def _on_pack_ended(self) -> None:
+        self.pack_task = None
+        self.print_button.setEnabled(True)
+
+    def _on_pack_done(self, result: PackResult) -> None:
+        self.last_pack = result
+        if Confirm.ask(
+            self,
+            "Evidence pack ready",
+            f"The evidence pack is ready: {result.pages} pages, {result.evidence_items} "
+            f"evidence items, {result.attachments} files. Open it now?",
+            "Open",
+            "Not now",
+            informative=str(result.path),
+        ):
+            open_file(result.path)
+
+    def _on_pack_failed(self, error: BaseException) -> None:
+        if not isinstance(error, Cancelled):
+            self.show_error(describe_failure(error, "print the evidence pack"))

@@ -179,6 +179,7 @@ class ResidentDetail(QWidget):
     closed = Signal()
     loaded = Signal()
     record_requested = Signal(str, object)
+    edit_requested = Signal(object)  # the resident id
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -208,6 +209,12 @@ class ResidentDetail(QWidget):
         top.addWidget(self.name_label)
         top.addSpacing(8)
         top.addWidget(self.summary_label, 1)
+        self.edit_button = QPushButton("Edit details…")
+        self.edit_button.setObjectName("residentEdit")
+        self.edit_button.setToolTip("Change the resident's name, CRN or other details")
+        self.edit_button.setVisible(actor.can(Permission.RESIDENT_WRITE))
+        self.edit_button.setEnabled(False)
+        top.addWidget(self.edit_button)
         outer.addLayout(top)
 
         self.message = QLabel()
@@ -319,6 +326,7 @@ class ResidentDetail(QWidget):
 
     def _connect_signals(self) -> None:
         self.back_button.clicked.connect(self._on_back_clicked)
+        self.edit_button.clicked.connect(self._on_edit_clicked)
         self.escape.activated.connect(self._on_back_clicked)
         self.timeline.activated.connect(self._on_entry_activated)
         self.placement_choice.currentIndexChanged.connect(self._on_placement_chosen)
@@ -357,6 +365,7 @@ class ResidentDetail(QWidget):
 
     def _clear(self) -> None:
         self.record = None
+        self.edit_button.setEnabled(False)
         self.content.hide()
         self.message.hide()
         self.summary_label.clear()
@@ -374,6 +383,7 @@ class ResidentDetail(QWidget):
             return
         self.record = record
         resident = record.resident
+        self.edit_button.setEnabled(self.actor.can(Permission.RESIDENT_WRITE, resident.site_id))
         self.name_label.setText(resident.display_name)
         born = f"born {resident.date_of_birth:%d %b %Y}"
         pronouns = f" · {resident.pronouns}" if resident.pronouns else ""
@@ -496,6 +506,10 @@ class ResidentDetail(QWidget):
         self.due_label.setText(f"{text}. Key work is {every} at {current.site_name}; {last}.")
 
     # ---- actions -----------------------------------------------------------------------
+
+    def _on_edit_clicked(self) -> None:
+        if self.record is not None:
+            self.edit_requested.emit(self.record.resident.id)
 
     def _on_back_clicked(self) -> None:
         self._generation += 1  # a load still running is no longer wanted

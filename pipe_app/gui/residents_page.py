@@ -1,22 +1,45 @@
-"""Residents: a read-only, sortable table of everyone placed at the user's sites; Enter or
-double-click opens the resident's own page in place of the list (Back or Esc returns)."""
+"""Residents: everyone placed at the user's sites, fetched 200 rows at a time; search and
+filters run in the database. Enter or double-click opens the resident's own page in place of
+the list (Back or Esc returns); managers admit a resident with Ctrl+N and edit their details.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.resident_detail import ResidentDetail
+from pipe_app.gui.resident_form import ResidentForm
 from pipe_app.gui.table_model import Column, RowTableModel
 from pipe_app.gui.tables import fit_columns, sorted_view
-from pipe_app.services.permissions import Actor
+from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.residents import ResidentRow, ResidentService
+from pipe_app.services.sites import SiteService
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
+
+PAGE_SIZE = 200
+SEARCH_DELAY_MS = 200
+SITE_COLUMN = 2
+
+_Index = QModelIndex | QPersistentModelIndex
+Fetch = Callable[[int, int], list[ResidentRow]]
 
 
 def _status(row: ResidentRow) -> str:
@@ -52,18 +75,74 @@ def resident_search_text(row: ResidentRow) -> str:
 
 
 class ResidentTableModel(RowTableModel[ResidentRow]):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """Holds the pages fetched so far; the view asks for more as the user scrolls."""
+
+    def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
         super().__init__(RESIDENT_COLUMNS, resident_search_text, parent)
+        self.page_size = page_size
+        self._fetch: Fetch | None = None
+        self._ids: set[uuid.UUID] = set()
+        self._more = False
+        self._resetting = False
+        self.error = ""
+
+    def reset(self, fetch: Fetch) -> None:
+        """Start again with a new query; the first page is fetched at once."""
+        self._resetting = True  # views and testers ask for more while a reset is announced
+        try:
+            self.beginResetModel()
+            self._fetch, self._rows, self._ids = fetch, [], set()
+            self._more = True
+            self.error = ""
+            self.endResetModel()
+        finally:
+            self._resetting = False
+        self.fetchMore(QModelIndex())
+
+    @property
+    def complete(self) -> bool:
+        """Every matching row is held (counting and client-side filtering are exact)."""
+        return not self._more
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and self._more and not self._resetting
+
+    def fetchMore(self, parent: _Index) -> None:
+        if not self.canFetchMore(parent) or self._fetch is None:
+            return
+        try:
+            page = self._fetch(self.page_size, len(self._rows))
+        except Exception as exc:
+            self._more = False
+            self.error = describe_failure(exc, "load the residents")
+            return
+        if len(page) < self.page_size:
+            self._more = False
+        fresh = [row for row in page if row.id not in self._ids]  # admitted meanwhile
+        if not fresh:
+            self._more = self._more and bool(page)
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+        self._rows.extend(fresh)
+        self._ids.update(row.id for row in fresh)
+        self.endInsertRows()
 
 
 class ResidentsPage(Page):
-    """Loads through ResidentService (scoped to the user's sites); filters as you type."""
+    """Loads through ResidentService (scoped to the user's sites)."""
 
     def __init__(
         self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
     ) -> None:
         super().__init__(spec, db, actor, parent)
         self._service = ResidentService(db, actor)
+        self._filters_ready = False
+        self._loaded_search = ""
+        self._total = 0
+        self._matches = 0
+        self._saved_id: uuid.UUID | None = None
+        self._editing_from_detail = False
         self.model = ResidentTableModel(self)
         self.table, self.proxy = sorted_view("residentsTable", "Residents", self.model, self)
         self.table.setToolTip("Press Enter or double-click to open the resident's page")
@@ -80,12 +159,31 @@ class ResidentsPage(Page):
         self.search_edit.setAccessibleName("Search residents by name or CRN")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMaximumWidth(420)
+        self.site_label = QLabel("S&ite")
+        self.site_combo = QComboBox()
+        self.site_combo.setObjectName("residentsSiteFilter")
+        self.site_combo.setAccessibleName("Show residents at site")
+        self.site_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.site_label.setBuddy(self.site_combo)
+        self.current_check = QCheckBox("C&urrent residents only")
+        self.current_check.setObjectName("residentsCurrentOnly")
+        self.current_check.setAccessibleName("Show only residents placed today")
+        self.current_check.setToolTip("Unticked: everyone, including expected and moved on")
+        self.new_button = QPushButton("New resident")
+        self.new_button.setObjectName("newResidentButton")
+        self.new_button.setToolTip("Admit a resident (Ctrl+N)")
+        self.new_button.setAccessibleName("Admit a new resident")
         self.count_label = QLabel()
+        self.count_label.setObjectName("residentsCount")
         self.count_label.setProperty("role", "hint")
         self.count_label.setAccessibleName("Number of residents shown")
         bar.addWidget(self.search_edit, 1)
+        bar.addWidget(self.site_label)
+        bar.addWidget(self.site_combo)
+        bar.addWidget(self.current_check)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
+        bar.addWidget(self.new_button)
         panel.addLayout(bar)
 
         panel.addWidget(self.table, 1)
@@ -95,25 +193,51 @@ class ResidentsPage(Page):
         self.empty_label.hide()
         panel.addWidget(self.empty_label)
 
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.can_write = actor.can(Permission.RESIDENT_WRITE)
+        self.new_button.setVisible(self.can_write)
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        # Window-wide, but live only while this page is the one shown.
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.new_shortcut.setEnabled(self.can_write)
+
         self.detail = ResidentDetail(db, actor, self)
+        self.form = ResidentForm(db, actor)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.list_panel)
         self.stack.addWidget(self.detail)
+        self.stack.addWidget(self.form)
         self.body.addWidget(self.stack, 1)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self.search_edit.textChanged.connect(self._on_search_changed)
+        self.search_timer.timeout.connect(self._on_filters_changed)
+        self.site_combo.currentIndexChanged.connect(self._on_filters_changed)
+        self.current_check.toggled.connect(self._on_filters_changed)
         self.table.activated.connect(self._on_row_activated)
+        self.new_button.clicked.connect(self.new_resident)
+        self.new_shortcut.activated.connect(self.new_resident)
         self.detail.closed.connect(self._on_detail_closed)
         self.detail.record_requested.connect(self.record_requested)
+        self.detail.edit_requested.connect(self._on_edit_requested)
+        self.form.saved.connect(self._on_form_saved)
+        self.form.closed.connect(self._on_form_closed)
 
     @property
     def showing_detail(self) -> bool:
         return self.stack.currentWidget() is self.detail
 
+    @property
+    def form_open(self) -> bool:
+        return self.stack.currentWidget() is self.form
+
     def open_record(self, record_id: uuid.UUID) -> None:
         """Show one resident's page (from Today, a search, or the list itself)."""
+        if self.form_open and not self.form.can_close():
+            return
         self.stack.setCurrentWidget(self.detail)
         self.detail.show_resident(record_id)
         self.detail.back_button.setFocus()
@@ -129,28 +253,135 @@ class ResidentsPage(Page):
     def search_field(self) -> QLineEdit:
         return self.search_edit
 
-    def refresh(self) -> None:
-        try:
-            rows = self._service.rows()
-        except Exception as exc:
-            self.show_error(describe_failure(exc, "load the residents"))
+    # ---- admitting and editing ---------------------------------------------------------
+
+    def new_resident(self) -> None:
+        if not self.can_write or (self.form_open and not self.form.can_close()):
             return
-        self.show_error("")
-        self.model.set_rows(rows)
+        self._editing_from_detail = False
+        self.stack.setCurrentWidget(self.form)
+        self.form.start_new()
+
+    def _on_edit_requested(self, resident_id: uuid.UUID) -> None:
+        if self.form.open_record(resident_id):
+            self._editing_from_detail = True
+            self.stack.setCurrentWidget(self.form)
+            self.form.focus_first()
+
+    def _on_form_saved(self, record_id: uuid.UUID) -> None:
+        self._saved_id = record_id
+
+    def _on_form_closed(self) -> None:
+        """Back where the form was opened from, showing what was saved."""
+        self.form.autosaver.stop()
+        saved, self._saved_id = self._saved_id, None
+        self._load()
+        if self._editing_from_detail:
+            self.stack.setCurrentWidget(self.detail)
+            self.detail.reload()
+            self.detail.back_button.setFocus()
+            return
+        self._on_detail_closed()
+        if saved is not None:
+            self._select(saved)
+
+    def _select(self, resident_id: uuid.UUID) -> None:
+        for number in range(self.model.rowCount()):
+            if self.model.row(number).id == resident_id:
+                index = self.proxy.mapFromSource(self.model.index(number, 0))
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+                return
+
+    def can_leave(self) -> bool:
+        if not self.form_open:
+            return True
+        if not self.form.can_close():
+            return False
+        self.form.autosaver.stop()
+        self._on_detail_closed()
+        return True
+
+    # ---- the list ----------------------------------------------------------------------
+
+    def _fill_filters(self) -> None:
+        """The site box, shown only to people who work at several sites."""
+        self.site_combo.blockSignals(True)
+        self.site_combo.clear()
+        self.site_combo.addItem("All my sites", None)
+        try:
+            for site in SiteService(self.db, self.actor).rows():
+                if self.actor.is_system or site.id in self.actor.site_ids:
+                    self.site_combo.addItem(site.name, site.id)
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "read your sites"))
+        self.site_combo.blockSignals(False)
+        several = self.site_combo.count() > 2
+        self.site_label.setVisible(several)
+        self.site_combo.setVisible(several)
+        self.table.setColumnHidden(SITE_COLUMN, not several)
+        self._filters_ready = True
+
+    def refresh(self) -> None:
+        if not self._filters_ready:
+            self._fill_filters()
+        self._load()
         fit_columns(self.table)
-        self._update_count()
         if self.showing_detail:
             self.detail.reload()
 
-    def _on_search_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip().casefold())
+    def _load(self) -> None:
+        self.search_timer.stop()
+        service = self._service
+        site_id = self.site_combo.currentData()
+        current_on = local_today() if self.current_check.isChecked() else None
+        search = self.search_edit.text().strip()
+
+        def fetch(limit: int, offset: int) -> list[ResidentRow]:
+            return service.rows(
+                site_id=site_id, search=search, current_on=current_on, limit=limit, offset=offset
+            )
+
+        self.model.reset(fetch)
+        self._loaded_search = search
+        if self.model.error:
+            self.show_error(self.model.error)
+            return
+        self.show_error("")
+        try:
+            self._matches = self.model.rowCount()
+            if not self.model.complete:
+                self._matches = service.count(site_id=site_id, search=search, current_on=current_on)
+            self._total = self._matches
+            if search:
+                self._total = service.count(site_id=site_id, current_on=current_on)
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "count the residents"))
+            return
         self._update_count()
 
+    def _on_search_changed(self, text: str) -> None:
+        # At once: narrow what is already held; after a pause: ask the database.
+        self.proxy.setFilterFixedString(text.strip().casefold())
+        self.search_timer.start()
+        self._update_count()
+
+    def _on_filters_changed(self, *_args: object) -> None:
+        if self._loaded:
+            self._load()
+
     def _update_count(self) -> None:
-        total = self.model.rowCount()
-        shown = self.proxy.rowCount()
+        search = self.search_edit.text().strip()
+        if search == self._loaded_search:
+            shown = self._matches
+        elif self.model.complete and not self._loaded_search:
+            shown = self.proxy.rowCount()  # everything is held: filtering it is exact
+        else:
+            self.count_label.setText("Searching…")
+            return
+        total = self._total
         noun = "resident" if total == 1 else "residents"
         self.count_label.setText(
-            f"{total} {noun}" if shown == total else f"{shown} of {total} {noun} match"
+            f"{total:,} {noun}" if not search else f"{shown:,} of {total:,} {noun} match"
         )
         self.empty_label.setVisible(total == 0)

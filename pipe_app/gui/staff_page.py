@@ -1,9 +1,264 @@
-"""The staff page (a placeholder until its view is built)."""
+"""Staff & training: the staff list, the training matrix, and the training records with
+their form (Ctrl+N records a completion) and the CSV import."""
 
 from __future__ import annotations
 
-from pipe_app.gui.pages import PlaceholderPage
+import uuid
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pipe_app.gui.drafts import DraftKey, load_draft
+from pipe_app.gui.pages import Page, PageSpec
+from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.table_model import Column, RowTableModel
+from pipe_app.gui.tables import fit_columns, sorted_view
+from pipe_app.gui.training_import_dialog import TrainingImportDialog, ask_import_file
+from pipe_app.gui.training_matrix_view import TrainingMatrixView
+from pipe_app.gui.training_record_form import TrainingRecordForm
+from pipe_app.reports.training_matrix import LABELS, role_label
+from pipe_app.services.permissions import Actor, Permission
+from pipe_app.services.sites import SiteService
+from pipe_app.services.staff import StaffRow, StaffService
+from pipe_app.services.training import TrainingRecordRow, TrainingService
+from pipe_app.services.training_import import TrainingImportService
+from pipe_app.storage.database import Database
+from pipe_app.timeutil import local_today
+
+STAFF_TAB, MATRIX_TAB, RECORDS_TAB = range(3)
 
 
-class StaffPage(PlaceholderPage):
-    pass
+def _record_columns() -> list[Column[TrainingRecordRow]]:
+    today = local_today()
+    return [
+        Column("Staff member", lambda r: r.staff_name),
+        Column("Course", lambda r: r.course_name),
+        Column("Completed", lambda r: r.completed_on),
+        Column("Expires", lambda r: r.expires_on, sort_key=lambda r: str(r.expires_on or "9")),
+        Column("Status", lambda r: LABELS[r.status_on(today)]),
+        Column("Hours", lambda r: f"{r.hours:g}", sort_key=lambda r: r.hours, align_right=True),
+        Column("Notes", lambda r: " ".join(r.notes.split())[:120]),
+    ]
+
+
+class StaffPage(Page):
+    def __init__(
+        self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(spec, db, actor, parent)
+        self._training = TrainingService(db, actor)
+        self._site_names: dict[uuid.UUID, str] = {}
+        self.can_write = actor.can(Permission.TRAINING_WRITE)
+        self.import_dialog: TrainingImportDialog | None = None
+
+        # Staff
+        self.staff_model: RowTableModel[StaffRow] = RowTableModel(
+            [
+                Column("Name", lambda r: r.full_name, sort_key=lambda r: r.family_name.lower()),
+                Column("Job role", lambda r: role_label(r.job_role)),
+                Column("Sites", self._sites_text),
+                Column("Started", lambda r: r.start_date),
+                Column("Email", lambda r: r.email or ""),
+            ],
+            parent=self,
+        )
+        self.staff_table, self.staff_proxy = sorted_view(
+            "staffTable", "Staff at your sites", self.staff_model, self
+        )
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("staffSearch")
+        self.search_edit.setPlaceholderText("Search staff by name  (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search staff")
+        self.search_edit.setClearButtonEnabled(True)
+        staff_panel = QWidget()
+        staff_layout = QVBoxLayout(staff_panel)
+        staff_layout.setContentsMargins(0, 8, 0, 0)
+        staff_layout.addWidget(self.search_edit)
+        staff_layout.addWidget(self.staff_table, 1)
+
+        # Matrix
+        self.matrix_view = TrainingMatrixView(db, actor)
+
+        # Records
+        self.records_model: RowTableModel[TrainingRecordRow] = RowTableModel(
+            _record_columns(), parent=self
+        )
+        self.records_table, self.records_proxy = sorted_view(
+            "trainingRecordsTable", "Training records", self.records_model, self
+        )
+        self.new_button = QPushButton("Record training")
+        self.new_button.setObjectName("newTrainingRecordButton")
+        self.new_button.setToolTip("Record a training completion (Ctrl+N)")
+        self.import_button = QPushButton("Import…")
+        self.import_button.setObjectName("importTrainingButton")
+        self.import_button.setToolTip("Import completions from a learning system's CSV file")
+        for button in (self.new_button, self.import_button):
+            button.setEnabled(self.can_write)
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("trainingNotice")
+        self.notice_label.setProperty("role", "hint")
+        self.notice_label.setWordWrap(True)
+        records_list = QWidget()
+        list_layout = QVBoxLayout(records_list)
+        list_layout.setContentsMargins(0, 8, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.notice_label, 1)
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.new_button)
+        list_layout.addLayout(bar)
+        list_layout.addWidget(self.records_table, 1)
+        self.records_list = records_list
+        self.form = TrainingRecordForm(db, actor)
+        self.records_stack = QStackedWidget()
+        self.records_stack.setObjectName("trainingRecordsStack")
+        self.records_stack.addWidget(records_list)
+        self.records_stack.addWidget(self.form)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("staffTabs")
+        self.tabs.addTab(staff_panel, "Staff")
+        self.tabs.addTab(self.matrix_view, "Training matrix")
+        self.tabs.addTab(self.records_stack, "Records")
+        self.body.addWidget(self.tabs, 1)
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.search_edit.textChanged.connect(self.staff_proxy.setFilterFixedString)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.matrix_view.failed.connect(self.show_error)
+        self.new_button.clicked.connect(self.new_record)
+        self.new_shortcut.activated.connect(self.new_record)
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.records_table.activated.connect(self._on_record_activated)
+        self.form.closed.connect(self._on_form_closed)
+        self.form.saved.connect(self._on_form_saved)
+
+    def _sites_text(self, row: StaffRow) -> str:
+        names = [self._site_names.get(site, "another site") for site in row.site_ids]
+        return ", ".join(sorted(names))
+
+    # ---- loading -----------------------------------------------------------------------
+
+    def search_field(self) -> QLineEdit | None:
+        return self.search_edit if self.tabs.currentIndex() == STAFF_TAB else None
+
+    def refresh(self) -> None:
+        self.show_error("")
+        try:
+            self._site_names = {s.id: s.name for s in SiteService(self.db, self.actor).rows()}
+            self.staff_model.set_rows(StaffService(self.db, self.actor).rows())
+            self.records_model.set_rows(self._training.rows())
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "read the staff and training records"))
+        fit_columns(self.staff_table)
+        fit_columns(self.records_table)
+        self.matrix_view.refresh()
+
+    def _on_tab_changed(self, _index: int) -> None:
+        self.show_error("")
+
+    # ---- records -----------------------------------------------------------------------
+
+    @property
+    def form_open(self) -> bool:
+        return self.records_stack.currentWidget() is self.form
+
+    def new_record(self) -> None:
+        if not self.can_write or (self.form_open and not self.form.can_close()):
+            return
+        self.tabs.setCurrentIndex(RECORDS_TAB)
+        self.form.reload_choices()
+        self.records_stack.setCurrentWidget(self.form)
+        self.form.start_new()
+
+    def open_record(self, record_id: uuid.UUID | DraftKey | None) -> None:
+        """Show one training record; a DraftKey reopens that unsaved draft."""
+        if record_id is None:
+            self.new_record()
+            return
+        if self.form_open and not self.form.can_close():
+            return
+        self.tabs.setCurrentIndex(RECORDS_TAB)
+        if isinstance(record_id, DraftKey):
+            draft = load_draft(self.actor.username, record_id)
+            if draft is None:
+                return
+            if record_id.record_id is None:
+                self.records_stack.setCurrentWidget(self.form)
+                self.form.start_new(offer_draft=False)
+            elif not self._open_in_form(record_id.record_id, offer_draft=False):
+                return
+            self.form.restore(draft)
+            return
+        self._open_in_form(record_id)
+
+    def _open_in_form(self, record_id: uuid.UUID, *, offer_draft: bool = True) -> bool:
+        if not self.form.open_record(record_id, offer_draft=offer_draft):
+            self.show_error(self.form.errors.general_message)
+            return False
+        self.records_stack.setCurrentWidget(self.form)
+        self.form.focus_first()
+        return True
+
+    def _on_record_activated(self, index: object) -> None:
+        if not self.can_write:
+            return
+        source = self.records_proxy.mapToSource(self.records_table.currentIndex())
+        if source.isValid():
+            self.open_record(self.records_model.row(source.row()).id)
+
+    def can_leave(self) -> bool:
+        if not self.form_open:
+            return True
+        if not self.form.can_close():
+            return False
+        self._back_to_list()
+        return True
+
+    def _back_to_list(self) -> None:
+        self.form.autosaver.stop()
+        self.records_stack.setCurrentWidget(self.records_list)
+        self.records_table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_form_saved(self, _record_id: object) -> None:
+        self.notice_label.setText(f"Saved: {self.form.title_text()}.")
+
+    def _on_form_closed(self) -> None:
+        self._back_to_list()
+        if self._loaded:
+            self.refresh()
+
+    # ---- import ------------------------------------------------------------------------
+
+    def _on_import_clicked(self) -> None:
+        if not self.can_write:
+            return
+        path = ask_import_file(self)
+        if path is None:
+            return
+        try:
+            preview = TrainingImportService(self.db, self.actor).preview(path)
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "read the file"))
+            return
+        dialog = TrainingImportDialog(preview, self.db, self.actor, self)
+        dialog.imported.connect(self._on_imported)
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
+        dialog.open()
+
+    def _on_imported(self, text: str) -> None:
+        self.notice_label.setText(text)
+        self.refresh()

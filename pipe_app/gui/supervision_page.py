@@ -1,9 +1,281 @@
-"""The supervision page (a placeholder until its view is built)."""
+"""The supervision page: records (list and form), the review queue, and compliance, as tabs.
+
+The records list is bounded by a date range (the last year unless widened), so it stays small
+enough to read at once. The review queue tab is only there for people who can sign off.
+"""
 
 from __future__ import annotations
 
-from pipe_app.gui.pages import PlaceholderPage
+import uuid
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pipe_app.domain.enums import SupervisionStatus
+from pipe_app.gui.pages import Page, PageSpec
+from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.supervision_compliance_view import ComplianceView
+from pipe_app.gui.supervision_form import SupervisionForm
+from pipe_app.gui.supervision_queue import (
+    RECORD_COLUMNS,
+    SupervisionQueue,
+    fill_kind_and_status,
+    filter_bar,
+    filter_combo,
+    proxy_row,
+)
+from pipe_app.gui.table_model import RowTableModel
+from pipe_app.gui.tables import fit_columns, sorted_view
+from pipe_app.services.permissions import Actor, Permission
+from pipe_app.services.sites import SiteService
+from pipe_app.services.supervision import SupervisionRow, SupervisionService
+from pipe_app.services.supervision_compliance import SupervisionComplianceService
+from pipe_app.storage.database import Database
+from pipe_app.timeutil import local_today
+
+LIST_DAYS = 365
 
 
-class SupervisionPage(PlaceholderPage):
-    pass
+def _date_edit(name: str, accessible: str, day: date) -> QDateEdit:
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def _day(edit: QDateEdit) -> date:
+    value = edit.date()
+    return date(value.year(), value.month(), value.day())
+
+
+class SupervisionPage(Page):
+    def __init__(
+        self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(spec, db, actor, parent)
+        self._service = SupervisionService(db, actor)
+        self._sites = self._my_sites()
+        self.model: RowTableModel[SupervisionRow] = RowTableModel(RECORD_COLUMNS, parent=self)
+
+        self.site_combo = filter_combo("supervisionSiteFilter", "Show records at site")
+        self.site_combo.addItem("All my sites", None)
+        for name, site_id in self._sites:
+            self.site_combo.addItem(name, site_id)
+        self.status_combo = filter_combo("supervisionStatusFilter", "Show records with status")
+        self.kind_combo = filter_combo("supervisionKindFilter", "Show records of kind")
+        fill_kind_and_status(
+            self.kind_combo,
+            self.status_combo,
+            [s for s in SupervisionStatus if s != SupervisionStatus.SIGNED_OFF],
+        )
+        today = local_today()
+        self.from_edit = _date_edit(
+            "supervisionFromFilter", "Records from date", today - timedelta(days=LIST_DAYS)
+        )
+        self.to_edit = _date_edit("supervisionToFilter", "Records up to date", today)
+        self.new_button = QPushButton("New record")
+        self.new_button.setObjectName("newSupervisionButton")
+        self.new_button.setToolTip("Write a new supervision record (Ctrl+N)")
+        self.new_button.setAccessibleName("New supervision record")
+        self.new_button.setEnabled(actor.can(Permission.SUPERVISION_WRITE))
+        self.table, self.proxy = sorted_view(
+            "supervisionTable", "Supervision records, newest first", self.model, self
+        )
+        self.count_label = QLabel()
+        self.count_label.setObjectName("supervisionCount")
+        self.count_label.setProperty("role", "hint")
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("supervisionNotice")
+        self.notice_label.setProperty("role", "hint")
+
+        self.list_panel = QWidget()
+        self.list_panel.setObjectName("supervisionList")
+        panel = QVBoxLayout(self.list_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        pairs: list[tuple[str, QWidget]] = [
+            ("Status", self.status_combo),
+            ("Kind", self.kind_combo),
+            ("From", self.from_edit),
+            ("To", self.to_edit),
+        ]
+        if len(self._sites) > 1:
+            pairs.insert(0, ("Site", self.site_combo))
+        bar = filter_bar(*pairs)
+        bar.addWidget(self.new_button)
+        panel.addLayout(bar)
+        counts = QHBoxLayout()
+        counts.addWidget(self.notice_label, 1)
+        counts.addWidget(self.count_label)
+        panel.addLayout(counts)
+        panel.addWidget(self.table, 1)
+
+        self.form = SupervisionForm(db, actor)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("supervisionStack")
+        self.stack.addWidget(self.list_panel)
+        self.stack.addWidget(self.form)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("supervisionTabs")
+        self.tabs.addTab(self.stack, "Records")
+        self.queue: SupervisionQueue | None = None
+        if actor.can(Permission.SUPERVISION_SIGN_OFF):
+            self.queue = SupervisionQueue(self._service, self._sites)
+            self.tabs.addTab(self.queue, "Review queue")
+        self.compliance = ComplianceView(SupervisionComplianceService(db, actor), self._sites)
+        self.tabs.addTab(self.compliance, "Compliance")
+        self.body.addWidget(self.tabs, 1)
+
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._connect_signals()
+
+    def _my_sites(self) -> list[tuple[str, uuid.UUID]]:
+        try:
+            sites = SiteService(self.db, self.actor).rows()
+        except Exception:
+            return []
+        return [
+            (site.name, site.id)
+            for site in sites
+            if self.actor.is_system or site.id in self.actor.site_ids
+        ]
+
+    def _connect_signals(self) -> None:
+        for combo in (self.site_combo, self.status_combo, self.kind_combo):
+            combo.currentIndexChanged.connect(self._on_filters_changed)
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateChanged.connect(self._on_filters_changed)
+        self.table.activated.connect(self._on_row_activated)
+        self.new_button.clicked.connect(self.new_record)
+        self.new_shortcut.activated.connect(self.new_record)
+        self.form.saved.connect(self._on_form_saved)
+        self.form.advanced.connect(self._on_form_advanced)
+        self.form.archived.connect(self._on_form_archived)
+        self.form.closed.connect(self._on_form_closed)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        if self.queue is not None:
+            self.queue.open_requested.connect(self.open_record)
+            self.queue.counted.connect(self._on_queue_counted)
+            self.queue.signed_off.connect(self._on_queue_signed_off)
+
+    # ---- loading -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._load()
+        if self.queue is not None:
+            self.show_error(self.queue.load())
+        if self.tabs.currentWidget() is self.compliance:
+            self.show_error(self.compliance.load())
+
+    def _load(self) -> None:
+        try:
+            rows = self._service.rows(
+                site_id=self.site_combo.currentData(),
+                status=self.status_combo.currentData(),
+                kind=self.kind_combo.currentData(),
+                from_day=_day(self.from_edit),
+                to_day=_day(self.to_edit),
+            )
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "read the supervision records"))
+            return
+        self.show_error("")
+        self.model.set_rows(rows)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        fit_columns(self.table)
+        self.count_label.setText(f"{len(rows):,} record{'' if len(rows) == 1 else 's'}")
+        if not rows:
+            self.notice_label.setText("No supervision records match. Press Ctrl+N to write one.")
+        elif self.notice_label.text().startswith("No "):
+            self.notice_label.clear()
+
+    def _on_filters_changed(self, *_args: object) -> None:
+        if self._loaded:
+            self._load()
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.compliance and self._loaded:
+            self.show_error(self.compliance.load())
+
+    def _on_queue_counted(self, count: int) -> None:
+        if self.queue is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.queue), f"Review queue ({count})")
+
+    def _on_queue_signed_off(self, _record_id: object) -> None:
+        self._load()
+
+    # ---- the form ----------------------------------------------------------------------
+
+    @property
+    def form_open(self) -> bool:
+        return self.stack.currentWidget() is self.form
+
+    def new_record(self) -> None:
+        if not self.actor.can(Permission.SUPERVISION_WRITE):
+            return
+        if self.form_open and not self.form.can_close():
+            return
+        self.tabs.setCurrentWidget(self.stack)
+        self.stack.setCurrentWidget(self.form)
+        self.form.start_new()
+
+    def open_record(self, record_id: uuid.UUID) -> None:
+        if self.form_open and not self.form.can_close():
+            return
+        if self.form.open_record(record_id):
+            self.tabs.setCurrentWidget(self.stack)
+            self.stack.setCurrentWidget(self.form)
+            self.form.focus_first()
+        else:
+            self.show_error(self.form.errors.general_message)
+
+    def _on_row_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_record(proxy_row(self.proxy, self.model, index).id)
+
+    def can_leave(self) -> bool:
+        if not self.form_open:
+            return True
+        if not self.form.can_close():
+            return False
+        self._back_to_list()
+        return True
+
+    def _back_to_list(self) -> None:
+        self.form.autosaver.stop()
+        self.stack.setCurrentWidget(self.list_panel)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _reload_lists(self) -> None:
+        if self._loaded:
+            self._load()
+            if self.queue is not None:
+                self.queue.load()
+
+    def _on_form_saved(self, _record_id: object) -> None:
+        self.notice_label.setText(f"Saved: {self.form.title_text()}.")
+
+    def _on_form_advanced(self, text: str) -> None:
+        self.notice_label.setText(text)
+        self._reload_lists()
+
+    def _on_form_archived(self, _record_id: object) -> None:
+        self.notice_label.setText("The draft was discarded.")
+
+    def _on_form_closed(self) -> None:
+        self._back_to_list()
+        self._reload_lists()

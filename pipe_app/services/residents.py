@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,8 @@ from pipe_app.services.permissions import Permission
 from pipe_app.services.staff import works_at
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import local_today, utc_now
+
+RowQuery = Select[*tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -160,45 +163,47 @@ class ResidentService(Service):
         sub = ranked.subquery()
         return select(sub.c.id).where(sub.c.rank == 1)
 
-    def _rows(self, session: Session, query: Select[Resident, Placement, str]) -> list[ResidentRow]:
-        return [
-            ResidentRow(
-                resident.id,
-                resident.version,
-                resident.crn,
-                resident.given_name,
-                resident.family_name,
-                resident.preferred_name,
-                resident.date_of_birth,
-                resident.gender,
-                resident.pronouns,
-                placement.id,
-                placement.site_id,
-                site_name,
-                placement.actual_arrival,
-                placement.expected_departure,
-                placement.actual_departure,
-                placement.is_pipe,
-            )
-            for resident, placement, site_name in session.execute(query)
-        ]
+    # Plain columns, in ResidentRow's field order: no ORM objects to build per row.
+    _ROW_COLUMNS = (
+        Resident.id,
+        Resident.version,
+        Resident.crn,
+        Resident.given_name,
+        Resident.family_name,
+        Resident.preferred_name,
+        Resident.date_of_birth,
+        Resident.gender,
+        Resident.pronouns,
+        Placement.id,
+        Placement.site_id,
+        Site.name,
+        Placement.actual_arrival,
+        Placement.expected_departure,
+        Placement.actual_departure,
+        Placement.is_pipe,
+    )
+
+    def _rows(self, session: Session, query: RowQuery) -> list[ResidentRow]:
+        return [ResidentRow(*values) for values in session.execute(query)]
 
     def _query(
         self,
         site_id: uuid.UUID | None,
         search: str,
         current_on: date | None,
-    ) -> Select[Resident, Placement, str]:
+    ) -> RowQuery:
         sites = self._sites(site_id)
-        query = (
-            select(Resident, Placement, Site.name)
+        latest = self._latest_placements(sites).subquery()
+        query: RowQuery = (
+            select(*self._ROW_COLUMNS)
+            .select_from(Resident)
             .join(Placement, Placement.resident_id == Resident.id)
+            .join(latest, latest.c.id == Placement.id)
             .join(Site, Site.id == Placement.site_id)
-            .where(Placement.id.in_(self._latest_placements(sites)), Resident.archived_at.is_(None))
+            .where(Resident.archived_at.is_(None))
         )
-        text = search.strip()
-        if text:
-            pattern = f"%{text.lower()}%"
+        for word in search.split():
+            pattern = f"%{word.lower()}%"
             query = query.where(
                 or_(
                     func.lower(Resident.crn).like(pattern),
@@ -220,6 +225,7 @@ class ResidentService(Service):
         limit: int | None = None,
         offset: int = 0,
     ) -> list[ResidentRow]:
+        """Residents by family name; each word searched must match a name or the CRN."""
         query = self._query(site_id, search, current_on).order_by(
             Resident.family_name, Resident.given_name, Resident.id
         )
@@ -228,8 +234,14 @@ class ResidentService(Service):
         with self._reading() as session:
             return self._rows(session, query)
 
-    def count(self, *, site_id: uuid.UUID | None = None, search: str = "") -> int:
-        sub = self._query(site_id, search, None).subquery()
+    def count(
+        self,
+        *,
+        site_id: uuid.UUID | None = None,
+        search: str = "",
+        current_on: date | None = None,
+    ) -> int:
+        sub = self._query(site_id, search, current_on).subquery()
         with self._reading() as session:
             return int(session.scalar(select(func.count()).select_from(sub)) or 0)
 

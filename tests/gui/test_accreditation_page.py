@@ -1,0 +1,170 @@
+"""The Accreditation page: coverage tree, evidence form (links, files, approval), the pack."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+from pipe_app.domain.enums import EvidenceKind, EvidenceStatus, Role
+from pipe_app.gui import accreditation_page, evidence_form, record_form
+from pipe_app.gui.accreditation_page import AccreditationPage
+from pipe_app.gui.pages import spec_for
+from pipe_app.services import evidence as evidence_service
+from pipe_app.services.evidence import EvidenceInput, EvidenceRow, EvidenceService
+from pipe_app.services.frameworks import FrameworkService
+from pipe_app.timeutil import local_today
+from tests.gui.helpers import click, type_into
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _page(qtbot, world, role: Role = Role.MANAGER) -> AccreditationPage:
+    FrameworkService(world.db, world.system).install_builtin()
+    page = AccreditationPage(spec_for("accreditation"), world.db, world.actor(role, "crowley"))
+    qtbot.addWidget(page)
+    page.resize(1300, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.activate()
+    return page
+
+
+def _item(world, title: str = "Community meeting minutes") -> EvidenceRow:
+    return EvidenceService(world.db, world.system).create(
+        EvidenceInput(
+            world.crowley.id, title, EvidenceKind.MINUTES, local_today() - timedelta(days=3)
+        )
+    )
+
+
+def _drop(form, path: Path) -> None:
+    """Drag a file over the form and drop it. Without a real drag in progress Qt does not
+    deliver posted drop events, so the form's own handlers are called with real events."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    point, action = QPointF(20, 20), Qt.DropAction.CopyAction
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(point.toPoint(), action, mime, buttons, keys)
+    form.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    form.dropEvent(QDropEvent(point, action, mime, buttons, keys))
+
+
+def test_tree_shows_no_evidence_then_covered(qtbot, qtmodeltester, world) -> None:
+    page = _page(qtbot, world)
+    criterion = page.report.standards[0].criteria[0]
+    assert page.coverage_text(criterion.code) == "No evidence"
+    assert page.gaps_list.count() == len(page.report.gaps) > 0
+    qtmodeltester.check(page.coverage_model)
+
+    item = _item(world)
+    service = EvidenceService(world.db, world.system)
+    service.link(item.id, criterion.criterion_id, "Residents chaired it")
+    page.refresh()
+    assert page.coverage_text(criterion.code) == "Draft only"
+    service.approve(item.id, item.version)
+    page.refresh()
+    assert page.coverage_text(criterion.code) == "Covered"
+    assert "1 of" in page.overall_label.text()
+    qtmodeltester.check(page.coverage_model)
+    qtmodeltester.check(page.evidence_model)
+    assert page.evidence_model.rowCount() == 1
+
+    page.select_criterion(criterion.criterion_id)
+    assert "Community meeting minutes" in page.criterion_evidence.item(0).text()
+
+
+def test_manager_sets_self_assessment_inline(qtbot, world) -> None:
+    page = _page(qtbot, world)
+    click(qtbot, page.start_cycle_button)
+    assert page.report.cycle_id is not None
+    criterion = page.report.standards[0].criteria[1]
+    page.select_criterion(criterion.criterion_id)
+    page.rating_combo.setCurrentIndex(page.rating_combo.findData("not_applicable"))
+    click(qtbot, page.save_assessment_button)
+    assert "required" in page.assessment_message.text()
+    type_into(qtbot, page.justification_edit, "We have no garden")
+    click(qtbot, page.save_assessment_button)
+    assert page.coverage_text(criterion.code) == "Not applicable"
+
+
+def test_manager_adds_links_attaches_and_approves(qtbot, world, tmp_path, monkeypatch) -> None:
+    page = _page(qtbot, world)
+    form = page.form
+    qtbot.keyClick(page, Qt.Key.Key_N, CTRL)
+    assert page.form_open and form.record_id is None
+    assert not form.links_group.isEnabled()
+    type_into(qtbot, form.title_edit, "Residents' garden project")
+    qtbot.keyClick(form.title_edit, Qt.Key.Key_S, CTRL)
+    assert form.record_id is not None and page.form_open  # stays open to link and attach
+    assert form.links_group.isEnabled()
+
+    form.criterion_combo.setCurrentIndex(0)
+    type_into(qtbot, form.rationale_edit, "Built together")
+    click(qtbot, form.link_button)
+    assert form.links_list.count() == 1
+
+    pdf = tmp_path / "minutes.pdf"
+    pdf.write_bytes(b"%PDF-1.4 garden minutes")
+    _drop(form, pdf)
+    assert form.attachments_list.count() == 1
+    text = form.attachments_list.item(0).text()
+    assert "minutes.pdf" in text and "23 bytes" in text and "SHA-256" in text
+    _drop(form, pdf)
+    assert "already attached" in form.file_message.text()
+    monkeypatch.setattr(evidence_service, "MAX_ATTACHMENT_BYTES", 10)
+    other = tmp_path / "photo.png"
+    other.write_bytes(b"not really a picture")
+    monkeypatch.setattr(evidence_form.AskFiles, "ask", classmethod(lambda cls, parent: [other]))
+    click(qtbot, form.add_file_button)
+    assert "largest allowed" in form.file_message.text()
+    assert form.add_files([tmp_path / "notes.exe"])  # refused: not an evidence file type
+
+    assert not form.approve_button.isHidden()
+    click(qtbot, form.approve_button)
+    detail = EvidenceService(world.db, world.system).get(form.record_id)
+    assert detail.item.status == EvidenceStatus.APPROVED
+    assert len(detail.links) == 1 and len(detail.attachments) == 1
+    assert form.status_label.text() == "Approved"
+    code = detail.links[0].criterion_code
+    assert page.coverage_text(code) == "Covered"
+
+
+def test_key_worker_cannot_approve(qtbot, world) -> None:
+    item = _item(world)
+    page = _page(qtbot, world, Role.KEY_WORKER)
+    assert page.new_button.isHidden()
+    page.open_record(item.id)
+    assert page.form_open
+    assert page.form.approve_button.isHidden()
+    assert not page.form.files_group.isEnabled()
+    assert page.start_cycle_button.isHidden()
+
+
+def test_print_pack_writes_pdf_and_offers_to_open(qtbot, world, tmp_path, monkeypatch) -> None:
+    page = _page(qtbot, world)
+    output = tmp_path / "pack.pdf"
+    today = local_today()
+    opened: list[Path] = []
+    monkeypatch.setattr(
+        accreditation_page.PackPeriodDialog,
+        "ask",
+        classmethod(lambda cls, parent: (today - timedelta(days=365), today)),
+    )
+    monkeypatch.setattr(
+        accreditation_page.AskPackFile, "ask", classmethod(lambda cls, p, s: output)
+    )
+    monkeypatch.setattr(record_form.Confirm, "ask", classmethod(lambda cls, *a, **k: True))
+    monkeypatch.setattr(accreditation_page, "open_file", opened.append)
+    click(qtbot, page.print_button)
+    qtbot.waitUntil(lambda: page.pack_task is None, timeout=60_000)
+    assert opened == [output]
+    text = "".join(p.extract_text() for p in PdfReader(output).pages[:2])
+    assert "OFFICIAL-SENSITIVE" in text

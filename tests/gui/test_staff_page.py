@@ -1,0 +1,177 @@
+"""The Staff & training page: the matrix with its filters and export, the CSV import with its
+preview, and recording a completion with the form."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from pipe_app.domain.enums import Role, StaffRole
+from pipe_app.gui import staff_page, training_matrix_view
+from pipe_app.gui.pages import spec_for
+from pipe_app.gui.staff_page import MATRIX_TAB, RECORDS_TAB, StaffPage
+from pipe_app.services.training import CourseInput, TrainingRecordInput, TrainingService
+from pipe_app.timeutil import local_today
+from tests.gui.helpers import click
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+EVERYONE = frozenset(StaffRole)
+
+
+def _courses(world):
+    training = TrainingService(world.db, world.system)
+    safeguarding = training.create_course(
+        CourseInput("SG1", "Safeguarding adults", renewal_months=12, mandatory_for=EVERYONE)
+    )
+    first_aid = training.create_course(
+        CourseInput("FA1", "First aid", renewal_months=36, mandatory_for=EVERYONE)
+    )
+    return training, safeguarding, first_aid
+
+
+def _page(qtbot, world, role: Role = Role.MANAGER) -> StaffPage:
+    page = StaffPage(spec_for("staff"), world.db, world.actor(role, "crowley"))
+    qtbot.addWidget(page)
+    page.resize(1200, 720)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.activate()
+    return page
+
+
+def _cell(page: StaffPage, person: str, course: str) -> str:
+    model = page.matrix_view.model
+    columns = {
+        model.headerData(c, Qt.Orientation.Horizontal): c for c in range(model.columnCount())
+    }
+    for row in range(model.rowCount()):
+        if model.data(model.index(row, 0)) == person:
+            return str(model.data(model.index(row, columns[course])))
+    raise AssertionError(f"{person} is not in the matrix")
+
+
+def test_matrix_shows_expired_and_missing_and_filters_by_role(qtbot, qtmodeltester, world):
+    training, safeguarding, _first_aid = _courses(world)
+    worker = world.staff[(Role.KEY_WORKER, "crowley")]
+    training.record(
+        TrainingRecordInput(worker.id, safeguarding.id, local_today() - timedelta(days=400))
+    )
+    page = _page(qtbot, world)
+    page.tabs.setCurrentIndex(MATRIX_TAB)
+    view = page.matrix_view
+    qtmodeltester.check(view.model)
+    assert _cell(page, worker.full_name, "Safeguarding adults").startswith("Expired")
+    assert _cell(page, worker.full_name, "First aid") == "Missing"
+    manager = world.staff[(Role.MANAGER, "crowley")]
+    assert _cell(page, manager.full_name, "Safeguarding adults") == "Missing"
+    # Only Crowley House staff appear.
+    names = {view.model.data(view.model.index(r, 0)) for r in range(view.model.rowCount())}
+    assert world.staff[(Role.KEY_WORKER, "kirk")].full_name not in names
+
+    combo = page.findChild(type(view.role_combo), "matrixRoleFilter")
+    combo.setCurrentIndex(combo.findData(StaffRole.MANAGER.value))
+    names = {view.model.data(view.model.index(r, 0)) for r in range(view.model.rowCount())}
+    assert names == {manager.full_name}
+    qtmodeltester.check(view.model)
+
+
+def test_csv_export_writes_the_staff_names(qtbot, world, tmp_path, monkeypatch):
+    _courses(world)
+    target = tmp_path / "matrix"
+    monkeypatch.setattr(training_matrix_view, "ask_save_path", lambda *args: target)
+    page = _page(qtbot, world)
+    page.tabs.setCurrentIndex(MATRIX_TAB)
+    click(qtbot, page.matrix_view.csv_button)
+    qtbot.waitUntil(lambda: page.matrix_view.task is not None and page.matrix_view.task.done)
+    written = (tmp_path / "matrix.csv").read_text(encoding="utf-8-sig")
+    assert world.staff[(Role.KEY_WORKER, "crowley")].full_name in written
+    assert world.staff[(Role.MANAGER, "crowley")].full_name in written
+    assert "Missing" in written
+    assert "Saved the training matrix" in page.matrix_view.notice_label.text()
+
+
+def test_import_with_a_bad_row_writes_only_the_valid_rows_when_asked(
+    qtbot, qtmodeltester, world, tmp_path, monkeypatch
+):
+    training, _safeguarding, _first_aid = _courses(world)
+    worker = world.staff[(Role.KEY_WORKER, "crowley")]
+    manager = world.staff[(Role.MANAGER, "crowley")]
+    source = tmp_path / "lms.csv"
+    source.write_text(
+        "Staff name,Course code,Completion date,Hours\n"
+        f"{worker.full_name},SG1,01/03/2026,3\n"
+        f"{manager.full_name},FA1,2026-02-10,6\n"
+        f"{worker.full_name},NOPE,2026-02-11,1\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(staff_page, "ask_import_file", lambda parent: source)
+    page = _page(qtbot, world)
+    page.tabs.setCurrentIndex(RECORDS_TAB)
+    click(qtbot, page.import_button)
+    dialog = page.import_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtmodeltester.check(dialog.model)
+    results = [dialog.model.data(dialog.model.index(r, 1)) for r in range(3)]
+    assert results[:2] == ["Ready", "Ready"]
+    assert results[2].startswith("Error: unknown course")
+    assert dialog.model.data(dialog.model.index(2, 0)) == "4"
+    assert dialog.model.data(dialog.model.index(2, 1), Qt.ItemDataRole.ForegroundRole) is not None
+    assert not dialog.all_button.isEnabled()
+    assert training.rows() == []  # nothing written before the user confirms
+
+    click(qtbot, dialog.valid_button)
+    qtbot.waitUntil(lambda: dialog.result_label.text() != "")
+    assert dialog.result_label.text() == "Imported 2 training records; 1 row with errors skipped."
+    stored = {(r.staff_name, r.course_name) for r in training.rows()}
+    assert stored == {
+        (worker.full_name, "Safeguarding adults"),
+        (manager.full_name, "First aid"),
+    }
+    assert page.records_model.rowCount() == 2
+    click(qtbot, dialog.cancel_button)
+
+
+def test_recording_a_completion_with_the_form(qtbot, qtmodeltester, world):
+    training, safeguarding, _first_aid = _courses(world)
+    worker = world.staff[(Role.KEY_WORKER, "crowley")]
+    page = _page(qtbot, world)
+    qtmodeltester.check(page.staff_model)
+    assert page.staff_model.rowCount() >= 4
+    qtbot.keyClick(page, Qt.Key.Key_N, CTRL)
+    assert page.form_open
+    form = page.form
+    qtbot.keyClick(form.staff_combo, Qt.Key.Key_S, CTRL)  # Ctrl+S with nothing chosen
+    assert "is not a current member of staff" in form.errors.message_for("staff_member_id")
+    assert training.rows() == []
+
+    form.staff_combo.setCurrentIndex(form.staff_combo.findText(worker.full_name))
+    form.course_combo.setCurrentIndex(form.course_combo.findData(str(safeguarding.id)))
+    form.hours_spin.setFocus()
+    qtbot.keyClicks(form.hours_spin, "2")
+    qtbot.keyClick(form.hours_spin, Qt.Key.Key_S, CTRL)
+    assert not page.form_open
+    (row,) = training.rows()
+    assert (row.staff_name, row.course_name, row.completed_on) == (
+        worker.full_name,
+        "Safeguarding adults",
+        local_today(),
+    )
+    assert row.expires_on is not None
+    qtmodeltester.check(page.records_model)
+    assert page.records_model.rowCount() == 1
+    assert "Saved" in page.notice_label.text()
+
+
+@pytest.mark.parametrize("role", [Role.KEY_WORKER])
+def test_readers_cannot_record_or_import(qtbot, world, role):
+    page = _page(qtbot, world, role)
+    assert not page.new_button.isEnabled()
+    assert not page.import_button.isEnabled()
+    qtbot.keyClick(page, Qt.Key.Key_N, CTRL)
+    assert not page.form_open
