@@ -170,6 +170,14 @@ class Camera:
         assert isinstance(residents, ResidentsPage)
         self.type_into(residents.search_edit, "ok")
         self.save(window, "13-residents-search")
+        residents.search_edit.clear()
+        residents.new_resident()
+        self.type_into(residents.form.crn_edit, "12345")
+        self.type_into(residents.form.given_edit, "Imran")
+        residents.form.save_button.click()
+        self.save(window, "13a-residents-admit-errors")
+        residents.form.start_new(offer_draft=False)  # nothing typed: leaving asks nothing
+        residents.can_leave()
         window.sign_out()
 
         window = self.sign_in_as("keyworker.kirk", PASSWORD)
@@ -358,6 +366,8 @@ class Camera:
     def staff_views(self) -> None:
         """The training matrix, the records list and the training form, as a manager."""
         from pipe_app.gui.staff_page import MATRIX_TAB, RECORDS_TAB, StaffPage
+        from pipe_app.gui.training_import_dialog import TrainingImportDialog
+        from pipe_app.services.training_import import TrainingImportService
 
         window = self.sign_in_as("manager.crowley", PASSWORD)
         window.show_page("staff")
@@ -371,6 +381,18 @@ class Camera:
         page.form.save_button.click()
         self.save(window, "92-staff-training-form-messages")
         page.form.cancel_button.click()
+        source = Path(tempfile.mkdtemp(prefix="pipe-import-")) / "learning-system.csv"
+        source.write_text(
+            "Staff name,Course code,Completion date,Hours\n"
+            "Sam Patel,FA,01/11/2026,6\nHelen Carter,FA,2026-11-20,6\n"
+            "Helen Carter,FIRE,2026-11-21,2\nNadia Hussain,FA,2026-11-22,6\n",
+            encoding="utf-8",
+        )
+        preview = TrainingImportService(page.db, page.actor).preview(source)
+        dialog = TrainingImportDialog(preview, page.db, page.actor, window)
+        dialog.show()
+        self.save(dialog, "93-staff-training-import-preview")
+        dialog.reject()
         window.sign_out()
 
     def supervision_views(self) -> None:
@@ -391,6 +413,24 @@ class Camera:
         page.new_record()
         page.form.submit_button.click()
         self.save(window, "98-supervision-form-messages")
+        page.form.cancel_button.click()
+        window.sign_out()
+
+    def accreditation_views(self) -> None:
+        """Coverage with a criterion picked, the evidence list, and an evidence item."""
+        from pipe_app.gui.accreditation_page import AccreditationPage
+
+        window = self.sign_in_as("manager.crowley", PASSWORD)
+        window.show_page("accreditation")
+        page = window.pages["accreditation"]
+        assert isinstance(page, AccreditationPage)
+        assert page.report is not None
+        page.select_criterion(page.report.standards[0].criteria[0].criterion_id)
+        self.save(window, "60-accreditation-coverage")
+        page.tabs.setCurrentIndex(1)
+        self.save(window, "61-accreditation-evidence")
+        page.open_record(page.evidence_model.row(0).id)
+        self.save(window, "62-accreditation-evidence-item")
         page.form.cancel_button.click()
         window.sign_out()
 
@@ -425,6 +465,8 @@ def main() -> int:
     camera.staff_views()
     _supervision_records(camera.launcher.db)
     camera.supervision_views()
+    _evidence_items(camera.launcher.db)
+    camera.accreditation_views()
     camera.close()
     print(f"screenshots in {OUT.relative_to(ROOT)} (work folder {work})")
     return 0
@@ -739,6 +781,39 @@ def _today_extras(db: Database) -> None:
             interim_assessment_on=today + timedelta(days=80),
         )
     )
+
+
+def _evidence_items(db: Database) -> None:
+    """Approved and draft evidence linked to the first standard, with a file, at Crowley."""
+    from pipe_app.domain.enums import EvidenceKind
+    from pipe_app.services.evidence import EvidenceInput, EvidenceService
+    from pipe_app.services.frameworks import FrameworkService
+    from pipe_app.services.permissions import Actor
+    from pipe_app.services.sites import SiteService
+    from pipe_app.timeutil import local_today
+
+    system = Actor.system()
+    crowley = next(site for site in SiteService(db, system).rows() if site.code == "CH")
+    framework = FrameworkService(db, system).rows()[0]
+    criteria = FrameworkService(db, system).tree(framework.id).criteria()
+    evidence = EvidenceService(db, system)
+    today = local_today()
+    for number, (title, kind, approve) in enumerate(
+        (
+            ("Community meeting minutes, October", EvidenceKind.MINUTES, True),
+            ("Residents' garden project photos", EvidenceKind.PHOTO, True),
+            ("Belonging questionnaire results", EvidenceKind.QUESTIONNAIRE, False),
+        )
+    ):
+        item = evidence.create(
+            EvidenceInput(crowley.id, title, kind, today - timedelta(days=10 + 30 * number))
+        )
+        for criterion in criteria[number * 2 : number * 2 + 3]:
+            evidence.link(item.id, criterion.id, "Shows residents taking part")
+        if number == 0:
+            evidence.add_attachment(item.id, "minutes.pdf", "application/pdf", b"%PDF-1.4 x")
+        if approve:
+            evidence.approve(item.id, item.version)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -48,6 +50,7 @@ from pipe_app.gui.coverage_view import (
     counts_text,
 )
 from pipe_app.gui.evidence_form import STATUS_LABELS, EvidenceForm, day_of
+from pipe_app.gui.field_errors import sentence
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm
@@ -211,14 +214,20 @@ class AccreditationPage(Page):
         self.coverage_tree.setModel(self.coverage_model)
         self.coverage_tree.setAlternatingRowColors(True)
         self.coverage_tree.setUniformRowHeights(True)
-        self.coverage_tree.header().resizeSection(0, 430)
-        self.coverage_tree.header().resizeSection(1, 190)
+        self.coverage_tree.header().resizeSection(0, 360)
+        self.coverage_tree.header().resizeSection(1, 170)
+        self.coverage_tree.header().resizeSection(2, 110)
+        charts = QSplitter(Qt.Orientation.Vertical)
+        charts.setObjectName("coverageChartSplitter")
+        charts.setChildrenCollapsible(False)
+        charts.addWidget(self.chart)
+        charts.addWidget(self.coverage_tree)
+        charts.setStretchFactor(1, 1)
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.overall_label)
-        column.addWidget(self.chart)
-        column.addWidget(self.coverage_tree, 1)
+        column.addWidget(charts, 1)
 
         detail, detail_layout = _group("Criterion", "criterionGroup")
         self.criterion_label = QLabel("Pick a criterion to see its evidence.")
@@ -229,6 +238,7 @@ class AccreditationPage(Page):
         self.criterion_evidence = QListWidget()
         self.criterion_evidence.setObjectName("criterionEvidence")
         self.criterion_evidence.setAccessibleName("Evidence linked to this criterion")
+        self.criterion_evidence.setMaximumHeight(110)
         detail_layout.addWidget(self.criterion_label)
         detail_layout.addWidget(self.criterion_status)
         detail_layout.addWidget(self.criterion_evidence, 1)
@@ -244,11 +254,12 @@ class AccreditationPage(Page):
         self.justification_edit.setAccessibleName("Justification")
         self.justification_edit.setPlaceholderText("Why (needed for not met or not applicable)")
         self.justification_edit.setTabChangesFocus(True)
-        self.justification_edit.setMaximumHeight(80)
+        self.justification_edit.setMaximumHeight(64)
         self.assessment_message = QLabel()
         self.assessment_message.setObjectName("assessmentMessage")
         self.assessment_message.setProperty("role", "error")
         self.assessment_message.setWordWrap(True)
+        self.assessment_message.hide()
         self.save_assessment_button = QPushButton("Save rating")
         self.save_assessment_button.setObjectName("saveAssessmentButton")
         self.start_cycle_button = QPushButton("Start an accreditation cycle")
@@ -273,13 +284,18 @@ class AccreditationPage(Page):
         right = QWidget()
         side = QVBoxLayout(right)
         side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(detail, 2)
+        side.addWidget(detail)
         side.addWidget(rating)
-        side.addWidget(gaps, 2)
+        side.addWidget(gaps, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("coverageSplitter")
+        scroll = QScrollArea()  # the side panel scrolls rather than make the window taller
+        scroll.setObjectName("criterionScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(right)
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         return splitter
@@ -292,7 +308,8 @@ class AccreditationPage(Page):
             "evidenceTable", "Evidence items", self.evidence_model, self
         )
         self.evidence_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
-        self.evidence_table.horizontalHeader().resizeSection(0, 320)
+        for number, width in enumerate((360, 100, 180, 110, 110, 80)):
+            self.evidence_table.horizontalHeader().resizeSection(number, width)
         self.new_button = QPushButton("New evidence")
         self.new_button.setObjectName("newEvidenceButton")
         self.new_button.setToolTip("Add an evidence item (Ctrl+N)")
@@ -458,7 +475,7 @@ class AccreditationPage(Page):
     def _on_criterion_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         criterion = self._current_criterion()
         self.criterion_evidence.clear()
-        self.assessment_message.clear()
+        self._say("")
         self._show_cycle()
         if criterion is None or self.site_id is None:
             self.criterion_label.setText("Pick a criterion to see its evidence.")
@@ -508,13 +525,17 @@ class AccreditationPage(Page):
                 version=existing.version if existing else None,
             )
         except ValidationError as exc:
-            self.assessment_message.setText(" ".join(p.message.capitalize() for p in exc.problems))
+            self._say(" ".join(sentence(p.field.capitalize(), p.message) for p in exc.problems))
             return False
         except Exception as exc:
-            self.assessment_message.setText(describe_failure(exc, "save the rating"))
+            self._say(describe_failure(exc, "save the rating"))
             return False
         self._load_coverage()
         return True
+
+    def _say(self, text: str) -> None:
+        self.assessment_message.setText(text)
+        self.assessment_message.setVisible(bool(text))
 
     def _on_start_cycle_clicked(self) -> None:
         if self.site_id is None or self.framework_id is None:

@@ -9,7 +9,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -186,8 +193,8 @@ class CoverageTreeModel(QAbstractItemModel):
 class CoverageChart(QWidget):
     """One horizontal bar per standard: the share of its criteria covered, with the figure."""
 
-    BAR_HEIGHT = 16
-    GAP = 6
+    BAR_HEIGHT = 14
+    GAP = 3
     LABEL_WIDTH = 190
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -195,13 +202,12 @@ class CoverageChart(QWidget):
         self.setObjectName("coverageChart")
         self.setAccessibleName("Coverage by standard")
         self.report: CoverageReport | None = None
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(40)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(60)
 
     def set_report(self, report: CoverageReport | None) -> None:
         self.report = report
-        rows = len(report.standards) + 1 if report is not None else 1
-        self.setFixedHeight(rows * (self.BAR_HEIGHT + self.GAP) + self.GAP)
+        self.setMinimumHeight(self.sizeHint().height())  # every bar keeps its label legible
         summary = (
             "; ".join(f"{s.code} {s.name}: {counts_text(s)}" for s in report.standards)
             if report is not None
@@ -210,6 +216,10 @@ class CoverageChart(QWidget):
         self.setAccessibleDescription(summary)
         self.setToolTip(summary.replace("; ", "\n"))
         self.update()
+
+    def sizeHint(self) -> QSize:
+        rows = len(self.bars()) or 1
+        return QSize(480, rows * (self.BAR_HEIGHT + self.GAP) + self.GAP)
 
     def bars(self) -> list[tuple[str, float]]:
         """(label, percent covered) for each bar, overall last."""
@@ -225,14 +235,17 @@ class CoverageChart(QWidget):
         track = QColor("#e5e7eb")
         fill = STATUS_COLOURS[CoverageStatus.COVERED]
         width = max(self.width() - self.LABEL_WIDTH - 60, 20)
+        bars = self.bars()
+        step = min(self.BAR_HEIGHT + self.GAP, (self.height() - self.GAP) / max(len(bars), 1))
+        height = max(step - self.GAP, 3.0)
         top = float(self.GAP)
         metrics = painter.fontMetrics()
-        for label, percent in self.bars():
-            label_rect = QRectF(0, top, self.LABEL_WIDTH - 8, self.BAR_HEIGHT)
+        for label, percent in bars:
+            label_rect = QRectF(0, top, self.LABEL_WIDTH - 8, height)
             painter.setPen(text_colour)
             shown = metrics.elidedText(label, Qt.TextElideMode.ElideRight, self.LABEL_WIDTH - 8)
             painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter, shown)
-            bar = QRectF(self.LABEL_WIDTH, top, width, self.BAR_HEIGHT)
+            bar = QRectF(self.LABEL_WIDTH, top, width, height)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(track)
             painter.drawRoundedRect(bar, 3, 3)
@@ -242,9 +255,9 @@ class CoverageChart(QWidget):
             )
             painter.setPen(text_colour)
             painter.drawText(
-                QRectF(bar.right() + 6, top, 54, self.BAR_HEIGHT),
+                QRectF(bar.right() + 6, top, 54, height),
                 Qt.AlignmentFlag.AlignVCenter,
                 f"{percent:.0f}%",
             )
-            top += self.BAR_HEIGHT + self.GAP
+            top += step
         painter.end()

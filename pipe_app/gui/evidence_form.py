@@ -289,6 +289,7 @@ class EvidenceForm(RecordForm):
         self.links_list.clear()
         self.attachments_list.clear()
         self.file_message.clear()
+        self.file_message.hide()
         if saved and self.record_id is not None:
             try:
                 detail = self._service.get(self.record_id)
@@ -380,6 +381,7 @@ class EvidenceForm(RecordForm):
                 problems.append(describe_failure(exc, f"attach {path.name}"))
         self._show_extras()
         self.file_message.setText("\n".join(problems))
+        self.file_message.setVisible(bool(problems))
         return problems
 
     # ---- drag and drop -----------------------------------------------------------------

@@ -6,12 +6,14 @@ from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -31,6 +33,17 @@ GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
 NAVIGATION_WIDTH = 228
 NAVIGATION_ITEM_HEIGHT = 40
+
+
+def _scrolling(page: Page) -> QScrollArea:
+    """Each page scrolls when the window is smaller than it (small screens, 200% scaling),
+    so no page's minimum size decides how small the window can be."""
+    area = QScrollArea()
+    area.setObjectName(f"{page.spec.key}Scroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(page)
+    return area
 
 
 def last_page_key(username: str) -> str:
@@ -68,7 +81,7 @@ class MainWindow(QMainWindow):
         for spec in self.specs:
             page = self._make_page(spec)
             self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(_scrolling(page))
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(spec.description)
@@ -218,9 +231,7 @@ class MainWindow(QMainWindow):
 
     @property
     def current_page(self) -> Page:
-        page = self.stack.currentWidget()
-        assert isinstance(page, Page)
-        return page
+        return self.pages[self.specs[self.stack.currentIndex()].key]
 
     @property
     def current_page_key(self) -> str:
@@ -240,12 +251,8 @@ class MainWindow(QMainWindow):
     def _on_navigation_changed(self, row: int) -> None:
         if row < 0:
             return
-        previous = self.stack.currentWidget()
-        if (
-            isinstance(previous, Page)
-            and previous is not self.stack.widget(row)
-            and not previous.can_leave()
-        ):
+        previous = self.current_page if self.stack.currentIndex() >= 0 else None
+        if previous is not None and row != self.stack.currentIndex() and not previous.can_leave():
             self.navigation.blockSignals(True)
             self.navigation.setCurrentRow(self.stack.currentIndex())
             self.navigation.blockSignals(False)

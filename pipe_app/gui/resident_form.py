@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLineEdit, QWidget
 
 from pipe_app.gui.assets import child
+from pipe_app.gui.drafts import PAGE_FOR_KIND
 from pipe_app.gui.record_form import RecordForm, plain_value
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.residents import PlacementInput, ResidentInput, ResidentService
@@ -26,6 +27,7 @@ from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 
 NOT_ENTERED = QDate(1900, 1, 1)
+PAGE_FOR_KIND["resident"] = "residents"
 GENDERS = ("", "Male", "Female", "Non-binary", "Prefer not to say")
 PLACEMENT_FIELDS = (
     "site_id",
@@ -127,6 +129,13 @@ class ResidentForm(RecordForm):
         ):
             edit.setMinimumDate(NOT_ENTERED)
             edit.setSpecialValueText("Not entered")
+        for combo in form.findChildren(QComboBox):
+            # Long choices ("Extended determinate licence") must not widen the form past
+            # the window: the popup shows them in full.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
         self.gender_combo.addItems(list(GENDERS))
         _fill_choices(self.sentence_combo, "Choose…", SENTENCE_WORDS)
         _fill_choices(self.release_combo, "Choose…", RELEASE_WORDS)

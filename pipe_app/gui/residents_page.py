@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pipe_app.gui.drafts import DraftKey, load_draft
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.resident_detail import ResidentDetail
@@ -234,9 +235,13 @@ class ResidentsPage(Page):
     def form_open(self) -> bool:
         return self.stack.currentWidget() is self.form
 
-    def open_record(self, record_id: uuid.UUID) -> None:
-        """Show one resident's page (from Today, a search, or the list itself)."""
+    def open_record(self, record_id: uuid.UUID | DraftKey) -> None:
+        """Show one resident's page (from Today, a search, or the list itself); a DraftKey
+        (from Today) reopens that unsaved admission or edit."""
         if self.form_open and not self.form.can_close():
+            return
+        if isinstance(record_id, DraftKey):
+            self.reopen_draft(record_id)
             return
         self.stack.setCurrentWidget(self.detail)
         self.detail.show_resident(record_id)
@@ -267,6 +272,23 @@ class ResidentsPage(Page):
             self._editing_from_detail = True
             self.stack.setCurrentWidget(self.form)
             self.form.focus_first()
+
+    def reopen_draft(self, key: DraftKey) -> bool:
+        draft = load_draft(self.actor.username, key)
+        if draft is None or not self.can_write:
+            return False
+        if key.record_id is None:
+            self._editing_from_detail = False
+            self.stack.setCurrentWidget(self.form)
+            self.form.start_new(offer_draft=False)
+        elif self.form.open_record(key.record_id, offer_draft=False):
+            self._editing_from_detail = False
+            self.stack.setCurrentWidget(self.form)
+        else:
+            self.show_error(self.form.errors.general_message)
+            return False
+        self.form.restore(draft)
+        return True
 
     def _on_form_saved(self, record_id: uuid.UUID) -> None:
         self._saved_id = record_id

@@ -119,6 +119,7 @@ class StaffPage(Page):
         list_layout.addWidget(self.records_table, 1)
         self.records_list = records_list
         self.form = TrainingRecordForm(db, actor)
+        self.form.setMinimumWidth(320)  # its button row must not hold the window wide
         self.records_stack = QStackedWidget()
         self.records_stack.setObjectName("trainingRecordsStack")
         self.records_stack.addWidget(records_list)

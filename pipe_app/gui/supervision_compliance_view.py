@@ -79,7 +79,7 @@ class ComplianceChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("complianceChart")
-        self.setMinimumHeight(170)
+        self.setMinimumHeight(130)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.points: list[CompliancePoint] = []
 
@@ -104,7 +104,7 @@ class ComplianceChart(QWidget):
     def _paint(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        left, top, bottom = 44.0, 10.0, 36.0
+        left, top, bottom = 44.0, 22.0, 30.0
         width = self.width() - left - 10
         height = self.height() - top - bottom
         painter.setPen(text)
@@ -160,7 +160,7 @@ class ComplianceView(QWidget):
         self.notice.setObjectName("complianceNotice")
         self.notice.setProperty("role", "hint")
         layout = QVBoxLayout(self)
-        layout.addLayout(filter_bar(("Site", self.site_combo)))
+        layout.addWidget(filter_bar("complianceFilters", ("Site", self.site_combo)))
         layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.chart_title)

@@ -113,12 +113,11 @@ class SupervisionPage(Page):
         ]
         if len(self._sites) > 1:
             pairs.insert(0, ("Site", self.site_combo))
-        bar = filter_bar(*pairs)
-        bar.addWidget(self.new_button)
-        panel.addLayout(bar)
+        panel.addWidget(filter_bar("supervisionFilters", *pairs))
         counts = QHBoxLayout()
         counts.addWidget(self.notice_label, 1)
         counts.addWidget(self.count_label)
+        counts.addWidget(self.new_button)
         panel.addLayout(counts)
         panel.addWidget(self.table, 1)
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, 
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -57,7 +57,9 @@ def filter_combo(name: str, accessible: str) -> QComboBox:
     combo = QComboBox()
     combo.setObjectName(name)
     combo.setAccessibleName(accessible)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    # Long choices show in full in the pop-up; the box stays narrow so the filters fit.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(9)
     return combo
 
 
@@ -72,14 +74,16 @@ def fill_kind_and_status(
         status.addItem(STATUS_LABELS[state], state)
 
 
-def filter_bar(*pairs: tuple[str, QWidget]) -> QHBoxLayout:
-    bar = QHBoxLayout()
+def filter_bar(name: str, *pairs: tuple[str, QWidget]) -> QToolBar:
+    """Labelled filter boxes; a tool bar folds what does not fit behind a » button."""
+    bar = QToolBar("Filters")
+    bar.setObjectName(name)
+    bar.setProperty("role", "filters")
     for caption, widget in pairs:
         label = QLabel(caption)
         label.setBuddy(widget)
         bar.addWidget(label)
         bar.addWidget(widget)
-    bar.addStretch(1)
     return bar
 
 
@@ -130,7 +134,7 @@ class SupervisionQueue(QWidget):
         ]
         if len(sites) > 1:
             pairs.insert(0, ("Site", self.site_combo))
-        layout.addLayout(filter_bar(*pairs))
+        layout.addWidget(filter_bar("queueFilters", *pairs))
         layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.hint)

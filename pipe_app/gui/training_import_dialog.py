@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,7 +29,8 @@ from pipe_app.storage.database import Database
 
 _Index = QModelIndex | QPersistentModelIndex
 ERROR_INK = QColor("#a8201a")
-HEADERS = ("Line", "Result", "Staff member", "Course", "Completed", "Hours", "Notes")
+HEADERS = ("Line", "Staff member", "Course", "Completed", "Hours", "Notes", "Result")
+RESULT_COLUMN = 6
 
 
 def ask_import_file(parent: QWidget) -> Path | None:
@@ -63,17 +64,17 @@ class ImportPreviewModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             values = (
                 str(row.line),
-                _result(row),
                 row.staff_name,
                 row.course_name,
                 row.completed_on.strftime("%d %b %Y") if row.completed_on else "",
                 f"{row.hours:g}" if row.ok else "",
                 row.notes,
+                _result(row),
             )
             return values[index.column()] if 0 <= index.column() < len(values) else None
         if role == Qt.ItemDataRole.ForegroundRole and not row.ok:
             return ERROR_INK
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 5):
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -116,7 +117,7 @@ class TrainingImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("trainingImportDialog")
         self.setWindowTitle("Import training records")
-        self.resize(1000, 520)
+        self.resize(1100, 520)
         self.preview = preview
         self._service = TrainingImportService(db, actor)
         self.task: Task | None = None
@@ -140,9 +141,11 @@ class TrainingImportDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in enumerate((52, 330, 160, 170, 100, 60)):
+        for column, width in enumerate((48, 160, 170, 110, 64, 140)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setWordWrap(True)  # an error is read whole, not cut short
+        self.table.resizeRowsToContents()
         self.all_button = QPushButton("Import all")
         self.all_button.setObjectName("importAllButton")
         self.valid_button = QPushButton("Import valid rows only")
@@ -164,6 +167,10 @@ class TrainingImportDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self._connect_signals()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()  # column widths are final only once shown
 
     def _connect_signals(self) -> None:
         self.all_button.clicked.connect(self._on_all_clicked)

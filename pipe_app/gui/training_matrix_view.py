@@ -13,11 +13,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -151,6 +152,11 @@ class TrainingMatrixView(QWidget):
         self.role_combo.addItem("All job roles", None)
         for job in StaffRole:
             self.role_combo.addItem(role_label(job), job.value)
+        for combo in (self.site_combo, self.role_combo):  # narrow windows still fit
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
         self.csv_button = QPushButton("Export CSV…")
         self.csv_button.setObjectName("exportCsvButton")
         self.csv_button.setToolTip("Save the matrix as a spreadsheet file")
@@ -180,18 +186,24 @@ class TrainingMatrixView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
-        bar = QHBoxLayout()
+        # A tool bar folds what does not fit behind a » button, so narrow windows still work.
+        bar = QToolBar("Filters")
+        bar.setObjectName("matrixFilters")
+        bar.setProperty("role", "filters")
         for caption, combo in (("Site", self.site_combo), ("Job role", self.role_combo)):
             label = QLabel(caption)
             label.setBuddy(combo)
             bar.addWidget(label)
             bar.addWidget(combo)
-        bar.addStretch(1)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
         bar.addWidget(self.csv_button)
         bar.addWidget(self.pdf_button)
+        self.filter_bar = bar
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.notice_label)
         layout.addWidget(self.table, 1)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QDoubleSpinBox, QPlainTextEd
 from pipe_app.gui.assets import child
 from pipe_app.gui.drafts import PAGE_FOR_KIND
 from pipe_app.gui.record_form import RecordForm, plain_value
+from pipe_app.services.errors import FieldProblem
 from pipe_app.services.permissions import Actor
 from pipe_app.services.staff import StaffService
 from pipe_app.services.training import TrainingRecordInput, TrainingService
@@ -136,6 +137,20 @@ class TrainingRecordForm(RecordForm):
 
     def archive_record(self, record_id: uuid.UUID, version: int) -> None:
         self._service.archive(record_id, version)
+
+    def problems_for(self, problems: list[FieldProblem]) -> list[FieldProblem]:
+        """Nothing chosen reads as "choose", not as an unknown id."""
+        unchosen = {
+            "staff_member_id": self.staff_combo.currentData() is None,
+            "course_id": self.course_combo.currentData() is None,
+        }
+        what = {"staff_member_id": "a member of staff", "course_id": "a course"}
+        return [
+            FieldProblem(p.field, f"is required: choose {what[p.field]}")
+            if unchosen.get(p.field)
+            else p
+            for p in problems
+        ]
 
     def title_text(self) -> str:
         if self.record_id is None:

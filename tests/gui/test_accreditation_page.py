@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -63,6 +62,8 @@ def test_tree_shows_no_evidence_then_covered(qtbot, qtmodeltester, world) -> Non
     assert page.coverage_text(criterion.code) == "No evidence"
     assert page.gaps_list.count() == len(page.report.gaps) > 0
     qtmodeltester.check(page.coverage_model)
+    hint = page.minimumSizeHint()  # fits a 1366x768 screen beside the navigation
+    assert hint.width() <= 1000 and hint.height() <= 640, hint
 
     item = _item(world)
     service = EvidenceService(world.db, world.system)
@@ -168,3 +169,41 @@ def test_print_pack_writes_pdf_and_offers_to_open(qtbot, world, tmp_path, monkey
     assert opened == [output]
     text = "".join(p.extract_text() for p in PdfReader(output).pages[:2])
     assert "OFFICIAL-SENSITIVE" in text
+
+
+def test_cancelled_pack_reports_nothing(qtbot, world, tmp_path, monkeypatch) -> None:
+    page = _page(qtbot, world)
+    today = local_today()
+    asked: list[str] = []
+    monkeypatch.setattr(
+        accreditation_page.PackPeriodDialog, "ask", classmethod(lambda cls, p: (today, today))
+    )
+    monkeypatch.setattr(
+        accreditation_page.AskPackFile, "ask", classmethod(lambda cls, p, s: tmp_path / "x.pdf")
+    )
+    monkeypatch.setattr(
+        record_form.Confirm, "ask", classmethod(lambda cls, *a, **k: asked.append(a[2]))
+    )
+    assert page.print_pack()
+    assert not page.print_button.isEnabled()  # one pack at a time
+    page.pack_task.cancel()
+    qtbot.waitUntil(lambda: page.pack_task is None, timeout=60_000)
+    assert asked == [] and page.error_banner.isHidden()
+    assert page.print_button.isEnabled()
+
+
+def test_drop_is_refused_until_the_item_is_saved(qtbot, world, tmp_path) -> None:
+    page = _page(qtbot, world)
+    page.new_evidence()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.pdf"))])
+    enter = QDragEnterEvent(
+        QPointF(5, 5).toPoint(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    page.form.dragEnterEvent(enter)
+    assert not enter.isAccepted()
+    assert not page.form.save_first_hint.isHidden()

@@ -157,7 +157,9 @@ def test_ctrl_number_opens_the_page_and_ctrl_f_finds(qtbot, world, settings):
     qtbot.waitUntil(lambda: window.isActiveWindow())
     qtbot.keyClick(window.navigation, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page_key == "staff"
-    assert not window.find_action.isEnabled()
+    qtbot.keyClick(window.navigation, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key == "today"
+    assert not window.find_action.isEnabled()  # Today has nothing to search
     qtbot.keyClick(window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page_key == "residents"
     qtbot.keyClick(window.navigation, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
