@@ -20,6 +20,9 @@ def _page(qtbot, world, role: Role = Role.KEY_WORKER, site: str = "crowley") -> 
     qtbot.addWidget(page)
     page.resize(1200, 720)
     page.show()
+    # Shortcuts such as Esc reach only the active window; a busy machine activates late.
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
     page.activate()
     return page
 
