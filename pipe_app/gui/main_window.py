@@ -40,9 +40,11 @@ def _scrolling(page: Page) -> QScrollArea:
     so no page's minimum size decides how small the window can be."""
     area = QScrollArea()
     area.setObjectName(f"{page.spec.key}Scroll")
+    area.setProperty("role", "pageScroll")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(page)
+    page.setAutoFillBackground(False)  # setWidget turns it on; let the page colour show
     return area
 
 
