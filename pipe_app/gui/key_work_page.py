@@ -8,19 +8,16 @@ click opens a session; Ctrl+N starts a new one.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     QTimer,
-    Signal,
 )
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -45,7 +42,7 @@ from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm, day_of
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm, when_text
-from pipe_app.gui.table_model import ROW_ROLE, Column
+from pipe_app.gui.table_model import Column, LazyRowTableModel
 from pipe_app.services.key_work import KeyWorkRow, KeyWorkService
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
@@ -102,107 +99,22 @@ class KeyWorkFilters:
         }
 
 
-Fetch = Callable[[int, int], list[KeyWorkRow]]
-
-
-class KeyWorkTableModel(QAbstractTableModel):
-    """Holds the pages fetched so far; the view asks for more as the user scrolls."""
-
-    failed = Signal(str)
+class KeyWorkTableModel(LazyRowTableModel[KeyWorkRow]):
+    """Newest sessions first; the summary as a tooltip; risk concerns in red (with text)."""
 
     def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
-        super().__init__(parent)
-        self.page_size = page_size
-        self._rows: list[KeyWorkRow] = []
-        self._ids: set[uuid.UUID] = set()
-        self._fetch: Fetch | None = None
-        self._more = False
-        self._resetting = False
-
-    def reset(self, fetch: Fetch) -> None:
-        """Start again with a new query; the first page is fetched at once."""
-        self._resetting = True  # views and testers ask for more while a reset is announced
-        try:
-            self.beginResetModel()
-            self._fetch = fetch
-            self._rows, self._ids = [], set()
-            self._more = True
-            self.endResetModel()
-        finally:
-            self._resetting = False
-        self.fetchMore(QModelIndex())
-
-    def row(self, number: int) -> KeyWorkRow:
-        return self._rows[number]
-
-    # ---- QAbstractTableModel -----------------------------------------------------------
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(KEY_WORK_COLUMNS)
-
-    def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and self._more and not self._resetting
-
-    def fetchMore(self, parent: _Index) -> None:
-        if not self.canFetchMore(parent) or self._fetch is None:
-            return
-        try:
-            page = self._fetch(self.page_size, len(self._rows))
-        except Exception as exc:
-            self._more = False
-            self.failed.emit(describe_failure(exc, "load more key-work sessions"))
-            return
-        if len(page) < self.page_size:
-            self._more = False
-        fresh = [row for row in page if row.id not in self._ids]  # a session added meanwhile
-        if not fresh:
-            self._more = self._more and bool(page)
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-        self._rows.extend(fresh)
-        self._ids.update(row.id for row in fresh)
-        self.endInsertRows()
+        super().__init__(
+            KEY_WORK_COLUMNS, parent=parent, page_size=page_size, what="more key-work sessions"
+        )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = KEY_WORK_COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.shown(row)
-        if role == Qt.ItemDataRole.ToolTipRole and row.summary:
-            return row.summary[:400]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == RISK_COLUMN:
-            return RISK_COLOUR if row.risk_concern else None
-        if role == ROW_ROLE:
-            return row
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(KEY_WORK_COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return KEY_WORK_COLUMNS[section].header
-        if role == Qt.ItemDataRole.ToolTipRole and KEY_WORK_COLUMNS[section].tooltip:
-            return KEY_WORK_COLUMNS[section].tooltip
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        if index.isValid() and 0 <= index.row() < len(self._rows):
+            row = self._rows[index.row()]
+            if role == Qt.ItemDataRole.ToolTipRole and row.summary:
+                return row.summary[:400]
+            if role == Qt.ItemDataRole.ForegroundRole and index.column() == RISK_COLUMN:
+                return RISK_COLOUR if row.risk_concern else None
+        return super().data(index, role)
 
 
 def _date_filter(name: str, accessible: str) -> QDateEdit:

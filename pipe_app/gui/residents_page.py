@@ -6,7 +6,6 @@ the list (Back or Esc returns); managers admit a resident with Ctrl+N and edit t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,7 +26,7 @@ from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.resident_detail import ResidentDetail
 from pipe_app.gui.resident_form import ResidentForm
-from pipe_app.gui.table_model import Column, RowTableModel
+from pipe_app.gui.table_model import Column, LazyRowTableModel
 from pipe_app.gui.tables import fit_columns, sorted_view
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.residents import ResidentRow, ResidentService
@@ -40,7 +39,6 @@ SEARCH_DELAY_MS = 200
 SITE_COLUMN = 2
 
 _Index = QModelIndex | QPersistentModelIndex
-Fetch = Callable[[int, int], list[ResidentRow]]
 
 
 def _status(row: ResidentRow) -> str:
@@ -75,59 +73,15 @@ def resident_search_text(row: ResidentRow) -> str:
     return " ".join((*names, row.crn)).casefold()
 
 
-class ResidentTableModel(RowTableModel[ResidentRow]):
-    """Holds the pages fetched so far; the view asks for more as the user scrolls."""
-
+class ResidentTableModel(LazyRowTableModel[ResidentRow]):
     def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
-        super().__init__(RESIDENT_COLUMNS, resident_search_text, parent)
-        self.page_size = page_size
-        self._fetch: Fetch | None = None
-        self._ids: set[uuid.UUID] = set()
-        self._more = False
-        self._resetting = False
-        self.error = ""
-
-    def reset(self, fetch: Fetch) -> None:
-        """Start again with a new query; the first page is fetched at once."""
-        self._resetting = True  # views and testers ask for more while a reset is announced
-        try:
-            self.beginResetModel()
-            self._fetch, self._rows, self._ids = fetch, [], set()
-            self._more = True
-            self.error = ""
-            self.endResetModel()
-        finally:
-            self._resetting = False
-        self.fetchMore(QModelIndex())
-
-    @property
-    def complete(self) -> bool:
-        """Every matching row is held (counting and client-side filtering are exact)."""
-        return not self._more
-
-    def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and self._more and not self._resetting
-
-    def fetchMore(self, parent: _Index) -> None:
-        if not self.canFetchMore(parent) or self._fetch is None:
-            return
-        try:
-            page = self._fetch(self.page_size, len(self._rows))
-        except Exception as exc:
-            self._more = False
-            self.error = describe_failure(exc, "load the residents")
-            return
-        if len(page) < self.page_size:
-            self._more = False
-        fresh = [row for row in page if row.id not in self._ids]  # admitted meanwhile
-        if not fresh:
-            self._more = self._more and bool(page)
-            return
-        start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-        self._rows.extend(fresh)
-        self._ids.update(row.id for row in fresh)
-        self.endInsertRows()
+        super().__init__(
+            RESIDENT_COLUMNS,
+            resident_search_text,
+            parent,
+            page_size=page_size,
+            what="the residents",
+        )
 
 
 class ResidentsPage(Page):

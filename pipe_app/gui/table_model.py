@@ -1,14 +1,16 @@
-"""A read-only table model over frozen row dataclasses, described by a list of columns."""
+"""Read-only table models over frozen row dataclasses, described by a list of columns."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from pipe_app.gui.problems import describe_failure
 from pipe_app.timeutil import format_local
 
 R = TypeVar("R")
@@ -127,3 +129,79 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
         )
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+RowWithId = TypeVar("RowWithId", bound=_Identified)
+
+
+class LazyRowTableModel(RowTableModel[RowWithId]):
+    """Holds the pages fetched so far; the view asks for more as the user scrolls, so a list
+    of 200,000 rows opens as fast as one of 200. ``fetch(limit, offset)`` reads one page."""
+
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        columns: Sequence[Column[RowWithId]],
+        search_text: Callable[[RowWithId], str] | None = None,
+        parent: Any = None,
+        *,
+        page_size: int,
+        what: str,
+    ) -> None:
+        super().__init__(columns, search_text, parent)
+        self.page_size = page_size
+        self._what = what
+        self._fetch: Callable[[int, int], list[RowWithId]] | None = None
+        self._ids: set[uuid.UUID] = set()
+        self._more = False
+        self._resetting = False
+        self.error = ""
+
+    def reset(self, fetch: Callable[[int, int], list[RowWithId]]) -> None:
+        """Start again with a new query; the first page is fetched at once."""
+        self._resetting = True  # views and testers ask for more while a reset is announced
+        try:
+            self.beginResetModel()
+            self._fetch, self._rows, self._ids = fetch, [], set()
+            self._more = True
+            self.error = ""
+            self.endResetModel()
+        finally:
+            self._resetting = False
+        self.fetchMore(QModelIndex())
+
+    @property
+    def complete(self) -> bool:
+        """Every matching row is held (counting and client-side filtering are exact)."""
+        return not self._more
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and self._more and not self._resetting
+
+    def fetchMore(self, parent: _Index) -> None:
+        if not self.canFetchMore(parent) or self._fetch is None:
+            return
+        try:
+            page = self._fetch(self.page_size, len(self._rows))
+        except Exception as exc:
+            self._more = False
+            self.error = describe_failure(exc, f"load {self._what}")
+            self.failed.emit(self.error)
+            return
+        if len(page) < self.page_size:
+            self._more = False
+        fresh = [row for row in page if row.id not in self._ids]  # added meanwhile
+        if not fresh:
+            self._more = self._more and bool(page)
+            return
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+        self._rows.extend(fresh)
+        self._ids.update(row.id for row in fresh)
+        self.endInsertRows()
