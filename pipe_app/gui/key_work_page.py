@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from pipe_app.domain.enums import SessionStatus
 from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
 from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm, day_of
+from pipe_app.gui.list_form_stack import ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm, when_text
@@ -226,12 +226,8 @@ class KeyWorkPage(Page):
         panel.addWidget(self.table, 1)
 
         self.form = KeyWorkForm(db, actor)
-        self.stack = QStackedWidget()
-        self.stack.setObjectName("keyWorkStack")
-        self.stack.addWidget(list_panel)
-        self.stack.addWidget(self.form)
+        self.stack = ListFormStack("keyWorkStack", list_panel, self.form, self.table)
         self.body.addWidget(self.stack, 1)
-        self.list_panel = list_panel
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         # Window-wide, but live only while this page is the one shown.
         self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -355,7 +351,7 @@ class KeyWorkPage(Page):
 
     @property
     def form_open(self) -> bool:
-        return self.stack.currentWidget() is self.form
+        return self.stack.form_open
 
     def _show_form(self) -> None:
         self.stack.setCurrentWidget(self.form)
@@ -432,17 +428,7 @@ class KeyWorkPage(Page):
         return True
 
     def can_leave(self) -> bool:
-        if not self.form_open:
-            return True
-        if not self.form.can_close():
-            return False
-        self._back_to_list()
-        return True
-
-    def _back_to_list(self) -> None:
-        self.form.autosaver.stop()
-        self.stack.setCurrentWidget(self.list_panel)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.stack.leave()
 
     def _on_form_saved(self, _record_id: object) -> None:
         self.notice_label.setText(f"Saved: {self.form.title_text()}.")
@@ -451,6 +437,6 @@ class KeyWorkPage(Page):
         self.notice_label.setText("The key-work session was archived.")
 
     def _on_form_closed(self) -> None:
-        self._back_to_list()
+        self.stack.back_to_list()
         if self._loaded:
             self._load()

@@ -12,13 +12,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from pipe_app.gui.drafts import DraftKey, load_draft
+from pipe_app.gui.list_form_stack import ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.table_model import Column, RowTableModel
@@ -117,13 +117,11 @@ class StaffPage(Page):
         bar.addWidget(self.new_button)
         list_layout.addLayout(bar)
         list_layout.addWidget(self.records_table, 1)
-        self.records_list = records_list
         self.form = TrainingRecordForm(db, actor)
         self.form.setMinimumWidth(320)  # its button row must not hold the window wide
-        self.records_stack = QStackedWidget()
-        self.records_stack.setObjectName("trainingRecordsStack")
-        self.records_stack.addWidget(records_list)
-        self.records_stack.addWidget(self.form)
+        self.records_stack = ListFormStack(
+            "trainingRecordsStack", records_list, self.form, self.records_table
+        )
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("staffTabs")
@@ -174,7 +172,7 @@ class StaffPage(Page):
 
     @property
     def form_open(self) -> bool:
-        return self.records_stack.currentWidget() is self.form
+        return self.records_stack.form_open
 
     def new_record(self) -> None:
         if not self.can_write or (self.form_open and not self.form.can_close()):
@@ -221,23 +219,13 @@ class StaffPage(Page):
             self.open_record(self.records_model.row(source.row()).id)
 
     def can_leave(self) -> bool:
-        if not self.form_open:
-            return True
-        if not self.form.can_close():
-            return False
-        self._back_to_list()
-        return True
-
-    def _back_to_list(self) -> None:
-        self.form.autosaver.stop()
-        self.records_stack.setCurrentWidget(self.records_list)
-        self.records_table.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.records_stack.leave()
 
     def _on_form_saved(self, _record_id: object) -> None:
         self.notice_label.setText(f"Saved: {self.form.title_text()}.")
 
     def _on_form_closed(self) -> None:
-        self._back_to_list()
+        self.records_stack.back_to_list()
         if self._loaded:
             self.refresh()
 

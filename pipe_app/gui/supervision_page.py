@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from pipe_app.domain.enums import SupervisionStatus
+from pipe_app.gui.list_form_stack import ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.supervision_compliance_view import ComplianceView
@@ -122,10 +122,7 @@ class SupervisionPage(Page):
         panel.addWidget(self.table, 1)
 
         self.form = SupervisionForm(db, actor)
-        self.stack = QStackedWidget()
-        self.stack.setObjectName("supervisionStack")
-        self.stack.addWidget(self.list_panel)
-        self.stack.addWidget(self.form)
+        self.stack = ListFormStack("supervisionStack", self.list_panel, self.form, self.table)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("supervisionTabs")
@@ -221,7 +218,7 @@ class SupervisionPage(Page):
 
     @property
     def form_open(self) -> bool:
-        return self.stack.currentWidget() is self.form
+        return self.stack.form_open
 
     def new_record(self) -> None:
         if not self.actor.can(Permission.SUPERVISION_WRITE):
@@ -247,17 +244,7 @@ class SupervisionPage(Page):
             self.open_record(proxy_row(self.proxy, self.model, index).id)
 
     def can_leave(self) -> bool:
-        if not self.form_open:
-            return True
-        if not self.form.can_close():
-            return False
-        self._back_to_list()
-        return True
-
-    def _back_to_list(self) -> None:
-        self.form.autosaver.stop()
-        self.stack.setCurrentWidget(self.list_panel)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.stack.leave()
 
     def _reload_lists(self) -> None:
         if self._loaded:
@@ -276,5 +263,5 @@ class SupervisionPage(Page):
         self.notice_label.setText("The draft was discarded.")
 
     def _on_form_closed(self) -> None:
-        self._back_to_list()
+        self.stack.back_to_list()
         self._reload_lists()
