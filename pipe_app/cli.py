@@ -304,16 +304,8 @@ def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / (1024 * 1024):.1f} MB"
 
 
-def _audit(db: Database, action: str, **details: object) -> None:
-    from pipe_app.domain.enums import AuditAction
-    from pipe_app.services import audit
-
-    with db.writing({audit.ACTOR_KEY: system_actor()}) as session:
-        audit.record(session, AuditAction(action), "database", **details)
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
-    from pipe_app.storage.backup import backup_to
+    from pipe_app.services.backups import BackupService
     from pipe_app.storage.migrations import current_revision, head_revision
 
     db = open_database(args, must_exist=True)
@@ -326,8 +318,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 f"the database is at schema {current} but this PIPE Desk expects {head}: "
                 "run `pipe-app db upgrade` first"
             )
-        report = backup_to(db, Path(args.file))
-        _audit(db, "backup", file=str(report.path), tables=report.tables, rows=report.rows)
+        report = BackupService(db, system_actor()).back_up(Path(args.file))
     finally:
         db.dispose()
     say(
@@ -347,7 +338,8 @@ def _confirm_restore(db: Database, path: Path) -> bool:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from pipe_app.storage.backup import check_backup_file, restore_database
+    from pipe_app.services.backups import BackupService
+    from pipe_app.storage.backup import check_backup_file
 
     path = Path(args.file)
     check_backup_file(path)
@@ -355,8 +347,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         if not args.yes and not _confirm_restore(db, path):
             raise Failed("restore cancelled; nothing was changed")
-        report = restore_database(db, path)
-        _audit(db, "restore_backup", file=str(path), tables=report.tables, rows=report.rows)
+        report = BackupService(db, system_actor()).restore(path)
     finally:
         db.dispose()
     say(

@@ -29,7 +29,9 @@ from pipe_app.gui.problems import as_sentence, describe_failure
 from pipe_app.gui.table_model import ROW_ROLE, Column, RowTableModel, show_time
 from pipe_app.gui.tables import fit_columns, sorted_view
 from pipe_app.gui.tasks import Progress, Task, run_task
-from pipe_app.storage.backup import BackupError, BackupReport, backup_to, restore_database
+from pipe_app.services.backups import BackupService
+from pipe_app.services.permissions import Actor
+from pipe_app.storage.backup import BackupError, BackupReport
 from pipe_app.storage.database import Database
 
 SUFFIX = ".sqlite3"
@@ -106,10 +108,11 @@ class BackupTab(QWidget):
 
     restored = Signal()
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("backupTab")
         self.db = db
+        self._service = BackupService(db, actor)
         self.task: Task | None = None
         self.folder = paths.backup_dir()
         intro = QLabel(
@@ -214,7 +217,7 @@ class BackupTab(QWidget):
     def back_up(self, target: Path) -> None:
         def work(progress: Progress) -> BackupReport:
             progress.report(0, 0, "Copying and checking the database…")
-            return backup_to(self.db, target)
+            return self._service.back_up(target)
 
         self._start("Backing up", work, self._on_backed_up)
 
@@ -259,7 +262,7 @@ class BackupTab(QWidget):
     def restore(self, source: Path) -> None:
         def work(progress: Progress) -> BackupReport:
             progress.report(0, 0, "Checking the backup, saving the current data, restoring…")
-            return restore_database(self.db, source)
+            return self._service.restore(source)
 
         self._start("Restoring a backup", work, self._on_restored)
 

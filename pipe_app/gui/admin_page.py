@@ -27,7 +27,7 @@ class AdministrationPage(Page):
         self.tabs.setDocumentMode(True)
         self.users_tab = UsersTab(db, actor, self)
         self.sites_tab = SitesTab(db, actor, self)
-        self.backup_tab = BackupTab(db, self)
+        self.backup_tab = BackupTab(db, actor, self)
         if actor.can(Permission.USER_MANAGE):
             self.tabs.addTab(self.users_tab, "Users")
         else:

@@ -1109,3 +1109,26 @@ def _(world, site):
 def _(world, site):
     preview = TrainingImportService(world.db, world.system).preview(_training_csv(world, site))
     return lambda actor: TrainingImportService(world.db, actor).commit(preview)
+
+
+# ---- backups ----------------------------------------------------------------------------
+
+from pipe_app.services.backups import BackupService  # noqa: E402
+
+
+@case("BackupService", "back_up", frozenset({ADM}), frozenset({ADM}))
+def _(world, site):
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="pipe-backup-case-"))
+    return lambda actor: BackupService(world.db, actor).back_up(folder)
+
+
+@case("BackupService", "restore", frozenset({ADM}), frozenset({ADM}))
+def _(world, site):
+    import tempfile
+    from pathlib import Path
+
+    copy = BackupService(world.db, world.system).back_up(Path(tempfile.mkdtemp()))
+    return lambda actor: BackupService(world.db, actor).restore(copy.path)
