@@ -354,6 +354,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         f"Restored {path.resolve()} into {db.describe()}: {report.tables} tables, "
         f"{report.rows} rows, {_size(report.size_bytes)} (verified)."
     )
+    if report.safety_copy is not None:
+        say(f"The data it replaced is kept in {report.safety_copy}.")
     log.info("backup restored: %d tables, %d rows", report.tables, report.rows)
     return 0
 

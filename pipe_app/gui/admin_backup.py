@@ -90,6 +90,16 @@ def ask_backup_file(parent: QWidget, folder: Path) -> Path | None:
     return Path(name) if name else None
 
 
+def kept_text(report: BackupReport) -> str:
+    """Where the data a restore replaced went (it is never simply lost)."""
+    if report.safety_copy is None:
+        return ""
+    return (
+        f" What was recorded since that backup was taken is kept in the safety copy "
+        f"{report.safety_copy.name} in {report.safety_copy.parent}."
+    )
+
+
 def ask_restore_file(parent: QWidget, start: Path) -> Path | None:
     """Which backup to restore, or None (tests replace this)."""
     name, _ = QFileDialog.getOpenFileName(
@@ -273,8 +283,8 @@ class BackupTab(QWidget):
         tell(
             self,
             "Backup restored",
-            f"The data now comes from {report.path.name} ({report.rows:,} rows). PIPE Desk "
-            "will now sign you out, because what you were looking at has changed. Sign in "
-            "again to carry on.",
+            f"The data now comes from {report.path.name} ({report.rows:,} rows).{kept_text(report)}"
+            " PIPE Desk will now sign you out, because what you were looking at has changed. "
+            "Sign in again to carry on.",
         )
         self.restored.emit()

@@ -21,16 +21,30 @@ class BackupService(Service):
         return report
 
     def restore(self, source: Path) -> BackupReport:
-        """Replace the database with a backup (a safety backup is taken first)."""
+        """Replace the database with a backup (a safety backup is taken first).
+
+        The restored data holds the audit trail as it was when the backup was taken (a
+        backup's own audit row is written after its copy), so the restore's row names the
+        safety copy that keeps everything recorded since.
+        """
         self.actor.require(Permission.BACKUP)
         report = restore_database(self.db, source)
-        self._record(AuditAction.RESTORE_BACKUP, report, source)
+        safety = str(report.safety_copy) if report.safety_copy else None
+        self._record(AuditAction.RESTORE_BACKUP, report, source, safety_copy=safety)
         return report
 
-    def _record(self, action: AuditAction, report: BackupReport, file: Path) -> None:
+    def _record(
+        self, action: AuditAction, report: BackupReport, file: Path, **extra: str | None
+    ) -> None:
         # After a restore the login may not exist in the restored data: name, not link, it.
         actor = dataclasses.replace(self.actor, user_id=None)
         with self.db.writing({audit.ACTOR_KEY: actor}) as session:
             audit.record(
-                session, action, "database", file=str(file), tables=report.tables, rows=report.rows
+                session,
+                action,
+                "database",
+                file=str(file),
+                tables=report.tables,
+                rows=report.rows,
+                **extra,
             )

@@ -32,6 +32,7 @@ class BackupReport:
     tables: int
     rows: int
     size_bytes: int
+    safety_copy: Path | None = None  # a restore's copy of the data it replaced
 
 
 def _tables() -> list[Table]:
@@ -186,8 +187,9 @@ def restore_database(db: object, backup: Path) -> BackupReport:
         try:
             upgrade(staged_db, backup=False)
             upgrade(db, backup=True)
+            safety = None
             if has_user_tables(db):
-                backup_to(db, paths.backup_dir(), label="before-restore")
+                safety = backup_to(db, paths.backup_dir(), label="before-restore").path
             with staged_db.engine.connect() as src_conn:
                 expected = row_counts(src_conn)
             if db.sqlite_path is not None:
@@ -205,4 +207,6 @@ def restore_database(db: object, backup: Path) -> BackupReport:
                 raise BackupError("the restored rows do not match the backup")
         finally:
             staged_db.dispose()
-    return BackupReport(backup, len(expected), sum(expected.values()), backup.stat().st_size)
+    return BackupReport(
+        backup, len(expected), sum(expected.values()), backup.stat().st_size, safety
+    )

@@ -205,7 +205,8 @@ def test_demo_on_sqlite_then_backup_and_restore(
     restored = ok(run_cli(app_home, "--database", url, "restore", str(backup), "--yes"))
     assert f"{sum(in_backup.values())} rows" in restored
     assert row_counts(url) == {**in_backup, "audit_events": in_backup["audit_events"] + 1}
-    assert list((app_home / "data" / "backups").glob("pipe-desk-before-restore-*.sqlite3"))
+    safety = list((app_home / "data" / "backups").glob("pipe-desk-before-restore-*.sqlite3"))
+    assert len(safety) == 1 and f"The data it replaced is kept in {safety[0]}" in restored
 
 
 @pytest.mark.postgres

@@ -371,7 +371,8 @@ def test_restore_round_trip_then_the_user_is_signed_out(
         sign_in(world.db, "after.backup", NEW_PASSWORD)
     assert sign_in(world.db, "key_worker_kirk", PASSWORD).username == "key_worker_kirk"
     safety = list(paths.backup_dir().glob("*before-restore*.sqlite3"))
-    assert len(safety) == 1  # the data that was replaced is kept
+    assert len(safety) == 1  # the data that was replaced is kept, and the user is told where
+    assert safety[0].name in told[0]
 
 
 def test_ctrl_n_opens_a_new_login_and_esc_leaves_without_writing(qtbot, world, settings):

@@ -23,3 +23,5 @@ def test_backup_and_restore_are_audited_by_name(world, tmp_path: Path) -> None:
         (AuditAction.RESTORE_BACKUP, "administrator_crowley")
     ]  # the backup's own audit row was written after the copy, so the restore replaced it
     assert events[0].changes["rows"] == report.rows
+    safety = Path(events[0].changes["safety_copy"])  # what was recorded since is kept there
+    assert safety.exists() and "before-restore" in safety.name
