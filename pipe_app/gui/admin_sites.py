@@ -12,8 +12,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,14 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.domain.enums import APType, AttendanceCode, GroupKind
-from pipe_app.gui.admin_users import grow_to_fit, index_of
-from pipe_app.gui.assets import child, load_form
-from pipe_app.gui.field_errors import FieldErrors
+from pipe_app.gui.assets import child
+from pipe_app.gui.form_dialog import FormDialog, accepted, grow_to_fit, index_of
 from pipe_app.gui.labels import AP_TYPE_LABELS, frequency_text
-from pipe_app.gui.problems import as_sentence, describe_failure
+from pipe_app.gui.problems import as_sentence
 from pipe_app.gui.table_model import ROW_ROLE, Column, RowTableModel
 from pipe_app.gui.tables import fit_columns, sorted_view
-from pipe_app.services.errors import FieldProblem, ValidationError
+from pipe_app.services.errors import FieldProblem
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import (
     ActivityTemplate,
@@ -101,21 +98,21 @@ def _item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
     return item
 
 
-class SiteDialog(QDialog):
+class SiteDialog(FormDialog):
     """One site's details and settings; a new site when ``site`` is None."""
+
+    failure_action = "save the site"
 
     def __init__(
         self, db: Database, actor: Actor, site: SiteRow | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("siteDialog")
-        self.setWindowTitle("New site" if site is None else f"Site settings: {site.name}")
+        title = "New site" if site is None else f"Site settings: {site.name}"
+        super().__init__("siteDialog", title, parent)
         self._db, self._actor, self._site = db, actor, site
         self.saved: SiteRow | None = None
-        self.form = load_form("site_form", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 14)
-        layout.addWidget(self.form)
+        self.use_designer_form(
+            "site_form", _FIELDS, "Save site" if site is not None else "Create site"
+        )
         self.tabs: QTabWidget = child(self.form, QTabWidget, "siteTabs")
         self.name_edit: QLineEdit = child(self.form, QLineEdit, "nameEdit")
         self.code_edit: QLineEdit = child(self.form, QLineEdit, "codeEdit")
@@ -132,19 +129,10 @@ class SiteDialog(QDialog):
         self.remove_template_button: QPushButton = child(
             self.form, QPushButton, "removeTemplateButton"
         )
-        self.errors = FieldErrors(child(self.form, QLabel, "messageLabel"))
-        for key, (name, label) in _FIELDS.items():
-            self.errors.add(key, child(self.form, QWidget, name), label)
-        buttons: QDialogButtonBox = child(self.form, QDialogButtonBox, "buttonBox")
-        self.save_button: QPushButton = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save site" if site is not None else "Create site")
-        self.save_button.setDefault(True)
         for ap_type, text in AP_TYPE_LABELS.items():
             self.type_combo.addItem(text, ap_type)
         self._set_up_tables()
         self._fill(site)
-        buttons.accepted.connect(self._on_save_clicked)
-        buttons.rejected.connect(self.reject)
         self.add_template_button.clicked.connect(self._on_add_template_clicked)
         self.remove_template_button.clicked.connect(self._on_remove_template_clicked)
         self.setMinimumSize(680, 560)
@@ -292,26 +280,17 @@ class SiteDialog(QDialog):
 
     # ---- the one action ----------------------------------------------------------------
 
-    def _show_problems(self, problems: list[FieldProblem]) -> None:
+    def show_problems(self, problems: list[FieldProblem]) -> None:
         first = self.errors.show(problems)
         grow_to_fit(self)
         if first is not None:
             self.tabs.setCurrentIndex(_TAB_OF.get(first.objectName(), 0))
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _on_save_clicked(self) -> None:
-        self.errors.clear()
+    def write(self) -> None:
         settings = self.settings()
-        try:
-            checked_settings(settings)  # before anything is written
-            self.saved = self._save(settings)
-        except ValidationError as exc:
-            self._show_problems(exc.problems)
-            return
-        except Exception as exc:
-            self.errors.show_general(describe_failure(exc, "save the site"))
-            return
-        self.accept()
+        checked_settings(settings)  # before anything is written
+        self.saved = self._save(settings)
 
     def _save(self, settings: SiteSettingsInput) -> SiteRow:
         service = SiteService(self._db, self._actor)
@@ -331,10 +310,7 @@ class SiteDialog(QDialog):
     ) -> SiteRow | None:
         """Run the dialog; the saved site, or None if cancelled."""
         dialog = cls(db, actor, site, parent)
-        try:
-            return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
-        finally:
-            dialog.deleteLater()
+        return dialog.saved if accepted(dialog) else None
 
 
 def _details_of(site: SiteRow) -> SiteInput:

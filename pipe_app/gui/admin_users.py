@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -28,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.domain.enums import Role
-from pipe_app.gui.assets import child, load_form
+from pipe_app.gui.assets import child
 from pipe_app.gui.field_errors import FieldErrors
+from pipe_app.gui.form_dialog import FormDialog, accepted, index_of
 from pipe_app.gui.labels import roles_text
 from pipe_app.gui.problems import as_sentence, describe_failure
 from pipe_app.gui.table_model import ROW_ROLE, Column, RowTableModel, show_time
@@ -70,14 +70,6 @@ def ask_to_confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
     return box.clickedButton() is yes
 
 
-def index_of(combo: QComboBox, value: object) -> int:
-    """The entry holding ``value`` (``findData`` cannot compare Python objects such as UUIDs)."""
-    for index in range(combo.count()):
-        if combo.itemData(index) == value:
-            return index
-    return -1
-
-
 def is_locked(row: UserRow) -> bool:
     return row.locked_until is not None and row.locked_until > utc_now()
 
@@ -110,16 +102,6 @@ def user_columns(site_names: dict[uuid.UUID, str]) -> list[Column[UserRow]]:
     ]
 
 
-def grow_to_fit(dialog: QDialog) -> None:
-    """Messages add rows: grow rather than squeeze the fields together."""
-    layout = dialog.layout()
-    if layout is not None:
-        layout.activate()
-    wanted = dialog.sizeHint().expandedTo(dialog.size())
-    if wanted != dialog.size():
-        dialog.resize(wanted)
-
-
 def password_problems(password: str, confirm: str) -> list[FieldProblem]:
     try:
         check_password_strength(password)
@@ -130,8 +112,10 @@ def password_problems(password: str, confirm: str) -> list[FieldProblem]:
     return []
 
 
-class UserDialog(QDialog):
+class UserDialog(FormDialog):
     """A new login (``user`` None) or an existing one's name, staff link, roles and sites."""
+
+    failure_action = "save the login"
 
     def __init__(
         self,
@@ -140,15 +124,13 @@ class UserDialog(QDialog):
         user: UserRow | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("userDialog")
-        self.setWindowTitle("New login" if user is None else f"Change login {user.username}")
+        title = "New login" if user is None else f"Change login {user.username}"
+        super().__init__("userDialog", title, parent)
         self._db, self._actor, self._user = db, actor, user
         self.saved: UserRow | None = None
-        self.form = load_form("user_form", self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 14)
-        layout.addWidget(self.form)
+        self.use_designer_form(
+            "user_form", _FIELDS, "Create login" if user is None else "Save changes"
+        )
         self.username_edit: QLineEdit = child(self.form, QLineEdit, "usernameEdit")
         self.display_name_edit: QLineEdit = child(self.form, QLineEdit, "displayNameEdit")
         self.staff_combo: QComboBox = child(self.form, QComboBox, "staffCombo")
@@ -158,17 +140,10 @@ class UserDialog(QDialog):
         self.role_checks = {
             role: child(self.form, QCheckBox, name) for role, name in _ROLE_CHECKS.items()
         }
-        self.errors = FieldErrors(child(self.form, QLabel, "messageLabel"))
-        for key, (name, label) in _FIELDS.items():
-            self.errors.add(key, child(self.form, QWidget, name), label)
-        buttons: QDialogButtonBox = child(self.form, QDialogButtonBox, "buttonBox")
-        self.save_button: QPushButton = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Create login" if user is None else "Save changes")
-        self.save_button.setDefault(True)
         self._offer_choices()
         if user is not None:
             self._fill(user)
-        self._connect_signals(buttons)
+        self.role_checks[Role.ADMINISTRATOR].toggled.connect(self._on_roles_changed)
         self.setMinimumWidth(520)
 
     def _offer_choices(self) -> None:
@@ -217,11 +192,6 @@ class UserDialog(QDialog):
             child(self.form, QWidget, name).hide()
         self._on_roles_changed()
 
-    def _connect_signals(self, buttons: QDialogButtonBox) -> None:
-        buttons.accepted.connect(self._on_save_clicked)
-        buttons.rejected.connect(self.reject)
-        self.role_checks[Role.ADMINISTRATOR].toggled.connect(self._on_roles_changed)
-
     def _on_roles_changed(self, _checked: bool = False) -> None:
         admin = self.role_checks[Role.ADMINISTRATOR].isChecked()
         self.sites_list.setEnabled(not admin)
@@ -256,8 +226,7 @@ class UserDialog(QDialog):
             staff_member_id=self.staff_combo.currentData(),
         )
 
-    def _problems(self) -> list[FieldProblem]:
-        """What the service would refuse, found before anything is sent."""
+    def problems(self) -> list[FieldProblem]:
         problems: list[FieldProblem] = []
         username = self.username_edit.text().strip().lower()
         if self._user is None and username and not set(username) <= USERNAME_CHARS:
@@ -273,32 +242,12 @@ class UserDialog(QDialog):
             problems += password_problems(self.password_edit.text(), self.confirm_edit.text())
         return problems
 
-    # ---- the one action ----------------------------------------------------------------
-
-    def _on_save_clicked(self) -> None:
-        self.errors.clear()
-        first = self.errors.show(self._problems())
-        if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
-            grow_to_fit(self)
-            return
+    def write(self) -> None:
         service = UserService(self._db, self._actor)
-        try:
-            if self._user is None:
-                self.saved = service.create(self.data(), self.password_edit.text())
-            else:
-                self.saved = service.update(self._user.id, self._user.version, self.data())
-        except ValidationError as exc:
-            first = self.errors.show(exc.problems)
-            if first is not None:
-                first.setFocus(Qt.FocusReason.OtherFocusReason)
-            grow_to_fit(self)
-            return
-        except Exception as exc:
-            self.errors.show_general(describe_failure(exc, "save the login"))
-            grow_to_fit(self)
-            return
-        self.accept()
+        if self._user is None:
+            self.saved = service.create(self.data(), self.password_edit.text())
+        else:
+            self.saved = service.update(self._user.id, self._user.version, self.data())
 
     @classmethod
     def ask(
@@ -306,32 +255,26 @@ class UserDialog(QDialog):
     ) -> UserRow | None:
         """Run the dialog; the saved login, or None if cancelled."""
         dialog = cls(db, actor, user, parent)
-        try:
-            return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
-        finally:
-            dialog.deleteLater()
+        return dialog.saved if accepted(dialog) else None
 
 
-class PasswordDialog(QDialog):
+class PasswordDialog(FormDialog):
     """An administrator's reset: the user must choose their own at next sign-in."""
+
+    failure_action = "reset the password"
 
     def __init__(
         self, db: Database, actor: Actor, user: UserRow, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("passwordDialog")
-        self.setWindowTitle(f"Reset the password of {user.username}")
+        super().__init__("passwordDialog", f"Reset the password of {user.username}", parent)
         self._db, self._actor, self._user = db, actor, user
-        self.done_ok = False
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 14)
         intro = QLabel(
             f"Choose a new password for {user.display_name}. Tell them in person; they will "
             "be asked to change it when they next sign in. A lock on the login is lifted."
         )
         intro.setWordWrap(True)
         intro.setProperty("role", "hint")
-        layout.addWidget(intro)
+        self.body.addWidget(intro)
         holder = QWidget()
         form = QFormLayout(holder)
         form.setContentsMargins(0, 0, 0, 0)
@@ -345,51 +288,29 @@ class PasswordDialog(QDialog):
         self.confirm_edit.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("&New password", self.password_edit)
         form.addRow("&Repeat password", self.confirm_edit)
-        layout.addWidget(holder)
+        self.body.addWidget(holder)
         message = QLabel()
         message.setProperty("role", "error")
-        layout.addWidget(message)
+        self.body.addWidget(message)
         self.errors = FieldErrors(message)
         self.errors.add("password", self.password_edit, "Password")
         self.errors.add("confirm", self.confirm_edit, "Repeated password")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Reset password")
-        layout.addWidget(buttons)
-        buttons.accepted.connect(self._on_save_clicked)
-        buttons.rejected.connect(self.reject)
+        self.body.addWidget(buttons)
+        self.use_buttons(buttons, "Reset password")
         self.setMinimumWidth(460)
 
-    def _on_save_clicked(self) -> None:
-        self.errors.clear()
-        first = self.errors.show(
-            password_problems(self.password_edit.text(), self.confirm_edit.text())
-        )
-        if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        try:
-            UserService(self._db, self._actor).set_password(
-                self._user.id, self.password_edit.text()
-            )
-        except ValidationError as exc:
-            self.errors.show(exc.problems)
-            return
-        except Exception as exc:
-            self.errors.show_general(describe_failure(exc, "reset the password"))
-            return
-        self.done_ok = True
-        self.accept()
+    def problems(self) -> list[FieldProblem]:
+        return password_problems(self.password_edit.text(), self.confirm_edit.text())
+
+    def write(self) -> None:
+        UserService(self._db, self._actor).set_password(self._user.id, self.password_edit.text())
 
     @classmethod
     def ask(cls, db: Database, actor: Actor, user: UserRow, parent: QWidget | None = None) -> bool:
-        dialog = cls(db, actor, user, parent)
-        try:
-            return dialog.exec() == QDialog.DialogCode.Accepted and dialog.done_ok
-        finally:
-            dialog.deleteLater()
+        return accepted(cls(db, actor, user, parent))
 
 
 class UsersTab(QWidget):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pipe_app.domain.enums import Role
 from pipe_app.gui.assets import app_icon, child, load_form
 from pipe_app.gui.field_errors import FieldErrors
+from pipe_app.gui.form_dialog import grow_to_fit
 from pipe_app.gui.labels import AP_TYPE_LABELS
 from pipe_app.gui.problems import describe_failure
 from pipe_app.services.auth import check_password_strength, has_users
@@ -175,7 +176,7 @@ class FirstRunDialog(QDialog):
             first = first or shown
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
-            self._grow_to_fit()
+            grow_to_fit(self)
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -184,24 +185,15 @@ class FirstRunDialog(QDialog):
             widget = self.errors.show(failure.problems, failure.prefix)
             if widget is not None:
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
-            self._grow_to_fit()
+            grow_to_fit(self)
             return
         except Exception as exc:
             self.errors.show_general(describe_failure(exc, "set up PIPE Desk"))
-            self._grow_to_fit()
+            grow_to_fit(self)
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.accept()
-
-    def _grow_to_fit(self) -> None:
-        """Messages add rows: grow rather than squeeze the fields together."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        wanted = self.sizeHint().expandedTo(self.size())
-        if wanted != self.size():
-            self.resize(wanted)
 
     def _create(self) -> FirstRunResult:
         """Sites first, then the login; a site made by an earlier attempt is reused, not doubled."""
