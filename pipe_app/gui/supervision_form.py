@@ -31,16 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pipe_app.domain.enums import Role, SupervisionKind, SupervisionStatus
+from pipe_app.domain.enums import SupervisionKind, SupervisionStatus
 from pipe_app.gui.assets import child
 from pipe_app.gui.drafts import PAGE_FOR_KIND
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm, RecordForm, plain_value
+from pipe_app.gui.supervision_actions import ActionsList
 from pipe_app.services.errors import ConflictError, FieldProblem, ValidationError
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
 from pipe_app.services.staff import StaffRow, StaffService
 from pipe_app.services.supervision import (
+    OVERSEERS,
     ActionInput,
     SupervisionDetail,
     SupervisionInput,
@@ -50,7 +52,6 @@ from pipe_app.storage.database import Database
 from pipe_app.timeutil import format_local, local_today, to_local, to_utc, utc_now
 
 NO_ONE = uuid.UUID(int=0)  # lets the service report every other problem at once
-OVERSEERS = frozenset({Role.MANAGER, Role.PSYCHOLOGIST})
 PAGE_FOR_KIND["supervision"] = "supervision"
 
 KIND_LABELS = {
@@ -183,6 +184,7 @@ class SupervisionForm(RecordForm):
         )
         self._staff: list[StaffRow] = []
         self._staff_names: dict[str, str] = {}
+        self.action_items = ActionsList(self.actions_list, self._service, actor, self._staff_names)
         self._fill_choices()
         self.site_combo.currentIndexChanged.connect(self._on_site_changed)
         self.add_action_button.clicked.connect(self._on_add_action_clicked)
@@ -192,6 +194,8 @@ class SupervisionForm(RecordForm):
         self.acknowledge_button.clicked.connect(self._on_acknowledge_clicked)
         self.sign_off_button.clicked.connect(self._on_sign_off_clicked)
         self.addendum_button.clicked.connect(self._on_addendum_clicked)
+        self.action_items.failed.connect(self._on_action_refused)
+        self.action_items.marked.connect(self._on_action_marked)
 
     def _workflow_button(self, name: str, text: str, tip: str) -> QPushButton:
         button = QPushButton(text)
@@ -261,16 +265,6 @@ class SupervisionForm(RecordForm):
             if item.checkState() == Qt.CheckState.Checked
         )
 
-    def _actions(self) -> list[list[Any]]:
-        items = (self.actions_list.item(n) for n in range(self.actions_list.count()))
-        return [list(item.data(Qt.ItemDataRole.UserRole)) for item in items]
-
-    def _add_action_item(self, description: str, owner: str, due: str | None) -> None:
-        name = self._staff_names.get(owner, "another member of staff")
-        when = f", due {date.fromisoformat(due):%d %b %Y}" if due else ""
-        item = QListWidgetItem(f"{description} — {name}{when}", self.actions_list)
-        item.setData(Qt.ItemDataRole.UserRole, [description, owner, due])
-
     # ---- slots -------------------------------------------------------------------------
 
     def _on_site_changed(self, _index: int) -> None:
@@ -283,9 +277,17 @@ class SupervisionForm(RecordForm):
             self.action_edit.setFocus()
             return
         owner = self.action_owner_combo.currentData()
-        self._add_action_item(text, owner, _day(self.action_due_edit.date()).isoformat())
+        self.action_items.add(text, owner, _day(self.action_due_edit.date()).isoformat())
         self.action_edit.clear()
         self.action_edit.setFocus()
+
+    def _on_action_refused(self, message: str) -> None:
+        self.errors.show([FieldProblem("actions", message)])
+
+    def _on_action_marked(self, _action: object) -> None:
+        """Only the action changed: the record and anything typed elsewhere stay as they are."""
+        if self.errors.message_for("actions"):
+            self.errors.clear()  # the refusal shown before no longer holds
 
     def _on_remove_action_clicked(self) -> None:
         row = self.actions_list.currentRow()
@@ -333,7 +335,7 @@ class SupervisionForm(RecordForm):
             "summary": self.summary_edit.toPlainText(),
             "risk_ethical_issues": self.risk_edit.toPlainText(),
             "development_needs": self.development_edit.toPlainText(),
-            "actions": self._actions(),
+            "actions": self.action_items.entries(),
         }
 
     def set_values(self, values: dict[str, Any]) -> None:
@@ -364,9 +366,9 @@ class SupervisionForm(RecordForm):
         self.summary_edit.setPlainText(values.get("summary", ""))
         self.risk_edit.setPlainText(values.get("risk_ethical_issues", ""))
         self.development_edit.setPlainText(values.get("development_needs", ""))
-        self.actions_list.clear()
+        self.action_items.clear()
         for description, owner, due in values.get("actions", []):
-            self._add_action_item(description, owner, due)
+            self.action_items.add(description, owner, due)
         self.action_edit.clear()
         self.action_due_edit.setDate(
             QDate.fromString((local_today() + timedelta(days=28)).isoformat(), "yyyy-MM-dd")
@@ -375,6 +377,7 @@ class SupervisionForm(RecordForm):
     def load(self, record_id: uuid.UUID) -> tuple[dict[str, Any], int]:
         detail = self._service.get(record_id)
         self.detail = detail
+        self.action_items.follow(detail)
         row = detail.record
         for person, name in zip(row.supervisee_ids, row.supervisee_names, strict=True):
             self._staff_names.setdefault(str(person), name)
@@ -430,6 +433,7 @@ class SupervisionForm(RecordForm):
             assert self.version is not None
             detail = self._service.update(self.record_id, self.version, data)
         self.detail = detail
+        self.action_items.follow(detail)
         return detail.record.id, detail.record.version
 
     def archive_record(self, record_id: uuid.UUID, version: int) -> None:
@@ -467,6 +471,7 @@ class SupervisionForm(RecordForm):
     ) -> None:
         if record_id is None:
             self.detail = None
+            self.action_items.follow(None)
         super()._settle(values, record_id, version)
         self._show_workflow()
 

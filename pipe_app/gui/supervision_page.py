@@ -1,20 +1,23 @@
 """The supervision page: records (list and form), the review queue, and compliance, as tabs.
 
-The records list is bounded by a date range (the last year unless widened), so it stays small
-enough to read at once. The review queue tab is only there for people who can sign off.
+The records list asks SupervisionService for a page of rows at a time, newest first, and more
+as the user scrolls; filters and search run in the database. It starts on the last year.
+The review queue tab is only there for people who can sign off.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -33,10 +36,9 @@ from pipe_app.gui.supervision_queue import (
     fill_kind_and_status,
     filter_bar,
     filter_combo,
-    proxy_row,
 )
-from pipe_app.gui.table_model import RowTableModel
-from pipe_app.gui.tables import fit_columns, sorted_view
+from pipe_app.gui.table_model import LazyRowTableModel
+from pipe_app.gui.tables import plain_view
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
 from pipe_app.services.supervision import SupervisionRow, SupervisionService
@@ -45,6 +47,9 @@ from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 
 LIST_DAYS = 365
+PAGE_SIZE = 200
+SEARCH_DELAY_MS = 200
+COLUMN_WIDTHS = (150, 170, 180, 260)
 
 
 def _date_edit(name: str, accessible: str, day: date) -> QDateEdit:
@@ -68,7 +73,17 @@ class SupervisionPage(Page):
         super().__init__(spec, db, actor, parent)
         self._service = SupervisionService(db, actor)
         self._sites = self._my_sites()
-        self.model: RowTableModel[SupervisionRow] = RowTableModel(RECORD_COLUMNS, parent=self)
+        self.model: LazyRowTableModel[SupervisionRow] = LazyRowTableModel(
+            RECORD_COLUMNS, parent=self, page_size=PAGE_SIZE, what="more supervision records"
+        )
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("supervisionSearch")
+        self.search_edit.setPlaceholderText("Search names, themes, cases, summary  (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search supervision records")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
 
         self.site_combo = filter_combo("supervisionSiteFilter", "Show records at site")
         self.site_combo.addItem("All my sites", None)
@@ -91,12 +106,15 @@ class SupervisionPage(Page):
         self.new_button.setToolTip("Write a new supervision record (Ctrl+N)")
         self.new_button.setAccessibleName("New supervision record")
         self.new_button.setEnabled(actor.can(Permission.SUPERVISION_WRITE))
-        self.table, self.proxy = sorted_view(
+        self.table = plain_view(
             "supervisionTable", "Supervision records, newest first", self.model, self
         )
+        for column, width in enumerate(COLUMN_WIDTHS):
+            self.table.setColumnWidth(column, width)
         self.count_label = QLabel()
         self.count_label.setObjectName("supervisionCount")
         self.count_label.setProperty("role", "hint")
+        self.count_label.setAccessibleName("Number of supervision records found")
         self.notice_label = QLabel()
         self.notice_label.setObjectName("supervisionNotice")
         self.notice_label.setProperty("role", "hint")
@@ -105,6 +123,7 @@ class SupervisionPage(Page):
         self.list_panel.setObjectName("supervisionList")
         panel = QVBoxLayout(self.list_panel)
         panel.setContentsMargins(0, 0, 0, 0)
+        panel.addWidget(self.search_edit)
         pairs: list[tuple[str, QWidget]] = [
             ("Status", self.status_combo),
             ("Kind", self.kind_combo),
@@ -151,6 +170,9 @@ class SupervisionPage(Page):
         ]
 
     def _connect_signals(self) -> None:
+        self.search_edit.textChanged.connect(self._on_search_edited)
+        self.search_timer.timeout.connect(self._on_filters_changed)
+        self.model.failed.connect(self.show_error)
         for combo in (self.site_combo, self.status_combo, self.kind_combo):
             combo.currentIndexChanged.connect(self._on_filters_changed)
         for edit in (self.from_edit, self.to_edit):
@@ -177,29 +199,47 @@ class SupervisionPage(Page):
         if self.tabs.currentWidget() is self.compliance:
             self.show_error(self.compliance.load())
 
+    def search_field(self) -> QLineEdit:
+        return self.search_edit
+
+    def _filters(self) -> dict[str, Any]:
+        return {
+            "site_id": self.site_combo.currentData(),
+            "status": self.status_combo.currentData(),
+            "kind": self.kind_combo.currentData(),
+            "from_day": _day(self.from_edit),
+            "to_day": _day(self.to_edit),
+            "search": self.search_edit.text().strip(),
+        }
+
     def _load(self) -> None:
-        try:
-            rows = self._service.rows(
-                site_id=self.site_combo.currentData(),
-                status=self.status_combo.currentData(),
-                kind=self.kind_combo.currentData(),
-                from_day=_day(self.from_edit),
-                to_day=_day(self.to_edit),
-            )
-        except Exception as exc:
-            self.show_error(describe_failure(exc, "read the supervision records"))
-            return
+        filters, service = self._filters(), self._service
         self.show_error("")
-        self.model.set_rows(rows)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        fit_columns(self.table)
-        self.count_label.setText(f"{len(rows):,} record{'' if len(rows) == 1 else 's'}")
-        if not rows:
+
+        def fetch(limit: int, offset: int) -> list[SupervisionRow]:
+            return service.rows(**filters, limit=limit, offset=offset)
+
+        self.model.reset(fetch)
+        if self.model.error:
+            return
+        total = self.model.rowCount()
+        if self.model.canFetchMore(QModelIndex()):  # only a full first page needs counting
+            try:
+                total = service.count(**filters)
+            except Exception as exc:
+                self.show_error(describe_failure(exc, "count the supervision records"))
+                return
+        self.count_label.setText(f"{total:,} record{'' if total == 1 else 's'}")
+        if not total:
             self.notice_label.setText("No supervision records match. Press Ctrl+N to write one.")
         elif self.notice_label.text().startswith("No "):
             self.notice_label.clear()
 
+    def _on_search_edited(self, _text: str) -> None:
+        self.search_timer.start()  # restarts: the query runs once typing pauses
+
     def _on_filters_changed(self, *_args: object) -> None:
+        self.search_timer.stop()
         if self._loaded:
             self._load()
 
@@ -241,7 +281,7 @@ class SupervisionPage(Page):
 
     def _on_row_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_record(proxy_row(self.proxy, self.model, index).id)
+            self.open_record(self.model.row(index.row()).id)
 
     def can_leave(self) -> bool:
         return self.stack.leave()

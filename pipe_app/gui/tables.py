@@ -10,22 +10,12 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from pipe_app.gui.table_model import SEARCH_ROLE, SORT_ROLE, RowTableModel
 
 
-def sorted_view(
-    name: str, accessible_name: str, model: RowTableModel[Any], parent: QWidget
-) -> tuple[QTableView, QSortFilterProxyModel]:
-    """A table over ``model`` through a proxy that sorts by value and filters on search text."""
-    proxy = QSortFilterProxyModel(parent)
-    proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
-    proxy.setFilterRole(SEARCH_ROLE)
-    proxy.setFilterKeyColumn(0)
-    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+def plain_view(name: str, accessible_name: str, model: Any, parent: QWidget) -> QTableView:
+    """A read-only table of whole rows: arrows move, Enter opens, Tab leaves."""
     view = QTableView(parent)
     view.setObjectName(name)
     view.setAccessibleName(accessible_name)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -38,6 +28,22 @@ def sorted_view(
     header.setStretchLastSection(True)
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return view
+
+
+def sorted_view(
+    name: str, accessible_name: str, model: RowTableModel[Any], parent: QWidget
+) -> tuple[QTableView, QSortFilterProxyModel]:
+    """A table over ``model`` through a proxy that sorts by value and filters on search text."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.setFilterRole(SEARCH_ROLE)
+    proxy.setFilterKeyColumn(0)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    view = plain_view(name, accessible_name, proxy, parent)
+    view.setSortingEnabled(True)
+    view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     return view, proxy
 
 

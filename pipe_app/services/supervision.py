@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Select, String, cast, exists, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from pipe_app.domain import (
     Site,
@@ -221,6 +221,40 @@ def _people(record: SupervisionSession) -> set[uuid.UUID]:
 def _rows(session: Session, records: Sequence[SupervisionSession]) -> list[SupervisionRow]:
     names = _names(session, set().union(*(_people(r) for r in records)) if records else set())
     return [_row(record, names) for record in records]
+
+
+def _with_people(query: Select[SupervisionSession]) -> Select[SupervisionSession]:
+    """Supervisees and actions loaded alongside (one query each, whatever the rows)."""
+    return query.options(
+        selectinload(SupervisionSession.supervisees),
+        selectinload(SupervisionSession.actions),
+    )
+
+
+def _matching(text: str) -> ColumnElement[bool]:
+    """Records naming ``text`` (lower case) in a person's name, a theme, a case or the summary."""
+
+    def has(column: ColumnElement[str] | InstrumentedAttribute[str]) -> ColumnElement[bool]:
+        return func.lower(column).contains(text, autoescape=True)
+
+    named = select(StaffMember.id).where(
+        or_(
+            has(StaffMember.given_name),
+            has(StaffMember.family_name),
+            has(StaffMember.given_name + " " + StaffMember.family_name),
+        )
+    )
+    return or_(
+        SupervisionSession.supervisor_id.in_(named),
+        exists().where(
+            SupervisionSupervisee.session_id == SupervisionSession.id,
+            SupervisionSupervisee.archived_at.is_(None),
+            SupervisionSupervisee.staff_member_id.in_(named),
+        ),
+        has(cast(SupervisionSession.themes, String)),
+        has(cast(SupervisionSession.cases_discussed, String)),
+        has(SupervisionSession.summary),
+    )
 
 
 def _local_day_start(day: date) -> datetime:
@@ -523,20 +557,17 @@ class SupervisionService(Service):
         self.actor.require(permission)
         return None if self.actor.is_system else sorted(self.actor.site_ids)
 
-    def _scoped(self, sites: list[uuid.UUID] | None) -> Select[SupervisionSession]:
-        query = (
-            select(SupervisionSession)
-            .where(SupervisionSession.archived_at.is_(None))
-            .options(
-                selectinload(SupervisionSession.supervisees),
-                selectinload(SupervisionSession.actions),
-            )
-        )
+    def _scope(self, sites: list[uuid.UUID] | None) -> list[ColumnElement[bool]]:
+        """Live records at ``sites`` (None: every site) that this user may see."""
+        conditions: list[ColumnElement[bool]] = [SupervisionSession.archived_at.is_(None)]
         if sites is not None:
-            query = query.where(SupervisionSession.site_id.in_(sites))
+            conditions.append(SupervisionSession.site_id.in_(sites))
         if not self._oversees():
-            query = query.where(self._involving_me())
-        return query
+            conditions.append(self._involving_me())
+        return conditions
+
+    def _scoped(self, sites: list[uuid.UUID] | None) -> Select[SupervisionSession]:
+        return _with_people(select(SupervisionSession).where(*self._scope(sites)))
 
     def _involving_me(self) -> ColumnElement[bool]:
         me = self.actor.staff_member_id
@@ -549,6 +580,30 @@ class SupervisionService(Service):
             ),
         )
 
+    def _filters(
+        self,
+        site_id: uuid.UUID | None,
+        status: SupervisionStatus | None,
+        kind: SupervisionKind | None,
+        from_day: date | None,
+        to_day: date | None,
+        search: str,
+    ) -> list[ColumnElement[bool]]:
+        conditions = self._scope(self._sites(Permission.SUPERVISION_READ, site_id))
+        if status is not None:
+            conditions.append(SupervisionSession.status == status)
+        if kind is not None:
+            conditions.append(SupervisionSession.kind == kind)
+        if from_day is not None:
+            conditions.append(SupervisionSession.started_at >= _local_day_start(from_day))
+        if to_day is not None:
+            end = _local_day_start(to_day + timedelta(days=1))
+            conditions.append(SupervisionSession.started_at < end)
+        text = search.strip().lower()
+        if text:
+            conditions.append(_matching(text))
+        return conditions
+
     def rows(
         self,
         *,
@@ -557,21 +612,36 @@ class SupervisionService(Service):
         kind: SupervisionKind | None = None,
         from_day: date | None = None,
         to_day: date | None = None,
+        search: str = "",
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[SupervisionRow]:
-        """Newest first; days are UK local days, both ends included."""
-        query = self._scoped(self._sites(Permission.SUPERVISION_READ, site_id))
-        if status is not None:
-            query = query.where(SupervisionSession.status == status)
-        if kind is not None:
-            query = query.where(SupervisionSession.kind == kind)
-        if from_day is not None:
-            query = query.where(SupervisionSession.started_at >= _local_day_start(from_day))
-        if to_day is not None:
-            end = _local_day_start(to_day + timedelta(days=1))
-            query = query.where(SupervisionSession.started_at < end)
-        query = query.order_by(SupervisionSession.started_at.desc(), SupervisionSession.id)
+        """Newest first; days are UK local days, both ends included. ``search`` looks in the
+        people's names, themes, cases and summary; ``limit``/``offset`` read one page."""
+        conditions = self._filters(site_id, status, kind, from_day, to_day, search)
+        query = _with_people(select(SupervisionSession).where(*conditions)).order_by(
+            SupervisionSession.started_at.desc(), SupervisionSession.id
+        )
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
         with self._reading() as session:
             return _rows(session, session.scalars(query).all())
+
+    def count(
+        self,
+        *,
+        site_id: uuid.UUID | None = None,
+        status: SupervisionStatus | None = None,
+        kind: SupervisionKind | None = None,
+        from_day: date | None = None,
+        to_day: date | None = None,
+        search: str = "",
+    ) -> int:
+        """How many records ``rows`` would give with the same filters."""
+        conditions = self._filters(site_id, status, kind, from_day, to_day, search)
+        query = select(func.count(SupervisionSession.id)).where(*conditions)
+        with self._reading() as session:
+            return int(session.scalar(query) or 0)
 
     def review_queue(self) -> list[SupervisionRow]:
         """Records awaiting acknowledgement or sign-off at the reviewer's sites, oldest first.

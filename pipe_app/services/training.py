@@ -27,7 +27,12 @@ from pipe_app.domain import (
 from pipe_app.domain.enums import StaffRole
 from pipe_app.services.base import Service, check_version, get_live
 from pipe_app.services.errors import NotFound, PermissionDenied
-from pipe_app.services.evidence import checked_file, new_attachment
+from pipe_app.services.evidence import (
+    AttachmentRow,
+    attachment_row,
+    checked_file,
+    new_attachment,
+)
 from pipe_app.services.permissions import Permission
 from pipe_app.services.sites import site_row, site_settings
 from pipe_app.services.validation import Checks
@@ -381,6 +386,15 @@ class TrainingService(Service):
             record.certificate_attachment_id = attachment.id
             session.flush()
             return _record_row(record, member, session.get_one(TrainingCourse, record.course_id))
+
+    def certificate(self, record_id: uuid.UUID) -> AttachmentRow | None:
+        """The certificate's name, type and size (not its bytes); None when there is none."""
+        row = self.get(record_id)
+        if row.certificate_attachment_id is None:
+            return None
+        with self._reading() as session:
+            attachment = session.get(Attachment, row.certificate_attachment_id)
+            return attachment_row(attachment) if attachment is not None else None
 
     def certificate_content(self, record_id: uuid.UUID) -> bytes:
         row = self.get(record_id)

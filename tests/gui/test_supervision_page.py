@@ -135,7 +135,7 @@ def test_write_acknowledge_sign_off_and_add_to_a_record(qtbot, world, monkeypatc
     # Locked: it opens read-only from the records list, and takes an addendum.
     page.tabs.setCurrentWidget(page.stack)
     page.table.setFocus()
-    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    page.table.setCurrentIndex(page.model.index(0, 0))
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert page.form_open
     assert form.summary_edit.isReadOnly() and not form.supervisees_list.isEnabled()
