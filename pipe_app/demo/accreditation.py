@@ -210,7 +210,7 @@ def _cycle(
             framework_id=framework_id,
             membership_on=membership,
             portfolio_due_on=add_months(membership, 12),
-            interim_assessment_on=add_months(membership, 10),
+            interim_assessment_on=add_months(membership, 13),
             award_visit_on=add_months(membership, 14),
             award_on=award,
             expires_on=add_months(award, 36),

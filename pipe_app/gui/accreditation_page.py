@@ -49,6 +49,7 @@ from pipe_app.gui.coverage_view import (
     CoverageTreeModel,
     counts_text,
 )
+from pipe_app.gui.cycles_view import CyclesView
 from pipe_app.gui.evidence_form import STATUS_LABELS, EvidenceForm, day_of
 from pipe_app.gui.field_errors import sentence
 from pipe_app.gui.pages import Page, PageSpec
@@ -191,6 +192,9 @@ class AccreditationPage(Page):
         self.tabs.setObjectName("accreditationTabs")
         self.tabs.addTab(self._coverage_tab(), "&Coverage")
         self.tabs.addTab(self._evidence_tab(), "&Evidence")
+        self.cycles_view = CyclesView(db, actor)
+        self.cycles_view.changed.connect(self._load_coverage)
+        self.tabs.addTab(self.cycles_view, "Award c&ycles")
         self.body.addWidget(self.tabs, 1)
 
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
@@ -384,6 +388,7 @@ class AccreditationPage(Page):
         self.show_error("")
         self._load_coverage()
         self._load_evidence()
+        self.cycles_view.set_scope(self.site_id, self.framework_id)
 
     def _on_scope_changed(self, _index: int) -> None:
         if self._loaded:
@@ -575,6 +580,9 @@ class AccreditationPage(Page):
         return self.evidence_stack.currentWidget() is self.form
 
     def new_evidence(self) -> None:
+        if self.tabs.currentWidget() is self.cycles_view:  # Ctrl+N on the cycles tab
+            self.cycles_view.new_cycle()
+            return
         site = self.site_id
         if site is None or not self.actor.can(Permission.EVIDENCE_WRITE, site):
             return
@@ -587,6 +595,10 @@ class AccreditationPage(Page):
         self.form.start_new()
 
     def open_record(self, record_id: uuid.UUID) -> None:
+        if self.cycles_view.owns(record_id):  # from Today: an accreditation deadline
+            self.tabs.setCurrentWidget(self.cycles_view)
+            self.cycles_view.open_cycle(record_id)
+            return
         if self.form_open and not self.form.can_close():
             return
         self._creating = False
@@ -618,6 +630,8 @@ class AccreditationPage(Page):
         self._load_evidence()
 
     def can_leave(self) -> bool:
+        if not self.cycles_view.leave():
+            return False
         if not self.form_open:
             return True
         if not self.form.can_close():

@@ -7,7 +7,6 @@ and its message is shown as it is.
 
 from __future__ import annotations
 
-import mimetypes
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -31,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from pipe_app.domain.enums import EvidenceKind, EvidenceStatus
 from pipe_app.gui.assets import child
+from pipe_app.gui.attachment_open import file_problem, open_attachment, save_copy
+from pipe_app.gui.attachments import AskFiles, FileRefused, read_attachable, size_text
 from pipe_app.gui.drafts import PAGE_FOR_KIND
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import RecordForm, plain_value
@@ -45,59 +45,15 @@ from pipe_app.timeutil import local_today
 
 PAGE_FOR_KIND["evidence"] = "accreditation"
 STATUS_LABELS = {EvidenceStatus.DRAFT: "Draft", EvidenceStatus.APPROVED: "Approved"}
-FILE_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".ppt": "application/vnd.ms-powerpoint",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".odp": "application/vnd.oasis.opendocument.presentation",
-    ".rtf": "application/rtf",
-}
-FILE_FILTER = "Evidence files (" + " ".join(f"*{ext}" for ext in FILE_TYPES) + ")"
+FILE_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def day_of(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
 def attachment_text(row: AttachmentRow) -> str:
     return f"{row.file_name}  ·  {size_text(row.size_bytes)}  ·  SHA-256 {row.sha256[:12]}…"
-
-
-def media_type_for(path: Path) -> str | None:
-    """The media type of an allowed file (PDF, image, office document), else None."""
-    known = FILE_TYPES.get(path.suffix.lower())
-    if known is not None:
-        return known
-    guessed, _ = mimetypes.guess_type(path.name)
-    return guessed if guessed is not None and guessed.startswith("image/") else None
-
-
-class AskFiles:
-    """The open-file dialog; tests patch ``ask``."""
-
-    @classmethod
-    def ask(cls, parent: QWidget | None) -> list[Path]:
-        names, _ = QFileDialog.getOpenFileNames(parent, "Attach files", "", FILE_FILTER)
-        return [Path(name) for name in names]
 
 
 class EvidenceForm(RecordForm):
@@ -138,6 +94,8 @@ class EvidenceForm(RecordForm):
         self.unlink_button = child(form, QPushButton, "unlinkButton")
         self.attachments_list = child(form, QListWidget, "attachmentsList")
         self.add_file_button = child(form, QPushButton, "addFileButton")
+        self.open_file_button = child(form, QPushButton, "openFileButton")
+        self.save_copy_button = child(form, QPushButton, "saveCopyButton")
         self.file_message = child(form, QLabel, "fileMessage")
         self.links_group = child(form, QWidget, "linksGroup")
         self.files_group = child(form, QWidget, "filesGroup")
@@ -158,6 +116,10 @@ class EvidenceForm(RecordForm):
         self.link_button.clicked.connect(self._on_link_clicked)
         self.unlink_button.clicked.connect(self._on_unlink_clicked)
         self.add_file_button.clicked.connect(self._on_add_file_clicked)
+        self.attachments_list.itemActivated.connect(self._on_attachment_activated)
+        self.attachments_list.itemSelectionChanged.connect(self._show_file_actions)
+        self.open_file_button.clicked.connect(self._on_open_file_clicked)
+        self.save_copy_button.clicked.connect(self._on_save_copy_clicked)
         self._show_extras()
 
     def set_framework(self, tree: FrameworkTree | None) -> None:
@@ -307,13 +269,16 @@ class EvidenceForm(RecordForm):
             for attachment in detail.attachments:
                 entry = QListWidgetItem(attachment_text(attachment))
                 entry.setData(Qt.ItemDataRole.UserRole, attachment.id)
+                entry.setData(FILE_NAME_ROLE, attachment.file_name)
                 entry.setToolTip(f"SHA-256 {attachment.sha256}\n{attachment.media_type}")
                 self.attachments_list.addItem(entry)
         self.status_label.setText(STATUS_LABELS[self.status] if saved else "New (draft)")
         self.approve_button.setVisible(can_approve)
         self.approve_button.setEnabled(saved and self.status != EvidenceStatus.APPROVED)
-        for widget in (self.links_group, self.files_group):
-            widget.setEnabled(saved and can_write)
+        self.links_group.setEnabled(saved and can_write)
+        self.files_group.setEnabled(saved)  # readers open files; writers also add them
+        self.add_file_button.setEnabled(saved and can_write)
+        self._show_file_actions()
 
     def _on_approve_clicked(self) -> None:
         self.approve()
@@ -367,16 +332,12 @@ class EvidenceForm(RecordForm):
             return []
         problems: list[str] = []
         for path in paths:
-            media = media_type_for(path)
-            if media is None:
-                problems.append(f"{path.name}: only PDF, image and office document files.")
-                continue
             try:
-                self._service.add_attachment(self.record_id, path.name, media, path.read_bytes())
+                self._service.add_attachment(self.record_id, path.name, *read_attachable(path))
+            except FileRefused as exc:
+                problems.append(f"{path.name}: {exc}.")
             except ValidationError as exc:
                 problems.append(f"{path.name}: " + "; ".join(p.message for p in exc.problems))
-            except OSError as exc:
-                problems.append(f"{path.name}: could not be read ({exc.strerror or exc}).")
             except Exception as exc:
                 problems.append(describe_failure(exc, f"attach {path.name}"))
         self._show_extras()
@@ -384,11 +345,56 @@ class EvidenceForm(RecordForm):
         self.file_message.setVisible(bool(problems))
         return problems
 
+    def _selected_attachment(self) -> tuple[uuid.UUID, str] | None:
+        entry = self.attachments_list.currentItem()
+        if entry is None or not entry.isSelected():
+            return None
+        return entry.data(Qt.ItemDataRole.UserRole), entry.data(FILE_NAME_ROLE)
+
+    def _show_file_actions(self) -> None:
+        chosen = self._selected_attachment() is not None
+        self.open_file_button.setEnabled(chosen)
+        self.save_copy_button.setEnabled(chosen)
+
+    def _on_attachment_activated(self, _entry: QListWidgetItem) -> None:
+        self.open_selected_file()
+
+    def _on_open_file_clicked(self) -> None:
+        self.open_selected_file()
+
+    def open_selected_file(self) -> Path | None:
+        """Open the selected file with the system's viewer; returns the private copy."""
+        chosen = self._selected_attachment()
+        if chosen is None:
+            return None
+        try:
+            path = open_attachment(self._service, *chosen)
+        except Exception as exc:
+            self._say_file(file_problem(exc, f"open {chosen[1]}"))
+            return None
+        self._say_file("")
+        return path
+
+    def _on_save_copy_clicked(self) -> None:
+        chosen = self._selected_attachment()
+        if chosen is None:
+            return
+        try:
+            save_copy(self, self._service, *chosen)
+        except Exception as exc:
+            self._say_file(file_problem(exc, f"save a copy of {chosen[1]}"))
+            return
+        self._say_file("")
+
+    def _say_file(self, text: str) -> None:
+        self.file_message.setText(text)
+        self.file_message.setVisible(bool(text))
+
     # ---- drag and drop -----------------------------------------------------------------
 
     def _dropped_paths(self, event: QDragEnterEvent | QDropEvent) -> list[Path]:
         mime = event.mimeData()
-        if self.record_id is None or not self.files_group.isEnabled() or not mime.hasUrls():
+        if self.record_id is None or not self.add_file_button.isEnabled() or not mime.hasUrls():
             return []
         return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 

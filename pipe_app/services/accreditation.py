@@ -96,6 +96,11 @@ def cycle_status(dates: dict[str, date | None], expires_on: date | None, on: dat
     return status
 
 
+def award_expiry(award_on: date | None) -> date | None:
+    """When an award lapses: three years after it was given (None until it is)."""
+    return add_months(award_on, AWARD_MONTHS) if award_on is not None else None
+
+
 def _dates(cycle: AccreditationCycle | CycleInput) -> dict[str, date | None]:
     return {field: getattr(cycle, field) for field, _ in MILESTONES}
 
@@ -178,7 +183,7 @@ class AccreditationService(Service):
                 checks.order(previous[0], previous[1], field, day)
             previous = (field, day)
         checks.raise_if_any()
-        expires = add_months(data.award_on, AWARD_MONTHS) if data.award_on is not None else None
+        expires = award_expiry(data.award_on)
         values["expires_on"] = expires
         values["status"] = cycle_status(_dates(data), expires, local_today())
         return values

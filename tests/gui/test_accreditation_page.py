@@ -145,7 +145,7 @@ def test_key_worker_cannot_approve(qtbot, world) -> None:
     page.open_record(item.id)
     assert page.form_open
     assert page.form.approve_button.isHidden()
-    assert not page.form.files_group.isEnabled()
+    assert not page.form.add_file_button.isEnabled()  # files open, but none is added
     assert page.start_cycle_button.isHidden()
 
 

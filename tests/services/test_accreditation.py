@@ -11,7 +11,12 @@ from sqlalchemy import func, select
 
 from pipe_app.domain import AccreditationCycle, Framework, SelfAssessment
 from pipe_app.domain.enums import CycleStatus, Role, SelfAssessmentRating
-from pipe_app.services.accreditation import AccreditationService, CycleInput, cycle_status
+from pipe_app.services.accreditation import (
+    AccreditationService,
+    CycleInput,
+    award_expiry,
+    cycle_status,
+)
 from pipe_app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from pipe_app.timeutil import add_months, local_today
 from tests.services.test_evidence import make_framework
@@ -109,6 +114,14 @@ def test_award_sets_a_three_year_expiry(world):
     assert renewed.expires_on == add_months(recent, 36)
     assert [c.id for c in service(world, KW).rows()] == [cycle.id]
     assert service(world, PSY).get(cycle.id).cycle == renewed
+
+
+def test_the_forms_expiry_preview_is_the_rule_the_service_stores(world):
+    make_framework(world)
+    assert award_expiry(None) is None
+    stored = service(world).create(entry(world, award_on=date(2024, 10, 31)))
+    assert stored.expires_on == award_expiry(date(2024, 10, 31)) == date(2027, 10, 31)
+    assert award_expiry(date(2024, 2, 29)) == date(2027, 2, 28)
 
 
 def test_dates_must_be_in_order_and_each_rule_names_its_field(world):
