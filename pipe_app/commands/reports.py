@@ -14,14 +14,16 @@ from typing import Any
 from pipe_app.cli import Failed, UsageError, bring_up_to_date, open_database, say, system_actor
 
 
-def _day(text: str) -> date:
+def day(text: str) -> date:
+    """An argparse type: a date like 2026-03-31."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
 
 
-def _site_id(db: Any, name: str) -> Any:
+def site_named(db: Any, name: str) -> Any:
+    """The id of the site with that name; Failed names the sites there are."""
     from pipe_app.services.sites import SiteService
 
     site = SiteService(db, system_actor()).find_by_name(name)
@@ -32,59 +34,59 @@ def _site_id(db: Any, name: str) -> Any:
 
 
 def _output(path: str, suffixes: tuple[str, ...]) -> Path:
+    from pipe_app.reports.produce import place_problem, suffix_problem
+
     output = Path(path)
-    if output.suffix.lower() not in suffixes:
-        raise UsageError(f"--output must end in {' or '.join(suffixes)}")
-    if not output.parent.is_dir():
-        raise Failed(f"the folder {output.parent} does not exist")
+    wrong_suffix = suffix_problem(output, suffixes)
+    if wrong_suffix is not None and not output.is_dir():
+        raise UsageError(f"--output {wrong_suffix}")
+    problem = place_problem(output)
+    if problem is not None:
+        raise Failed(f"--output {problem}")
     return output
 
 
-def cmd_training_matrix(args: argparse.Namespace) -> int:
-    from pipe_app.reports.training_matrix import build_matrix, export
+def _produce(args: argparse.Namespace, request: Any) -> int:
+    from pipe_app.reports.produce import produce
 
-    output = _output(args.output, (".csv", ".pdf"))
     db = open_database(args, must_exist=True)
     try:
         bring_up_to_date(db)
-        matrix = build_matrix(
-            db,
-            system_actor(),
-            _site_id(db, args.site),
-            job_roles=args.role or (),
-            expiring_within_days=args.expiring_days,
-        )
-        export(matrix, output)
+        produced = produce(db, system_actor(), request(site_named(db, args.site)))
     finally:
         db.dispose()
-    say(
-        f"Wrote the training matrix for {matrix.site_name} ({len(matrix.rows)} staff, "
-        f"{len(matrix.courses)} courses) to {output.resolve()}."
-    )
+    say(produced.sentence)
     return 0
 
 
+def cmd_training_matrix(args: argparse.Namespace) -> int:
+    from pipe_app.reports.produce import ReportKind, ReportRequest
+
+    output = _output(args.output, (".csv", ".pdf"))
+    return _produce(
+        args,
+        lambda site_id: ReportRequest(
+            ReportKind.TRAINING_MATRIX,
+            site_id,
+            output,
+            job_roles=frozenset(args.role or ()),
+            expiring_within_days=args.expiring_days,
+        ),
+    )
+
+
 def cmd_supervision(args: argparse.Namespace) -> int:
-    from pipe_app.reports.supervision_summary import build_summary, export
+    from pipe_app.reports.produce import ReportKind, ReportRequest
 
     output = _output(args.output, (".pdf",))
     if args.to_day < args.from_day:
         raise UsageError("--to must be on or after --from")
-    db = open_database(args, must_exist=True)
-    try:
-        bring_up_to_date(db)
-        summary = build_summary(
-            db, system_actor(), _site_id(db, args.site), args.from_day, args.to_day
-        )
-        export(summary, output)
-    finally:
-        db.dispose()
-    sessions = sum(count for count, _, _ in summary.by_kind.values())
-    say(
-        f"Wrote the supervision summary for {summary.site_name} ({sessions} signed-off "
-        f"sessions, {len(summary.overdue)} overdue) to {output.resolve()}."
+    return _produce(
+        args,
+        lambda site_id: ReportRequest(
+            ReportKind.SUPERVISION_SUMMARY, site_id, output, args.from_day, args.to_day
+        ),
     )
-    return 0
 
 
 def cmd_import_training(args: argparse.Namespace) -> int:
@@ -155,8 +157,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "supervision", parents=[common], help="supervision compliance summary for a period (PDF)"
     )
     supervision.add_argument("--site", required=True, metavar="NAME")
-    supervision.add_argument("--from", dest="from_day", required=True, type=_day, metavar="DATE")
-    supervision.add_argument("--to", dest="to_day", required=True, type=_day, metavar="DATE")
+    supervision.add_argument("--from", dest="from_day", required=True, type=day, metavar="DATE")
+    supervision.add_argument("--to", dest="to_day", required=True, type=day, metavar="DATE")
     supervision.add_argument("--output", required=True, metavar="FILE.pdf")
     supervision.set_defaults(handler=cmd_supervision)
 

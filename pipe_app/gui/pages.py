@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pipe_app.gui.assets import icon
+from pipe_app.gui.print_documents import view_document
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.storage.database import Database
 
@@ -171,6 +174,14 @@ class Page(QWidget):
     def can_leave(self) -> bool:
         """False keeps the page open (e.g. unsaved typing); pages with forms override it."""
         return True
+
+    def print_document(self) -> QTextDocument | None:
+        """What Ctrl+P prints: the open record, else the list on show (None: nothing)."""
+        return view_document(self, self.spec.title, self.actor)
+
+    def print_file(self) -> Path | None:
+        """A finished PDF that Ctrl+P prints as it is, instead of ``print_document``."""
+        return None
 
     def show_error(self, text: str) -> None:
         self.error_banner.setText(text)

@@ -190,7 +190,7 @@ def test_sign_out_and_quit_from_the_file_menu(qtbot, world, settings):
     window = _window(qtbot, world, settings, Role.KEY_WORKER)
     file_menu = window.menuBar().actions()[0].menu()
     texts = [action.text() for action in file_menu.actions() if not action.isSeparator()]
-    assert texts == ["Sign &out", "&Quit"]
+    assert texts == ["&Print…", "Sign &out", "&Quit"]
     with qtbot.assertNotEmitted(window.closed), qtbot.waitSignal(window.signed_out):
         window.sign_out_action.trigger()
     assert not window.isVisible()
@@ -234,3 +234,38 @@ def test_every_input_has_an_accessible_name(qtbot, world, settings):
         and not _part_of(child, kinds)  # e.g. a spin box's editor, a combo box's list
     ]
     assert unnamed == [], unnamed
+
+
+def test_a_page_is_built_when_first_shown_not_at_sign_in(qtbot, world, settings):
+    window = _window(qtbot, world, settings, Role.KEY_WORKER)
+    assert list(window.pages) == ["today"]  # only the page on screen
+    assert window.findChild(QWidget, "residentsPage") is None
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    qtbot.keyClick(window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key == "residents"
+    residents = window.pages["residents"]
+    assert window.findChild(QWidget, "residentsPage") is residents
+    assert residents.isVisible()
+    assert "staff" not in window.pages
+    click_entry(qtbot, window.navigation, "Today")
+    qtbot.keyClick(window.navigation, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages["residents"] is residents  # built once, kept
+    assert sorted(window.pages) == ["residents", "today"]
+
+
+def test_the_remembered_page_is_the_only_one_built(qtbot, world, settings):
+    settings.setValue("main_window/last_page/key_worker_kirk", "staff")
+    window = _window(qtbot, world, settings, Role.KEY_WORKER)
+    assert window.current_page_key == "staff"
+    assert list(window.pages) == ["staff"]
+
+
+def test_a_record_on_a_page_not_yet_built_opens_it(qtbot, world, settings):
+    resident = world.admit("kirk", given_name="Karl", family_name="Kirkby")
+    window = _window(qtbot, world, settings, Role.KEY_WORKER)
+    assert "residents" not in window.pages
+    window.pages["today"].record_requested.emit("residents", resident)
+    assert window.current_page_key == "residents"
+    page = window.pages["residents"]
+    qtbot.waitUntil(lambda: page.detail.isVisible())
