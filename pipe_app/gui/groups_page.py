@@ -1,38 +1,53 @@
-"""Groups & activities: the list of sessions, and one session's form beside its register."""
+"""Groups & activities: the list of sessions (fetched a page at a time) and one session's form
+beside its register.
+
+The list asks GroupService for 200 rows at a time, newest first; the filters (site, dates,
+kind, facilitator) and the search run in the database. Enter or a double click opens a
+session; Ctrl+N starts a new one from an activity template.
+"""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
-    QScrollArea,
-    QStackedWidget,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from pipe_app.gui.draft_offers import offer_newest_draft, reopen_draft
+from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.group_form import KIND_LABELS, STATUS_LABELS, GroupForm
+from pipe_app.gui.list_form_stack import ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
-from pipe_app.gui.register_widget import RegisterWidget
-from pipe_app.gui.table_model import ROW_ROLE, Column, RowTableModel
-from pipe_app.gui.tables import fit_columns, sorted_view
+from pipe_app.gui.supervision_queue import filter_bar, filter_combo
+from pipe_app.gui.table_model import Column, LazyRowTableModel
 from pipe_app.services.groups import GroupRow, GroupService
 from pipe_app.services.permissions import Actor, Permission
-from pipe_app.services.sites import SiteRow, SiteService
+from pipe_app.services.sites import SiteService
+from pipe_app.services.staff import StaffService
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
+
+PAGE_SIZE = 200
+SEARCH_DELAY_MS = 200
+ANY_DAY = QDate(2000, 1, 1)
+LIST_DAYS_BACK = 28
 
 GROUP_COLUMNS: list[Column[GroupRow]] = [
     Column("Starts", lambda r: r.started_at),
@@ -44,364 +59,350 @@ GROUP_COLUMNS: list[Column[GroupRow]] = [
     Column(
         "Attended",
         lambda r: f"{r.attended} of {r.recorded}" if r.recorded else "No register",
-        lambda r: (r.recorded > 0, r.attended),
         tooltip="Residents who attended, of those with a code on the register",
     ),
     Column("Facilitators", lambda r: ", ".join(r.facilitator_names)),
 ]
-
-
 SITE_COLUMN = 4
 
 
-def group_search_text(row: GroupRow) -> str:
-    return f"{row.title} {row.activity}".casefold()
+@dataclass(frozen=True)
+class GroupFilters:
+    site_id: uuid.UUID | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    kind: str | None = None
+    facilitator_id: uuid.UUID | None = None
+    search: str = ""
+
+    def as_arguments(self) -> dict[str, Any]:
+        return {
+            "site_id": self.site_id,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "kind": self.kind,
+            "facilitator_id": self.facilitator_id,
+            "search": self.search,
+        }
 
 
-class GroupTableModel(RowTableModel[GroupRow]):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(GROUP_COLUMNS, group_search_text, parent)
+class GroupTableModel(LazyRowTableModel[GroupRow]):
+    def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
+        super().__init__(
+            GROUP_COLUMNS, parent=parent, page_size=page_size, what="more group sessions"
+        )
 
 
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
+def _date_filter(name: str, accessible: str, day: date | None) -> QDateEdit:
+    """A date box whose lowest value reads "Any": no limit on that side."""
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(ANY_DAY)
+    edit.setSpecialValueText("Any")
+    edit.setDate(QDate(day.year, day.month, day.day) if day else ANY_DAY)
+    return edit
+
+
+def _day(edit: QDateEdit) -> date | None:
+    value = edit.date()
+    return None if value == ANY_DAY else date(value.year(), value.month(), value.day())
 
 
 class GroupsPage(Page):
-    """List (filters + search as you type) and editor (form + register) in one stack."""
+    """A list and a form in one stack: the list is shown until a session is opened."""
 
     def __init__(
         self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
     ) -> None:
         super().__init__(spec, db, actor, parent)
         self._service = GroupService(db, actor)
-        self._sites: list[SiteRow] = []
-        self.stack = QStackedWidget()
-        self.stack.setObjectName("groupsStack")
-        self.list_panel = self._build_list()
-        self.editor_panel = self._build_editor()
-        self.stack.addWidget(self.list_panel)
-        self.stack.addWidget(self.editor_panel)
-        # Small windows scroll rather than forcing the whole main window wider.
-        frame = QScrollArea()
-        frame.setObjectName("groupsScroll")
-        frame.setWidgetResizable(True)
-        frame.setFrameShape(QFrame.Shape.NoFrame)
-        frame.viewport().setAutoFillBackground(False)
-        frame.setWidget(self.stack)
-        self.stack.setAutoFillBackground(False)  # setWidget turned it on; keep the page colour
-        self.body.addWidget(frame, 1)
-        self._connect_signals()
+        self._filters_ready = False
+        self._offered_drafts = False
+        self._created: uuid.UUID | None = None
+        self.filters = GroupFilters()
+        self.model = GroupTableModel(self)
 
-    # ---- building ----------------------------------------------------------------------
-
-    def _build_list(self) -> QWidget:
-        panel = QWidget()
-        panel.setObjectName("groupsListPanel")
-        bar = QHBoxLayout()
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("groupSearch")
-        self.search_edit.setPlaceholderText("Search by title or activity  (Ctrl+F)")
-        self.search_edit.setAccessibleName("Search group sessions by title or activity")
+        self.search_edit.setPlaceholderText("Search titles, activities, observations  (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search group sessions")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(280)
-        self.site_filter = QComboBox()
-        self.site_filter.setObjectName("groupSiteFilter")
-        self.site_filter.setAccessibleName("Show sessions at site")
-        self.from_edit = QDateEdit()
-        self.from_edit.setObjectName("groupFromDate")
-        self.from_edit.setAccessibleName("Show sessions from date")
-        self.to_edit = QDateEdit()
-        self.to_edit.setObjectName("groupToDate")
-        self.to_edit.setAccessibleName("Show sessions up to date")
+        self.site_filter = filter_combo("groupSiteFilter", "Show sessions at site")
+        self.kind_filter = filter_combo("groupKindFilter", "Show sessions of kind")
+        self.facilitator_filter = filter_combo(
+            "groupFacilitatorFilter", "Show sessions run by facilitator"
+        )
         today = local_today()
-        # Four weeks back and two ahead: the sessions people look for.
-        for edit, day in (
-            (self.from_edit, today - timedelta(days=28)),
-            (self.to_edit, today + timedelta(days=14)),
-        ):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd MMM yyyy")
-            edit.setDate(_qdate(day))
-        self.kind_filter = QComboBox()
-        self.kind_filter.setObjectName("groupKindFilter")
-        self.kind_filter.setAccessibleName("Show sessions of kind")
-        self.kind_filter.addItem("All kinds", None)
-        for kind, label in KIND_LABELS.items():
-            self.kind_filter.addItem(label, kind)
+        self.from_edit = _date_filter(
+            "groupFromDate", "Sessions from date", today - timedelta(days=LIST_DAYS_BACK)
+        )
+        self.to_edit = _date_filter("groupToDate", "Sessions up to date", None)
         self.new_button = QPushButton("New session")
         self.new_button.setObjectName("newGroupButton")
         self.new_button.setAccessibleName("New group session")
-        self.new_button.setToolTip("Record a new group session (Ctrl+N)")
+        self.new_button.setToolTip("Record a new group session from an activity (Ctrl+N)")
+        self.new_button.setEnabled(actor.can(Permission.GROUP_WRITE))
         self.repeat_button = QPushButton("Repeat a week later")
         self.repeat_button.setObjectName("repeatGroupButton")
         self.repeat_button.setAccessibleName("Repeat the selected session a week later")
         self.repeat_button.setToolTip("Copy the selected session to the same time a week later")
-        writable = self.actor.can(Permission.GROUP_WRITE)
-        self.new_button.setEnabled(writable)
         self.repeat_button.setEnabled(False)
-        bar.addWidget(self.search_edit, 2)
-        for text, widget in (
-            ("Si&te", self.site_filter),
-            ("&From", self.from_edit),
-            ("T&o", self.to_edit),
-            ("&Kind", self.kind_filter),
-        ):
-            caption = QLabel(text)
-            caption.setBuddy(widget)
-            bar.addWidget(caption)
-            bar.addWidget(widget)
-        bar.addStretch(1)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
 
-        self.model = GroupTableModel(self)
-        self.table, self.proxy = sorted_view("groupsTable", "Group sessions", self.model, self)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        foot = QHBoxLayout()
+        self.table = QTableView()
+        self.table.setObjectName("groupsTable")
+        self.table.setAccessibleName("Group sessions, newest first")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in enumerate((150, 170, 130, 140, 120, 84, 100)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.count_label = QLabel()
+        self.count_label.setObjectName("groupCount")
         self.count_label.setProperty("role", "hint")
-        self.count_label.setAccessibleName("Number of sessions shown")
-        hint = QLabel("Enter or double-click opens a session and its register.")
-        hint.setProperty("role", "hint")
-        foot.addWidget(hint)
-        foot.addStretch(1)
-        foot.addWidget(self.count_label)
-        foot.addWidget(self.repeat_button)
-        foot.addWidget(self.new_button)
-        self.empty_label = QLabel("No group sessions in these dates. Ctrl+N records one.")
-        self.empty_label.setProperty("role", "hint")
-        self.empty_label.hide()
-        layout = QVBoxLayout(panel)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty_label)
-        layout.addLayout(foot)
-        return panel
+        self.count_label.setAccessibleName("Number of group sessions found")
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName("groupNotice")
+        self.notice_label.setProperty("role", "hint")
 
-    def _build_editor(self) -> QWidget:
-        panel = QWidget()
-        panel.setObjectName("groupEditorPanel")
-        self.form = GroupForm(self.db, self.actor, self._service)
-        scroll = QScrollArea()
-        scroll.setObjectName("groupFormScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.form)
-        scroll.setMinimumWidth(400)
-        scroll.setMaximumWidth(440)
-        scroll.viewport().setAutoFillBackground(False)
-        self.form.setAutoFillBackground(False)  # setWidget turned it on; keep the page colour
-        self.register = RegisterWidget(self._service)
-        self.register_hint = QLabel(
-            "Save the session first; then its register lists everyone placed at the site that day."
+        list_panel = QWidget()
+        list_panel.setObjectName("groupsListPanel")
+        panel = QVBoxLayout(list_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search_edit, 1)
+        bar.addWidget(self.repeat_button)
+        bar.addWidget(self.new_button)
+        panel.addLayout(bar)
+        self.filter_bar = filter_bar(
+            "groupFilters",
+            ("Site", self.site_filter),
+            ("From", self.from_edit),
+            ("To", self.to_edit),
+            ("Kind", self.kind_filter),
+            ("Facilitator", self.facilitator_filter),
         )
-        self.register_hint.setObjectName("registerHint")
-        self.register_hint.setProperty("role", "hint")
-        self.register_hint.setWordWrap(True)
-        self.register_hint.setAlignment(Qt.AlignmentFlag.AlignTop)
-        right = QVBoxLayout()
-        right.addWidget(self.register, 1)
-        right.addWidget(self.register_hint, 1)
-        layout = QHBoxLayout(panel)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(20)
-        layout.addWidget(scroll)
-        layout.addLayout(right, 1)
-        return panel
+        panel.addWidget(self.filter_bar)
+        counts = QHBoxLayout()
+        counts.addWidget(self.notice_label, 1)
+        counts.addWidget(self.count_label)
+        panel.addLayout(counts)
+        panel.addWidget(self.table, 1)
+
+        self.form = GroupForm(db, actor)
+        self.stack = ListFormStack("groupsStack", list_panel, self.form, self.table)
+        self.body.addWidget(self.stack, 1)
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        # Window-wide, but live only while this page is the one shown.
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self._connect_signals()
 
     def _connect_signals(self) -> None:
-        self.search_edit.textChanged.connect(self._on_search_changed)
-        for combo in (self.site_filter, self.kind_filter):
+        self.search_edit.textChanged.connect(self._on_search_edited)
+        self.search_timer.timeout.connect(self._on_filters_changed)
+        for combo in (self.site_filter, self.kind_filter, self.facilitator_filter):
             combo.currentIndexChanged.connect(self._on_filters_changed)
         for edit in (self.from_edit, self.to_edit):
             edit.dateChanged.connect(self._on_filters_changed)
         self.table.activated.connect(self._on_row_activated)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.new_button.clicked.connect(self.new_session)
+        self.new_shortcut.activated.connect(self.new_session)
         self.repeat_button.clicked.connect(self._on_repeat_clicked)
+        self.model.failed.connect(self.show_error)
+        self.form.created.connect(self._on_form_created)
         self.form.saved.connect(self._on_form_saved)
-        self.form.back_requested.connect(self.show_list)
-        self.register.saved.connect(self._on_register_saved)
-        self.register.reloaded.connect(self._on_register_reloaded)
-        # Window-wide, but a hidden page or panel never answers: only the one on screen does.
-        context = Qt.ShortcutContext.WindowShortcut
-        for keys, slot, parent in (
-            (QKeySequence.StandardKey.New, self.new_session, self),
-            (QKeySequence.StandardKey.Save, self.save, self.editor_panel),
-            (QKeySequence(Qt.Key.Key_Escape), self.show_list, self.editor_panel),
-        ):
-            shortcut = QShortcut(QKeySequence(keys), parent)
-            shortcut.setContext(context)
-            shortcut.activated.connect(slot)
+        self.form.archived.connect(self._on_form_archived)
+        self.form.closed.connect(self._on_form_closed)
 
-    # ---- Page --------------------------------------------------------------------------
+    # ---- the list ----------------------------------------------------------------------
 
     def search_field(self) -> QLineEdit:
         return self.search_edit
 
-    @property
-    def editing(self) -> bool:
-        return self.stack.currentIndex() == 1
+    def _fill_filters(self) -> None:
+        """Choices for the filter boxes, once: the user's sites, kinds and staff."""
+        self._filters_ready = False
+        combos: tuple[QComboBox, ...] = (
+            self.site_filter,
+            self.kind_filter,
+            self.facilitator_filter,
+        )
+        for combo in combos:
+            combo.blockSignals(True)
+            combo.clear()
+        self.site_filter.addItem("All my sites", None)
+        try:
+            for site in SiteService(self.db, self.actor).rows():
+                self.site_filter.addItem(site.name, site.id)
+        except Exception as exc:
+            self.show_error(describe_failure(exc, "read your sites"))
+        self.kind_filter.addItem("Any kind", None)
+        for kind, label in KIND_LABELS.items():
+            self.kind_filter.addItem(label, kind.value)
+        self.facilitator_filter.addItem("Anyone", None)
+        mine = self.actor.staff_member_id
+        if mine is not None:
+            self.facilitator_filter.addItem("Me", mine)
+        if self.actor.can(Permission.STAFF_READ):
+            try:
+                for member in StaffService(self.db, self.actor).rows(include_left=True):
+                    if member.id != mine:
+                        self.facilitator_filter.addItem(member.full_name, member.id)
+            except Exception as exc:
+                self.show_error(describe_failure(exc, "read the staff list"))
+        several = self.site_filter.count() > 2
+        for action in self.filter_bar.actions()[:2]:  # the site label and box
+            action.setVisible(several)
+        self.table.setColumnHidden(SITE_COLUMN, not several)
+        for combo in combos:
+            combo.blockSignals(False)
+        self._filters_ready = True
+
+    def _read_filters(self) -> GroupFilters:
+        return GroupFilters(
+            site_id=self.site_filter.currentData(),
+            date_from=_day(self.from_edit),
+            date_to=_day(self.to_edit),
+            kind=self.kind_filter.currentData(),
+            facilitator_id=self.facilitator_filter.currentData(),
+            search=self.search_edit.text().strip(),
+        )
 
     def refresh(self) -> None:
-        """F5: the list, and the open session too unless it holds unsaved changes."""
-        row = self.form.row
-        unsaved = self.form.has_typing or self.register.is_dirty
-        if self.editing and row is not None and not unsaved:
-            self.open_record(row.id)
-        try:
-            self._load_sites()
-            rows = self._service.rows(
-                site_id=self.site_filter.currentData(),
-                date_from=self.from_edit.date().toPython(),  # type: ignore[arg-type]
-                date_to=self.to_edit.date().toPython(),  # type: ignore[arg-type]
-                kind=self.kind_filter.currentData(),
-            )
-        except Exception as exc:
-            self.show_error(describe_failure(exc, "load the group sessions"))
-            return
+        if not self._filters_ready:
+            self._fill_filters()
+        self._load()
+
+    def _load(self) -> None:
+        self.filters = filters = self._read_filters()
+        arguments = filters.as_arguments()
+        service = self._service
         self.show_error("")
-        self.model.set_rows(rows)
-        fit_columns(self.table)
-        self._update_count()
-        self._on_current_changed(self.table.currentIndex(), QModelIndex())
 
-    def _load_sites(self) -> None:
-        sites = SiteService(self.db, self.actor).rows()
-        if [s.id for s in sites] == [s.id for s in self._sites]:
-            return
-        self._sites = sites
-        self.site_filter.blockSignals(True)
-        self.site_filter.clear()
-        if len(sites) != 1:
-            self.site_filter.addItem("All my sites", None)
-        for site in sites:
-            self.site_filter.addItem(site.name, site.id)
-        self.site_filter.setEnabled(len(sites) > 1)
-        self.table.setColumnHidden(SITE_COLUMN, len(sites) == 1)
-        self.site_filter.blockSignals(False)
-        self.form.set_sites(sites)
+        def fetch(limit: int, offset: int) -> list[GroupRow]:
+            return service.rows(**arguments, limit=limit, offset=offset)
 
-    def open_record(self, record_id: uuid.UUID) -> None:
-        if not self._loaded:
-            self.activate()
-        if not self.can_leave():
-            return
-        try:
-            row = self._service.get(record_id)
-        except Exception as exc:
-            self.show_error(describe_failure(exc, "open that group session"))
-            return
-        self.show_error("")
-        self._show_editor(row)
+        self.model.reset(fetch)
+        self._on_current_changed(QModelIndex(), QModelIndex())
+        total = self.model.rowCount()
+        if self.model.canFetchMore(QModelIndex()):  # only a full first page needs counting
+            try:
+                total = service.count(**arguments)
+            except Exception as exc:
+                self.show_error(describe_failure(exc, "count the group sessions"))
+                return
+        noun = "session" if total == 1 else "sessions"
+        self.count_label.setText(f"{total:,} {noun}")
+        if total == 0:
+            self.notice_label.setText("No group sessions match. Press Ctrl+N to record one.")
+        elif self.notice_label.text().startswith("No "):
+            self.notice_label.clear()
 
-    def can_leave(self) -> bool:
-        if not self.editing or not (self.form.has_typing or self.register.is_dirty):
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "This session or its register has changes that are not saved. Leave without "
-            "saving them?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
-
-    # ---- list --------------------------------------------------------------------------
-
-    def _on_search_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip().casefold())
-        self._update_count()
+    def _on_search_edited(self, _text: str) -> None:
+        self.search_timer.start()  # restarts: the query runs once typing pauses
 
     def _on_filters_changed(self, *_args: object) -> None:
-        if self._loaded:
-            self.refresh()
-
-    def _update_count(self) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
-        noun = "session" if total == 1 else "sessions"
-        self.count_label.setText(
-            f"{total} {noun}" if shown == total else f"{shown} of {total} {noun} match"
-        )
-        self.empty_label.setVisible(total == 0)
+        self.search_timer.stop()
+        if self._filters_ready and self._loaded:
+            self._load()
 
     def selected_row(self) -> GroupRow | None:
         index = self.table.currentIndex()
-        row = index.data(ROW_ROLE) if index.isValid() else None
-        return row if isinstance(row, GroupRow) else None
+        return self.model.row(index.row()) if index.isValid() else None
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        row = current.data(ROW_ROLE) if current.isValid() else None
+        row = self.model.row(current.row()) if current.isValid() else None
         self.repeat_button.setEnabled(
-            isinstance(row, GroupRow) and self.actor.can(Permission.GROUP_WRITE, row.site_id)
+            row is not None and self.actor.can(Permission.GROUP_WRITE, row.site_id)
         )
 
     def _on_row_activated(self, index: QModelIndex) -> None:
-        row = index.data(ROW_ROLE)
-        if isinstance(row, GroupRow):
-            self._show_editor(row)
+        if index.isValid():
+            self.open_record(self.model.row(index.row()).id)
 
     def _on_repeat_clicked(self) -> None:
         source = self.selected_row()
-        if source is None:
+        if source is None or not self.stack.leave():
             return
-        self._show_new()
-        if self.form.repeat(source) is None:
-            self.stack.setCurrentIndex(0)
+        self.stack.show_form()
+        self.form.start_new(offer_draft=False)
+        if not self.form.repeat(source):
+            self.stack.back_to_list()
             self.show_error(self.form.errors.general_message)
 
-    # ---- editor ------------------------------------------------------------------------
+    # ---- the form ----------------------------------------------------------------------
+
+    @property
+    def form_open(self) -> bool:
+        return self.stack.form_open
 
     def new_session(self) -> None:
-        if not self.actor.can(Permission.GROUP_WRITE) or not self.can_leave():
+        if not self.actor.can(Permission.GROUP_WRITE):
             return
-        self._show_new()
-
-    def _show_new(self) -> None:
-        if not self._loaded:
-            self.activate()
-        self.show_error("")
-        self.form.start_new(self.site_filter.currentData())
-        self.register.hide()
-        self.register_hint.show()
-        self.stack.setCurrentIndex(1)
-
-    def _show_editor(self, row: GroupRow) -> None:
-        self.form.load(row)
-        self.register_hint.hide()
-        self.register.show()
-        self.register.load(row)
-        self.stack.setCurrentIndex(1)
-        self.register.table.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def show_list(self) -> None:
-        if self.editing and not self.can_leave():
+        if self.form_open and not self.form.can_close():
             return
-        self.stack.setCurrentIndex(0)
-        self.refresh()
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.stack.show_form()
+        self.form.start_new()
 
-    def save(self) -> bool:
-        """Ctrl+S: the session's details if changed, then the whole register in one call."""
-        if not self.editing:
-            return False
-        creating = self.form.row is None
-        if self.form.is_dirty and self.form.save() is None:
-            return False
-        if creating:
-            return True
-        return not self.register.is_dirty or self.register.save()
-
-    def _on_form_saved(self, row: GroupRow) -> None:
-        if self.register.isHidden():
-            self._show_editor(row)
+    def open_record(self, record_id: uuid.UUID | DraftKey | None) -> None:
+        """Show one session. A DraftKey (from Today) reopens that unsaved draft; ``None``
+        starts a new session (offering any unsaved draft back)."""
+        if record_id is None:
+            self.new_session()
+            return
+        if self.form_open and not self.form.can_close():
+            return
+        if isinstance(record_id, DraftKey):
+            reopen_draft(self.stack, record_id)
+            return
+        if self.form.open_record(record_id):
+            self.stack.show_form()
+            self.form.focus_first()
         else:
-            self.register.set_version(row)
+            self.show_error(self.form.errors.general_message)
 
-    def _on_register_saved(self, row: GroupRow) -> None:
-        self.form.take_version(row)
+    def activate(self) -> None:
+        super().activate()
+        if not self._offered_drafts:
+            self._offered_drafts = True
+            QTimer.singleShot(0, self, self._on_offer_drafts_due)  # dies with the page
 
-    def _on_register_reloaded(self, row: GroupRow) -> None:
-        if not self.form.has_typing:
-            self.form.load(row)
+    def _on_offer_drafts_due(self) -> None:
+        offer_newest_draft(self.stack)
+
+    def can_leave(self) -> bool:
+        return self.stack.leave()
+
+    def _on_form_created(self, record_id: uuid.UUID) -> None:
+        self._created = record_id  # reopened once the form closes, to take the register
+
+    def _on_form_saved(self, _record_id: object) -> None:
+        self.notice_label.setText(f"Saved: {self.form.title_text()}.")
+
+    def _on_form_archived(self, _record_id: object) -> None:
+        self.notice_label.setText("The group session was archived.")
+
+    def _on_form_closed(self) -> None:
+        created, self._created = self._created, None
+        self.stack.back_to_list()
+        if self._loaded:
+            self._load()
+        if created is not None and self.form.open_record(created, offer_draft=False):
+            self.stack.show_form()
+            self.form.focus_first()

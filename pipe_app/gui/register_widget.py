@@ -1,12 +1,14 @@
-"""The register of a group session: one key press records a code, Ctrl+S saves it all at once.
+"""The register of a group session: one key press records a code; the form saves it.
 
-Codes that need a note (refused, unacceptable absence, suspended) ask for it at once; the
-register refuses to save while any of them has none, so nothing half-explained is stored.
+The site's settings say which codes its register offers and which need a note; a code that
+needs one asks for it at once, and the form refuses to save while any of them has none, so
+nothing half-explained is stored.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,20 +24,19 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from pipe_app.domain.enums import NOTE_REQUIRED_CODES, AttendanceCode
-from pipe_app.gui.problems import describe_failure
-from pipe_app.services.errors import ConflictError
-from pipe_app.services.groups import AttendanceInput, GroupRow, GroupService, RegisterEntry
+from pipe_app.domain.enums import NOTE_REQUIRED_CODES, AttendanceCode, AuditAction
+from pipe_app.gui.record_form import plain_value
+from pipe_app.services.groups import AttendanceInput, RegisterChange, RegisterEntry
+from pipe_app.services.sites import SiteSettingsInput
+from pipe_app.timeutil import format_local
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -49,7 +50,7 @@ CODE_LABELS = {
     AttendanceCode.SUSPENDED: "Suspended",
 }
 
-# One letter per code, typed on the selected row.
+# One letter per code, typed on the selected row (the same letter at every site).
 CODE_KEYS: dict[Qt.Key, AttendanceCode] = {
     Qt.Key.Key_A: AttendanceCode.ATTENDED,
     Qt.Key.Key_R: AttendanceCode.REFUSED,
@@ -65,45 +66,55 @@ def code_letter(code: AttendanceCode) -> str:
     return next(key.name[-1] for key, value in CODE_KEYS.items() if value is code)
 
 
-def legend_text() -> str:
-    keys = "   ".join(
-        f"<b>{code_letter(code)}</b> {CODE_LABELS[code].lower()}"
-        + ("*" if code in NOTE_REQUIRED_CODES else "")
-        for code in CODE_KEYS.values()
-    )
-    return (
-        f"Keys: {keys}<br>* asks for a note.   <b>Enter</b> edits the note, "
-        "<b>Delete</b> clears the code, <b>Up/Down</b> move, <b>Ctrl+S</b> saves the register."
-    )
+@dataclass(frozen=True)
+class RegisterCodes:
+    """The codes a site's register offers (in key order), and those that need a note."""
+
+    offered: tuple[AttendanceCode, ...]
+    need_note: frozenset[AttendanceCode]
+
+    @classmethod
+    def of(cls, settings: SiteSettingsInput) -> RegisterCodes:
+        used = {AttendanceCode(code) for code in settings.attendance_codes}
+        return cls(
+            tuple(code for code in CODE_KEYS.values() if code in used),
+            frozenset(AttendanceCode(code) for code in settings.note_codes),
+        )
+
+    def label(self, code: AttendanceCode | None) -> str:
+        if code is None:
+            return "—"
+        if code not in self.offered:
+            return f"{CODE_LABELS[code]} (no longer used here)"
+        return f"{CODE_LABELS[code]} ({code_letter(code)})"
+
+    def legend(self) -> str:
+        keys = "   ".join(
+            f"<b>{code_letter(code)}</b> {CODE_LABELS[code].lower()}"
+            + ("*" if code in self.need_note else "")
+            for code in self.offered
+        )
+        asks = "* asks for a note.   " if self.need_note & set(self.offered) else ""
+        return (
+            f"Keys: {keys}<br>{asks}<b>Enter</b> edits the note, <b>Delete</b> clears the "
+            "code, <b>Up/Down</b> move, <b>Ctrl+S</b> saves the session and its register."
+        )
+
+
+USUAL_CODES = RegisterCodes(tuple(CODE_KEYS.values()), NOTE_REQUIRED_CODES)
 
 
 @dataclass(frozen=True)
 class Mark:
-    """One register row as the user is editing it; ``saved_*`` is what the database holds."""
+    """One register row as the user is editing it; ``entry`` holds what the database has."""
 
     entry: RegisterEntry
     code: AttendanceCode | None
     note: str
 
     @property
-    def needs_note(self) -> bool:
-        return self.code in NOTE_REQUIRED_CODES and not self.note.strip()
-
-    @property
     def changed(self) -> bool:
         return (self.code, self.note.strip()) != (self.entry.code, self.entry.note)
-
-    @property
-    def status(self) -> str:
-        if self.needs_note:
-            return "Needs a note"
-        if self.changed:
-            return "Not saved yet"
-        return "Saved" if self.code is not None else "Not recorded"
-
-
-def _code_text(code: AttendanceCode | None) -> str:
-    return "—" if code is None else f"{CODE_LABELS[code]} ({code_letter(code)})"
 
 
 _HEADERS = ("Resident", "CRN", "Code", "Status", "Note")
@@ -116,9 +127,11 @@ class RegisterModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._marks: list[Mark] = []
+        self.codes = USUAL_CODES
 
-    def set_entries(self, entries: list[RegisterEntry]) -> None:
+    def set_entries(self, entries: list[RegisterEntry], codes: RegisterCodes) -> None:
         self.beginResetModel()
+        self.codes = codes
         self._marks = [Mark(entry, entry.code, entry.note) for entry in entries]
         self.endResetModel()
 
@@ -132,6 +145,16 @@ class RegisterModel(QAbstractTableModel):
     def set_mark(self, row: int, code: AttendanceCode | None, note: str) -> None:
         self._marks[row] = replace(self._marks[row], code=code, note=note)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(_HEADERS) - 1))
+
+    def needs_note(self, mark: Mark) -> bool:
+        return mark.code in self.codes.need_note and not mark.note.strip() and mark.changed
+
+    def status(self, mark: Mark) -> str:
+        if self.needs_note(mark):
+            return "Needs a note"
+        if mark.changed:
+            return "Not saved yet"
+        return "Saved" if mark.code is not None else "Not recorded"
 
     # ---- QAbstractTableModel -----------------------------------------------------------
 
@@ -150,13 +173,13 @@ class RegisterModel(QAbstractTableModel):
             return (
                 mark.entry.resident_name,
                 mark.entry.crn,
-                _code_text(mark.code),
-                mark.status,
+                self.codes.label(mark.code),
+                self.status(mark),
                 mark.note,
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == NOTE_COLUMN and mark.note:
             return mark.note
-        if role == Qt.ItemDataRole.FontRole and column == STATUS_COLUMN and mark.status != "Saved":
+        if role == Qt.ItemDataRole.FontRole and column == STATUS_COLUMN and mark.changed:
             font = QFont()
             font.setBold(True)
             return font
@@ -187,12 +210,17 @@ class NoteDialog(QDialog):
     """A one-line note for one resident's code; OK stays disabled while a needed note is empty."""
 
     def __init__(
-        self, resident_name: str, code: AttendanceCode, note: str, parent: QWidget | None = None
+        self,
+        resident_name: str,
+        code: AttendanceCode,
+        note: str,
+        required: bool,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("attendanceNoteDialog")
         self.setWindowTitle(f"Note for {resident_name}")
-        self.required = code in NOTE_REQUIRED_CODES
+        self.required = required
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 12)
         question = QLabel(
@@ -226,14 +254,6 @@ class NoteDialog(QDialog):
     def note(self) -> str:
         return self.note_edit.text().strip()
 
-    @classmethod
-    def ask(
-        cls, parent: QWidget, resident_name: str, code: AttendanceCode, note: str = ""
-    ) -> str | None:
-        """The note typed, or None when cancelled (blocking; the register uses ``open()``)."""
-        dialog = cls(resident_name, code, note, parent)
-        return dialog.note if dialog.exec() == QDialog.DialogCode.Accepted else None
-
 
 class RegisterTable(QTableView):
     """Letters record codes on the current row; arrows move; Enter edits the note."""
@@ -260,22 +280,16 @@ class RegisterTable(QTableView):
 
 
 class RegisterWidget(QWidget):
-    """Shows and edits the register of one session; ``saved`` carries the updated GroupRow."""
+    """Shows and edits one session's register; the group form saves it with the session."""
 
-    saved = Signal(object)  # GroupRow
-    reloaded = Signal(object)  # GroupRow, after someone else's change forced a reload
     changed = Signal()
 
-    def __init__(self, service: GroupService, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("registerWidget")
-        self._service = service
-        self._group: GroupRow | None = None
         self.note_dialog: NoteDialog | None = None
         self.model = RegisterModel(self)
 
-        heading = QLabel("Register")
-        heading.setProperty("role", "cardHeading")
         self.counts_label = QLabel()
         self.counts_label.setObjectName("registerCounts")
         self.counts_label.setAccessibleName("Register counts")
@@ -289,75 +303,89 @@ class RegisterWidget(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setTabKeyNavigation(False)
+        self.table.setMinimumHeight(220)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         # Everything but the note is always readable in full; the note takes what is left
-        # (its full text is in the tooltip, and Enter opens it).
+        # (its full text is in the tooltip, and Enter opens it; a narrow window scrolls to it).
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(NOTE_COLUMN, QHeaderView.ResizeMode.Stretch)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.legend = QLabel(legend_text())
+        header.setMinimumSectionSize(60)
+        self.legend = QLabel(USUAL_CODES.legend())
         self.legend.setObjectName("registerLegend")
         self.legend.setProperty("role", "hint")
         self.legend.setWordWrap(True)
         self.message_label = QLabel()
         self.message_label.setObjectName("registerMessage")
-        self.message_label.setProperty("role", "error")
+        self.message_label.setProperty("role", "hint")
         self.message_label.setWordWrap(True)
         self.message_label.hide()
-        self.save_button = QPushButton("Save register")
-        self.save_button.setObjectName("saveRegisterButton")
-        self.save_button.setAccessibleName("Save the register")
-        self.save_button.setToolTip("Save every code on the register at once (Ctrl+S)")
 
-        top = QHBoxLayout()
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addWidget(self.counts_label)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.legend, 1)
-        bottom.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.message_label)
+        layout.addWidget(self.counts_label)
         layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
-        self._connect_signals()
-        self._update_counts()
-
-    def _connect_signals(self) -> None:
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.legend)
         self.table.code_typed.connect(self._on_code_typed)
         self.table.note_requested.connect(self._on_note_requested)
-        self.table.doubleClicked.connect(lambda _index: self._on_note_requested())
-        self.save_button.clicked.connect(self.save)
+        self.table.doubleClicked.connect(self._on_double_clicked)
         self.model.dataChanged.connect(self._update_counts)
         self.model.modelReset.connect(self._update_counts)
+        self._update_counts()
 
-    # ---- loading -----------------------------------------------------------------------
+    # ---- loading and drafts ------------------------------------------------------------
 
-    def load(self, group: GroupRow) -> bool:
-        """Show the register of ``group``; False (with a message) when it cannot be read."""
-        self._group = group
+    def load(self, entries: list[RegisterEntry], codes: RegisterCodes) -> None:
+        """Show a register as saved, offering ``codes``."""
+        self.model.set_entries(entries, codes)
+        self.legend.setText(codes.legend())
         self.show_message("")
-        try:
-            entries = self._service.register(group.id)
-        except Exception as exc:
-            self.model.set_entries([])
-            self.show_message(describe_failure(exc, "load the register"))
-            return False
-        self.model.set_entries(entries)
         if entries:
             self.table.selectRow(0)
-        return True
 
-    def set_version(self, group: GroupRow) -> None:
-        """The session was saved elsewhere on this page: keep the register, take the version."""
-        self._group = group
+    def values(self) -> dict[str, list[str]]:
+        """Each changed row as ``{resident id: [code, note]}`` (a draft keeps these)."""
+        return {
+            str(mark.entry.resident_id): [mark.code.value if mark.code else "", mark.note]
+            for mark in self.model.marks
+            if mark.changed
+        }
+
+    def set_values(self, values: dict[str, list[str]]) -> None:
+        """Back to the saved register, then the changed rows of a draft over it."""
+        for row, mark in enumerate(self.model.marks):
+            typed = values.get(str(mark.entry.resident_id))
+            if typed is not None:
+                code, note = typed
+                self.model.set_mark(row, AttendanceCode(code) if code else None, note)
+            elif mark.changed:
+                self.model.set_mark(row, mark.entry.code, mark.entry.note)
+
+    def entries(self) -> list[AttendanceInput]:
+        """What saving sends: every row with a code."""
+        return [
+            AttendanceInput(mark.entry.resident_id, mark.code, mark.note.strip())
+            for mark in self.model.marks
+            if mark.code is not None
+        ]
+
+    def resident_name(self, resident_id: uuid.UUID) -> str:
+        return next(
+            (m.entry.resident_name for m in self.model.marks if m.entry.resident_id == resident_id),
+            "a resident",
+        )
+
+    def rows_needing_a_note(self) -> list[int]:
+        return [row for row, mark in enumerate(self.model.marks) if self.model.needs_note(mark)]
 
     # ---- editing -----------------------------------------------------------------------
+
+    @property
+    def is_dirty(self) -> bool:
+        return any(mark.changed for mark in self.model.marks)
 
     def current_row(self) -> int:
         index = self.table.currentIndex()
@@ -367,11 +395,16 @@ class RegisterWidget(QWidget):
         row = self.current_row()
         if row < 0:
             return
+        codes = self.model.codes
+        if code is not None and code not in codes.offered:
+            self.show_message(f"{code_letter(code)} is not a code used at this site.")
+            return
+        self.show_message("")
         mark = self.model.mark(row)
         note = mark.note if code is not None else ""
         self.model.set_mark(row, code, note)
         self.changed.emit()
-        if code in NOTE_REQUIRED_CODES and not note.strip():
+        if code in codes.need_note and not note.strip():
             self._ask_note(row)
 
     def _on_note_requested(self) -> None:
@@ -379,11 +412,15 @@ class RegisterWidget(QWidget):
         if row >= 0 and self.model.mark(row).code is not None:
             self._ask_note(row)
 
+    def _on_double_clicked(self, _index: QModelIndex) -> None:
+        self._on_note_requested()
+
     def _ask_note(self, row: int) -> None:
         """Ask without blocking (``open()``): the answer arrives in ``_on_note_finished``."""
         mark = self.model.mark(row)
         assert mark.code is not None
-        dialog = NoteDialog(mark.entry.resident_name, mark.code, mark.note, self)
+        required = mark.code in self.model.codes.need_note
+        dialog = NoteDialog(mark.entry.resident_name, mark.code, mark.note, required, self)
         dialog.finished.connect(lambda result: self._on_note_finished(dialog, row, result))
         self.note_dialog = dialog
         dialog.open()
@@ -397,17 +434,15 @@ class RegisterWidget(QWidget):
         dialog.deleteLater()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    # ---- state and saving --------------------------------------------------------------
-
-    @property
-    def is_dirty(self) -> bool:
-        return any(mark.changed for mark in self.model.marks)
+    def show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setVisible(bool(text))
 
     def _update_counts(self) -> None:
         marks = self.model.marks
         recorded = sum(mark.code is not None for mark in marks)
         attended = sum(mark.code is AttendanceCode.ATTENDED for mark in marks)
-        waiting = sum(mark.needs_note for mark in marks)
+        waiting = len(self.rows_needing_a_note())
         parts = [f"Attended {attended}", f"recorded {recorded} of {len(marks)}"]
         if waiting:
             parts.append(f"{waiting} need a note")
@@ -415,49 +450,37 @@ class RegisterWidget(QWidget):
             parts.append("not saved yet")
         self.counts_label.setText(" · ".join(parts))
 
-    def show_message(self, text: str) -> None:
-        self.message_label.setText(text)
-        self.message_label.setVisible(bool(text))
 
-    def save(self) -> bool:
-        """Save the whole register in one call; True when saved (or nothing to save)."""
-        group = self._group
-        if group is None:
-            return False
-        marks = self.model.marks
-        missing = [row for row, mark in enumerate(marks) if mark.needs_note]
-        if missing:
-            names = ", ".join(marks[row].entry.resident_name for row in missing)
-            self.show_message(f"Not saved: add a note for {names} (select the row, press Enter).")
-            self.table.selectRow(missing[0])
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            return False
-        entries = [
-            AttendanceInput(mark.entry.resident_id, mark.code, mark.note.strip())
-            for mark in marks
-            if mark.code is not None
-        ]
-        try:
-            updated = self._service.set_attendance(group.id, group.version, entries)
-        except ConflictError:
-            self._reload_after_conflict(group.id)
-            return False
-        except Exception as exc:
-            self.show_message(describe_failure(exc, "save the register"))
-            return False
-        self.load(updated)
-        self.saved.emit(updated)
-        return True
+_REGISTER_ACTIONS = {
+    AuditAction.CREATE: "Register: code recorded",
+    AuditAction.UPDATE: "Register: changed",
+    AuditAction.ARCHIVE: "Register: code removed",
+    AuditAction.RESTORE: "Register: code recorded again",
+}
 
-    def _reload_after_conflict(self, group_id: uuid.UUID) -> None:
-        try:
-            fresh = self._service.get(group_id)
-        except Exception as exc:
-            self.show_message(describe_failure(exc, "reload the register"))
-            return
-        self.load(fresh)
-        self.show_message(
-            "Not saved: someone else changed this session while you were recording. "
-            "The register has been reloaded with their changes; please record your codes again."
-        )
-        self.reloaded.emit(fresh)
+
+def _register_value(field: str, value: Any) -> str:
+    if field == "code" and isinstance(value, str) and value in set(AttendanceCode):
+        return CODE_LABELS[AttendanceCode(value)]
+    return plain_value(value)
+
+
+def register_history_row(change: RegisterChange) -> tuple[str, str, str, str]:
+    """(when, who, what, changes) for a change to one resident's row of the register."""
+    event = change.change
+    lines = []
+    for field in ("code", "note"):
+        found = event.changes.get(field)
+        if not isinstance(found, Mapping):
+            continue
+        before = _register_value(field, found.get("before"))
+        after = _register_value(field, found.get("after"))
+        if event.action == AuditAction.CREATE:
+            if found.get("after"):
+                lines.append(f"{change.resident_name}, {field}: {after}")
+        else:
+            lines.append(f"{change.resident_name}, {field}: {before} → {after}")
+    if not lines:
+        lines.append(change.resident_name)
+    what = _REGISTER_ACTIONS.get(event.action, "Register")
+    return format_local(event.occurred_at), event.username, what, "\n".join(lines)

@@ -10,13 +10,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from pipe_app.domain import (
     Attendance,
+    AuditEvent,
     GroupFacilitator,
     GroupSession,
     Placement,
@@ -24,35 +26,60 @@ from pipe_app.domain import (
     Site,
     StaffMember,
 )
-from pipe_app.domain.enums import NOTE_REQUIRED_CODES, AttendanceCode, GroupKind, GroupStatus
+from pipe_app.domain.enums import AttendanceCode, GroupKind, GroupStatus
 from pipe_app.services.base import Service, check_version, get_live, sync_links
 from pipe_app.services.errors import NotFound
+from pipe_app.services.history import HistoryRow
 from pipe_app.services.key_work import display_name
 from pipe_app.services.permissions import Permission
 from pipe_app.services.residents import placed_on
+from pipe_app.services.sites import ActivityTemplate, SiteRow, site_row, site_settings
 from pipe_app.services.staff import works_at
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import day_start, local_day, utc_now
 
-# Offered by the form; any other activity name (up to 80 characters) is accepted too.
-ACTIVITY_SUGGESTIONS: dict[GroupKind, tuple[str, ...]] = {
-    GroupKind.SOCIALLY_CREATIVE: (
-        "cooking",
-        "art",
-        "music",
-        "singing",
-        "drama",
-        "reading",
-        "story making",
-        "gardening",
-        "quiz",
-        "sport",
-        "outing",
+
+def _templates(kind: GroupKind, *named: tuple[str, int]) -> tuple[ActivityTemplate, ...]:
+    return tuple(ActivityTemplate(name, kind, minutes) for name, minutes in named)
+
+
+# Offered until a site lists its own activities (Administration > Sites); any other activity
+# name (up to 80 characters) is accepted too.
+DEFAULT_TEMPLATES: tuple[ActivityTemplate, ...] = (
+    *_templates(
+        GroupKind.SOCIALLY_CREATIVE,
+        ("Cooking", 90),
+        ("Art", 90),
+        ("Music", 60),
+        ("Singing", 60),
+        ("Drama", 90),
+        ("Reading", 60),
+        ("Story making", 60),
+        ("Gardening", 90),
+        ("Quiz", 60),
+        ("Sport", 90),
+        ("Outing", 180),
     ),
-    GroupKind.STRUCTURED_GROUP: ("structured group", "skills group", "psychoeducation"),
-    GroupKind.COMMUNITY_MEETING: ("community meeting", "house meeting"),
-    GroupKind.ENRICHMENT: ("enrichment", "film night", "visiting speaker", "volunteering"),
-}
+    *_templates(
+        GroupKind.STRUCTURED_GROUP,
+        ("Structured group", 60),
+        ("Skills group", 60),
+        ("Psychoeducation", 60),
+    ),
+    *_templates(GroupKind.COMMUNITY_MEETING, ("Community meeting", 60), ("House meeting", 45)),
+    *_templates(
+        GroupKind.ENRICHMENT,
+        ("Enrichment", 60),
+        ("Film night", 120),
+        ("Visiting speaker", 60),
+        ("Volunteering", 180),
+    ),
+)
+
+
+def activity_templates(site: SiteRow) -> tuple[ActivityTemplate, ...]:
+    """The activities a new session at ``site`` may start from: its own, or the usual ones."""
+    return site_settings(site).activity_templates or DEFAULT_TEMPLATES
 
 
 @dataclass(frozen=True)
@@ -114,6 +141,14 @@ class RegisterEntry:
     note: str
 
 
+@dataclass(frozen=True)
+class RegisterChange:
+    """One audited change to a row of a register, and whose row it is."""
+
+    resident_name: str
+    change: HistoryRow
+
+
 def _placed(session: Session, site_id: uuid.UUID, day: date) -> list[tuple[Placement, Resident]]:
     query = (
         select(Placement, Resident)
@@ -122,6 +157,77 @@ def _placed(session: Session, site_id: uuid.UUID, day: date) -> list[tuple[Place
         .order_by(Resident.family_name, Resident.given_name, Resident.id)
     )
     return list(session.execute(query))
+
+
+Mark = tuple[uuid.UUID, AttendanceCode | None, str]  # resident, code, note
+
+
+def _register_checks(entries: Sequence[AttendanceInput], checks: Checks) -> list[Mark]:
+    """What can be checked of a register without the database."""
+    marks: list[Mark] = []
+    seen: set[uuid.UUID] = set()
+    for index, entry in enumerate(entries):
+        prefix = f"entries[{index}]"
+        code = checks.choice(f"{prefix}.code", entry.code, AttendanceCode)
+        note = checks.text(f"{prefix}.note", entry.note, max_length=2000, required=False)
+        if entry.resident_id in seen:
+            checks.fail(f"{prefix}.resident_id", "appears more than once on the register")
+        seen.add(entry.resident_id)
+        marks.append((entry.resident_id, code, note))
+    return marks
+
+
+def _site_register_rules(
+    session: Session,
+    group: GroupSession,
+    day: date,
+    placed: dict[uuid.UUID, uuid.UUID],
+    marks: list[Mark],
+    checks: Checks,
+) -> None:
+    """Everyone placed at the site that day; codes the site uses; notes where it wants them.
+    A mark saved before the site changed its codes may stay as it is."""
+    existing = {a.resident_id: a for a in group.attendances}
+    site = site_row(get_live(session, Site, group.site_id, "site"))
+    rules = site_settings(site)
+    for index, (resident_id, code, note) in enumerate(marks):
+        if resident_id not in placed:
+            checks.fail(
+                f"entries[{index}].resident_id", f"was not placed at this site on {day:%d %b %Y}"
+            )
+        kept = existing.get(resident_id)
+        if code is None or (
+            kept is not None and kept.archived_at is None and (kept.code, kept.note) == (code, note)
+        ):
+            continue
+        if code not in rules.attendance_codes:
+            used = ", ".join(c for c in AttendanceCode if c in rules.attendance_codes)
+            checks.fail(
+                f"entries[{index}].code",
+                f"{code.value!r} is not an attendance code used at {site.name} (they are: {used})",
+            )
+        elif code in rules.note_codes and not note:
+            checks.fail(f"entries[{index}].note", f"is required when the code is {code.value}")
+
+
+def _write_register(
+    group: GroupSession, placed: dict[uuid.UUID, uuid.UUID], marks: list[Mark]
+) -> None:
+    """Replace the register: rows left out are archived, never deleted."""
+    wanted = {resident_id for resident_id, _, _ in marks}
+    existing = {a.resident_id: a for a in group.attendances}
+    for resident_id, mark in existing.items():
+        if resident_id not in wanted and mark.archived_at is None:
+            mark.archived_at = utc_now()
+    for resident_id, code, note in marks:
+        assert code is not None
+        mark = existing.get(resident_id) or Attendance(resident_id=resident_id)
+        if resident_id not in existing:
+            group.attendances.append(mark)
+        mark.placement_id, mark.code, mark.note = placed[resident_id], code, note
+        mark.archived_at = None
+    # Saving the register is a change to the session: later stale saves must conflict.
+    group.updated_at = utc_now()
 
 
 class GroupService(Service):
@@ -135,6 +241,7 @@ class GroupService(Service):
         kind: GroupKind | str | None,
         search: str,
         status: GroupStatus | str | None,
+        facilitator_id: uuid.UUID | None,
     ) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = [GroupSession.archived_at.is_(None)]
         if site_id is not None:
@@ -152,6 +259,14 @@ class GroupService(Service):
             conditions.append(GroupSession.kind == GroupKind(kind))
         if status is not None:
             conditions.append(GroupSession.status == GroupStatus(status))
+        if facilitator_id is not None:
+            conditions.append(
+                exists().where(
+                    GroupFacilitator.group_session_id == GroupSession.id,
+                    GroupFacilitator.staff_member_id == facilitator_id,
+                    GroupFacilitator.archived_at.is_(None),
+                )
+            )
         text = search.strip().lower()
         if text:
             columns = (GroupSession.title, GroupSession.activity, GroupSession.observations)
@@ -215,14 +330,18 @@ class GroupService(Service):
         kind: GroupKind | str | None = None,
         search: str = "",
         status: GroupStatus | str | None = None,
+        facilitator_id: uuid.UUID | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[GroupRow]:
-        """Newest first."""
+        """Newest first; ``search`` looks in the title, activity and observations."""
+        conditions = self._conditions(
+            site_id, date_from, date_to, kind, search, status, facilitator_id
+        )
         query = (
             select(GroupSession, Site.name)
             .join(Site, Site.id == GroupSession.site_id)
-            .where(*self._conditions(site_id, date_from, date_to, kind, search, status))
+            .where(*conditions)
             .order_by(GroupSession.started_at.desc(), GroupSession.id)
         )
         if limit is not None:
@@ -239,8 +358,11 @@ class GroupService(Service):
         kind: GroupKind | str | None = None,
         search: str = "",
         status: GroupStatus | str | None = None,
+        facilitator_id: uuid.UUID | None = None,
     ) -> int:
-        conditions = self._conditions(site_id, date_from, date_to, kind, search, status)
+        conditions = self._conditions(
+            site_id, date_from, date_to, kind, search, status, facilitator_id
+        )
         with self._reading() as session:
             return int(session.scalar(select(func.count(GroupSession.id)).where(*conditions)) or 0)
 
@@ -284,6 +406,40 @@ class GroupService(Service):
                     )
                 )
         return entries
+
+    def register_history(self, group_session_id: uuid.UUID) -> list[RegisterChange]:
+        """Every audited change to the session's register, oldest first, naming the resident."""
+        with self._reading() as session:
+            group = get_live(session, GroupSession, group_session_id, "group session")
+            self.actor.require(Permission.RESIDENT_READ, group.site_id)
+            whose = {
+                mark_id: display_name(resident)
+                for mark_id, resident in session.execute(
+                    select(Attendance.id, Resident)
+                    .join(Resident, Resident.id == Attendance.resident_id)
+                    .where(Attendance.group_session_id == group.id)
+                )
+            }
+            events = session.scalars(
+                select(AuditEvent)
+                .where(
+                    AuditEvent.entity_type == Attendance.__tablename__,
+                    AuditEvent.entity_id.in_(list(whose)),
+                )
+                .order_by(AuditEvent.occurred_at, AuditEvent.id)
+            ).all()
+            changes = []
+            for event in events:
+                if event.entity_id is None:  # never: the query asked for these ids
+                    continue
+                row = HistoryRow(
+                    event.occurred_at,
+                    event.username,
+                    event.action,
+                    MappingProxyType(dict(event.changes)),
+                )
+                changes.append(RegisterChange(whose[event.entity_id], row))
+            return changes
 
     # ---- writes ------------------------------------------------------------------------
 
@@ -355,9 +511,18 @@ class GroupService(Service):
             group_id = group.id
         return self.get(group_id)
 
-    def update(self, group_session_id: uuid.UUID, version: int, data: GroupInput) -> GroupRow:
+    def update(
+        self,
+        group_session_id: uuid.UUID,
+        version: int,
+        data: GroupInput,
+        register: Sequence[AttendanceInput] | None = None,
+    ) -> GroupRow:
+        """Change the session; with ``register``, replace its register in the same action
+        (checked as ``set_attendance`` checks it, against the session's new day)."""
         checks = Checks()
         values = self._input_checks(data, checks)
+        marks = _register_checks(register, checks) if register is not None else None
         with self._writing() as session:
             group = get_live(session, GroupSession, group_session_id, "group session")
             self.actor.require(Permission.GROUP_WRITE, group.site_id)
@@ -366,14 +531,17 @@ class GroupService(Service):
                 checks.fail("site_id", "a group session cannot move to another site")
             started = values["started_at"]
             self._facilitator_checks(session, data, started, checks)
-            if started is not None and local_day(started) != local_day(group.started_at):
-                placed = {r.id for _, r in _placed(session, group.site_id, local_day(started))}
+            day = local_day(started) if started is not None else local_day(group.started_at)
+            placed = {r.id: p.id for p, r in _placed(session, group.site_id, day)}
+            if marks is not None:
+                _site_register_rules(session, group, day, placed, marks, checks)
+            elif day != local_day(group.started_at):
                 marked = {a.resident_id for a in group.attendances if a.archived_at is None}
-                if marked - placed:
+                if marked - set(placed):
                     checks.fail(
                         "started_at",
-                        f"{len(marked - placed)} resident(s) on the register were not placed "
-                        "here on that day; change the register first",
+                        f"{len(marked - set(placed))} resident(s) on the register were not "
+                        "placed here on that day; change the register first",
                     )
             checks.raise_if_any()
             for key, value in values.items():
@@ -383,51 +551,29 @@ class GroupService(Service):
                 frozenset(data.facilitator_ids),
                 lambda staff_id: GroupFacilitator(staff_member_id=staff_id),
             )
+            if marks is not None:
+                _write_register(group, placed, marks)
         return self.get(group_session_id)
 
     def set_attendance(
         self, group_session_id: uuid.UUID, version: int, entries: Sequence[AttendanceInput]
     ) -> GroupRow:
-        """Replace the whole register. Problems name ``entries[i].resident_id|code|note``."""
+        """Replace the whole register. Problems name ``entries[i].resident_id|code|note``.
+
+        Codes must be among the site's attendance codes, and the site's note-requiring codes
+        need a note; a mark saved before the site changed its codes may stay as it is.
+        """
         checks = Checks()
-        cleaned: list[tuple[uuid.UUID, AttendanceCode | None, str]] = []
-        seen: set[uuid.UUID] = set()
-        for index, entry in enumerate(entries):
-            prefix = f"entries[{index}]"
-            code = checks.choice(f"{prefix}.code", entry.code, AttendanceCode)
-            note = checks.text(f"{prefix}.note", entry.note, max_length=2000, required=False)
-            if code in NOTE_REQUIRED_CODES and not note:
-                checks.fail(f"{prefix}.note", f"is required when the code is {code.value}")
-            if entry.resident_id in seen:
-                checks.fail(f"{prefix}.resident_id", "appears more than once on the register")
-            seen.add(entry.resident_id)
-            cleaned.append((entry.resident_id, code, note))
+        marks = _register_checks(entries, checks)
         with self._writing() as session:
             group = get_live(session, GroupSession, group_session_id, "group session")
             self.actor.require(Permission.GROUP_WRITE, group.site_id)
             check_version(group, version)
             day = local_day(group.started_at)
             placed = {r.id: p.id for p, r in _placed(session, group.site_id, day)}
-            for index, (resident_id, _, _) in enumerate(cleaned):
-                if resident_id not in placed:
-                    checks.fail(
-                        f"entries[{index}].resident_id",
-                        f"was not placed at this site on {day:%d %b %Y}",
-                    )
+            _site_register_rules(session, group, day, placed, marks, checks)
             checks.raise_if_any()
-            existing = {a.resident_id: a for a in group.attendances}
-            for resident_id, mark in existing.items():
-                if resident_id not in seen and mark.archived_at is None:
-                    mark.archived_at = utc_now()
-            for resident_id, code, note in cleaned:
-                assert code is not None
-                mark = existing.get(resident_id) or Attendance(resident_id=resident_id)
-                if resident_id not in existing:
-                    group.attendances.append(mark)
-                mark.placement_id, mark.code, mark.note = placed[resident_id], code, note
-                mark.archived_at = None
-            # Saving the register is a change to the session: later stale saves must conflict.
-            group.updated_at = utc_now()
+            _write_register(group, placed, marks)
         return self.get(group_session_id)
 
     def repeat(self, group_session_id: uuid.UUID, started_at: datetime) -> GroupRow:

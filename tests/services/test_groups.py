@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 from pipe_app.domain import Attendance, AuditEvent, GroupFacilitator, GroupSession
 from pipe_app.domain.enums import AttendanceCode, AuditAction, GroupKind, GroupStatus, Role
 from pipe_app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from pipe_app.services.groups import AttendanceInput, GroupInput, GroupService
+from pipe_app.services.groups import (
+    DEFAULT_TEMPLATES,
+    AttendanceInput,
+    GroupInput,
+    GroupService,
+    activity_templates,
+)
+from pipe_app.services.sites import ActivityTemplate, SiteService, SiteSettingsInput
 from pipe_app.timeutil import local_today, to_utc, utc_now
 
 
@@ -390,3 +397,179 @@ def test_filters_search_paging_and_newest_first(world):
     assert svc.count(search="_") == 0
     with pytest.raises(NotFound):
         svc.get(archived.id)
+
+
+def set_site_rules(world, site: str = "crowley", **settings) -> None:
+    sites = SiteService(world.db, world.system)
+    current = sites.get(world.site(site).id)
+    sites.update_settings(current.id, current.version, SiteSettingsInput(**settings))
+
+
+def test_register_codes_follow_the_site_settings(world):
+    ann = world.admit("crowley", given_name="Ann", family_name="Archer")
+    bea = world.admit("crowley", given_name="Bea", family_name="Baker")
+    karl = world.admit("kirk")
+    svc = service(world)
+    row = svc.create(group(world))
+    # Saved before Crowley House stopped using "acceptable absence": that mark may stay.
+    row = svc.set_attendance(
+        row.id, row.version, [AttendanceInput(bea, AttendanceCode.ACCEPTABLE_ABSENCE)]
+    )
+    set_site_rules(
+        world,
+        attendance_codes=frozenset({"attended", "acceptable_absence", "refused", "not_required"}),
+        note_codes=frozenset({"refused", "not_required"}),
+    )
+    set_site_rules(
+        world,
+        attendance_codes=frozenset({"attended", "refused", "not_required"}),
+        note_codes=frozenset({"refused", "not_required"}),
+    )
+    before = counts(world)
+    bad = {
+        "entries[0].code": [AttendanceInput(ann, AttendanceCode.SUSPENDED, "for a week")],
+        "entries[1].note": [
+            AttendanceInput(ann, AttendanceCode.ATTENDED),
+            AttendanceInput(bea, AttendanceCode.NOT_REQUIRED),
+        ],
+    }
+    for field, entries in bad.items():
+        with pytest.raises(ValidationError) as caught:
+            svc.set_attendance(row.id, row.version, entries)
+        assert caught.value.fields == [field], field
+    with pytest.raises(ValidationError) as caught:
+        svc.set_attendance(row.id, row.version, [AttendanceInput(bea, "unacceptable_absence")])
+    (problem,) = caught.value.problems
+    assert problem.message == (
+        "'unacceptable_absence' is not an attendance code used at Crowley House "
+        "(they are: attended, refused, not_required)"
+    )
+    assert counts(world) == before
+
+    # The old mark unchanged, a site code needing a note with its note: saved.
+    saved = svc.set_attendance(
+        row.id,
+        row.version,
+        [
+            AttendanceInput(ann, AttendanceCode.NOT_REQUIRED, "At work"),
+            AttendanceInput(bea, AttendanceCode.ACCEPTABLE_ABSENCE),
+        ],
+    )
+    assert live_marks(world, row.id) == {
+        ann: AttendanceCode.NOT_REQUIRED,
+        bea: AttendanceCode.ACCEPTABLE_ABSENCE,
+    }
+    # Kirk Lodge keeps the usual codes: suspended (with its note) is fine there.
+    kirk = service(world, site="kirk")
+    theirs = kirk.create(group(world, site="kirk"))
+    kirk.set_attendance(
+        theirs.id, theirs.version, [AttendanceInput(karl, AttendanceCode.SUSPENDED, "Recalled")]
+    )
+    assert live_marks(world, theirs.id) == {karl: AttendanceCode.SUSPENDED}
+    with pytest.raises(ValidationError) as caught:
+        kirk.set_attendance(theirs.id, theirs.version + 1, [AttendanceInput(karl, "suspended")])
+    assert caught.value.fields == ["entries[0].note"]
+    assert saved.recorded == 2
+
+
+def test_activity_templates_are_the_sites_own_or_the_usual_ones(world):
+    assert activity_templates(world.crowley) == DEFAULT_TEMPLATES
+    assert ActivityTemplate("Cooking", GroupKind.SOCIALLY_CREATIVE, 90) in DEFAULT_TEMPLATES
+    own = (
+        ActivityTemplate("Pizza night", "socially_creative", 120),
+        ActivityTemplate("Residents' forum", "community_meeting", 45),
+    )
+    set_site_rules(world, activity_templates=own)
+    crowley = SiteService(world.db, world.system).get(world.crowley.id)
+    assert activity_templates(crowley) == own
+    kirk = SiteService(world.db, world.system).get(world.kirk.id)
+    assert activity_templates(kirk) == DEFAULT_TEMPLATES
+
+
+def test_filter_by_facilitator_in_the_database(world):
+    svc = service(world)
+    manager = staff_id(world, Role.MANAGER)
+    mine = svc.create(group(world, started_at=at(3)))
+    shared = svc.create(
+        group(world, started_at=at(2), facilitator_ids=frozenset({staff_id(world), manager}))
+    )
+    theirs = svc.create(group(world, started_at=at(1), facilitator_ids=frozenset({manager})))
+    assert [r.id for r in svc.rows(facilitator_id=manager)] == [theirs.id, shared.id]
+    assert svc.count(facilitator_id=manager) == 2
+    assert [r.id for r in svc.rows(facilitator_id=staff_id(world))] == [shared.id, mine.id]
+    # A facilitator taken off a session no longer finds it.
+    svc.update(shared.id, shared.version, group(world, started_at=at(2)))
+    assert [r.id for r in svc.rows(facilitator_id=manager, limit=5)] == [theirs.id]
+    assert svc.count(facilitator_id=manager, search="curry", kind="socially_creative") == 1
+    assert svc.count(facilitator_id=manager, site_id=world.crowley.id, search="zzz") == 0
+
+
+def test_register_history_names_each_residents_changes(world):
+    ann = world.admit("crowley", given_name="Ann", family_name="Archer")
+    bea = world.admit("crowley", given_name="Bea", family_name="Baker")
+    svc = service(world)
+    row = svc.create(group(world))
+    row = svc.set_attendance(row.id, row.version, [AttendanceInput(ann, "attended")])
+    row = svc.set_attendance(
+        row.id,
+        row.version,
+        [AttendanceInput(ann, "refused", "Felt ill"), AttendanceInput(bea, "attended")],
+    )
+    svc.set_attendance(row.id, row.version, [AttendanceInput(bea, "attended")])
+
+    history = svc.register_history(row.id)
+    seen = [(c.resident_name, c.change.action, c.change.username) for c in history]
+    me = "key_worker_crowley"
+    assert seen[0] == ("Ann Archer", AuditAction.CREATE, me)
+    assert sorted(seen[1:3]) == [  # one save: the order within it is not kept
+        ("Ann Archer", AuditAction.UPDATE, me),
+        ("Bea Baker", AuditAction.CREATE, me),
+    ]
+    assert seen[3] == ("Ann Archer", AuditAction.ARCHIVE, me)
+    (changed,) = [c.change for c in history if c.change.action == AuditAction.UPDATE]
+    assert changed.changes["code"] == {"before": "attended", "after": "refused"}
+    assert [c.change.occurred_at for c in history] == sorted(c.change.occurred_at for c in history)
+    with pytest.raises(PermissionDenied):
+        service(world, site="kirk").register_history(row.id)
+
+
+def test_update_with_the_register_is_one_action(world):
+    ann = world.admit("crowley", given_name="Ann", family_name="Archer")
+    bea = world.admit("crowley", given_name="Bea", family_name="Baker")
+    svc = service(world)
+    row = svc.create(group(world))
+    before = counts(world)
+    with pytest.raises(ValidationError) as caught:
+        svc.update(
+            row.id,
+            row.version,
+            group(world, title="Curry club"),
+            [AttendanceInput(ann, "attended"), AttendanceInput(bea, "refused")],
+        )
+    assert caught.value.fields == ["entries[1].note"]
+    assert counts(world) == before and svc.get(row.id).title == "Curry night"
+
+    saved = svc.update(
+        row.id,
+        row.version,
+        group(world, title="Curry club"),
+        [AttendanceInput(ann, "attended"), AttendanceInput(bea, "refused", "Unwell")],
+    )
+    assert saved.version > row.version
+    assert (saved.title, saved.attended, saved.recorded) == ("Curry club", 1, 2)
+    assert live_marks(world, row.id) == {
+        ann: AttendanceCode.ATTENDED,
+        bea: AttendanceCode.REFUSED,
+    }
+    # Moving the day with a register for the new day: checked against who was placed then.
+    late = world.admit("crowley", given_name="Late", family_name="Comer", arrival_days_ago=1)
+    with pytest.raises(ValidationError) as caught:
+        svc.update(
+            row.id,
+            saved.version,
+            group(world, started_at=at(5)),
+            [AttendanceInput(late, "attended")],
+        )
+    assert caught.value.fields == ["entries[0].resident_id"]
+    moved = svc.update(row.id, saved.version, group(world, started_at=at(0, 0)), [])
+    assert moved.recorded == 0 and live_marks(world, row.id) == {}

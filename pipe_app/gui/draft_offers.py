@@ -1,0 +1,43 @@
+"""Bringing unsaved drafts back into a page's form: at start after a crash, or from Today."""
+
+from __future__ import annotations
+
+from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
+from pipe_app.gui.list_form_stack import ListFormStack
+from pipe_app.gui.record_form import Confirm, when_text
+
+
+def reopen_draft(stack: ListFormStack, key: DraftKey) -> bool:
+    """Show the stack's form with a draft's content (False: the draft or record is gone)."""
+    form = stack.form
+    draft = load_draft(form.actor.username, key)
+    if draft is None:
+        return False
+    if key.record_id is None:
+        stack.show_form()
+        form.start_new(offer_draft=False)
+    elif form.open_record(key.record_id, offer_draft=False):
+        stack.show_form()
+    else:
+        return False
+    form.restore(draft)
+    return True
+
+
+def offer_newest_draft(stack: ListFormStack) -> bool:
+    """Ask whether to bring back the newest unsaved form of the stack's kind; True if done."""
+    form = stack.form
+    drafts = drafts_for(form.actor.username, form.KIND)
+    if stack.form_open or not drafts:
+        return False
+    info = drafts[0]
+    if not Confirm.ask(
+        stack,
+        "Unsaved changes",
+        f"You have an unsaved {form.DRAFT_NOUN} from {when_text(info.saved_at)}. Restore it?",
+        "Restore",
+        "Discard it",
+    ):
+        delete_draft(form.actor.username, info.key)
+        return False
+    return reopen_draft(stack, info.key)
