@@ -1,4 +1,5 @@
-"""A page's list and its record form, one shown at a time."""
+"""A page's list, its record forms and record views (such as a resident's own page), one
+shown at a time."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from pipe_app.gui.record_form import RecordForm
 
 
 class ListFormStack(QStackedWidget):
-    """Leaving the form goes through ``leave()``: it asks before unsaved typing is lost."""
+    """Leaving a form goes through ``leave()``: it asks before unsaved typing is lost.
+
+    ``back()`` returns to whatever was shown before the current form or view (the list when
+    nothing else), and puts the cursor where it was: the list stays as it was left, with its
+    search, filters and position.
+    """
 
     def __init__(
         self, name: str, list_panel: QWidget, form: RecordForm, focus_on_return: QWidget
@@ -17,26 +23,74 @@ class ListFormStack(QStackedWidget):
         super().__init__()
         self.setObjectName(name)
         self.list_panel, self.form, self._focus = list_panel, form, focus_on_return
+        self._forms: list[RecordForm] = [form]
+        self._focus_for: dict[QWidget, QWidget] = {list_panel: focus_on_return}
+        self._came_from: dict[QWidget, QWidget] = {}
         self.addWidget(list_panel)
         self.addWidget(form)
 
+    def add_form(self, form: RecordForm) -> None:
+        self._forms.append(form)
+        self.addWidget(form)
+
+    def add_view(self, view: QWidget, focus_on_return: QWidget) -> None:
+        """A read-only panel (a record's own page); ``focus_on_return`` gets the cursor back."""
+        self._focus_for[view] = focus_on_return
+        self.addWidget(view)
+
+    @property
+    def open_form(self) -> RecordForm | None:
+        current = self.currentWidget()
+        return next((form for form in self._forms if form is current), None)
+
     @property
     def form_open(self) -> bool:
-        return self.currentWidget() is self.form
+        return self.open_form is not None
 
-    def show_form(self) -> None:
-        self.setCurrentWidget(self.form)
+    def show_form(self, form: RecordForm | None = None) -> None:
+        self.show_panel(form or self.form)
+
+    def _current(self) -> QWidget:
+        return self.currentWidget() or self.list_panel
+
+    def show_panel(self, panel: QWidget) -> None:
+        """Show a form or view; ``back()`` from it returns to what is shown now."""
+        current = self._current()
+        if panel is current:
+            return
+        if self.open_form is not None:  # one form replaces another: back goes where it would
+            self._stop(current)
+            current = self._came_from.pop(current, self.list_panel)
+        if panel is not current:
+            self._came_from[panel] = current
+        self.setCurrentWidget(panel)
+
+    def back(self) -> QWidget:
+        """From the current form or view to what was shown before it; returns that."""
+        current = self._current()
+        self._stop(current)
+        target = self._came_from.pop(current, self.list_panel)
+        self.setCurrentWidget(target)
+        self._focus_for.get(target, self._focus).setFocus(Qt.FocusReason.OtherFocusReason)
+        return target
 
     def back_to_list(self) -> None:
-        self.form.autosaver.stop()
+        self._stop(self._current())
+        self._came_from.clear()
         self.setCurrentWidget(self.list_panel)
         self._focus.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def leave(self) -> bool:
-        """True when the form may close (nothing unsaved, or the user said discard)."""
-        if not self.form_open:
+        """True when the form may close (nothing unsaved, or the user said discard); it then
+        goes back to where it was opened from."""
+        form = self.open_form
+        if form is None:
             return True
-        if not self.form.can_close():
+        if not form.can_close():
             return False
-        self.back_to_list()
+        self.back()
         return True
+
+    def _stop(self, panel: QWidget) -> None:
+        if isinstance(panel, RecordForm):
+            panel.autosaver.stop()

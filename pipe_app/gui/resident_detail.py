@@ -8,8 +8,6 @@ resident outside the user's sites gets a clear message and no data at all.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -31,17 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.assets import icon
+from pipe_app.gui.key_worker_dialog import KeyWorkerDialog
 from pipe_app.gui.labels import frequency_text
 from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.resident_record import ResidentRecord, load_resident, placed_on
 from pipe_app.gui.table_model import Column, RowTableModel, show_date, show_time
 from pipe_app.gui.tasks import run_task
 from pipe_app.gui.today_lines import Level, days_text
 from pipe_app.gui.today_page import level_icon
 from pipe_app.services.errors import NotFound, PermissionDenied
-from pipe_app.services.key_work import DueRow, KeyWorkService
 from pipe_app.services.permissions import Actor, Permission
-from pipe_app.services.residents import AssignmentRow, PlacementRow, ResidentRow, ResidentService
-from pipe_app.services.sites import SiteService
+from pipe_app.services.residents import PlacementRow
 from pipe_app.services.timeline import (
     DEPARTURE_WORDS,
     RELEASE_WORDS,
@@ -49,7 +47,6 @@ from pipe_app.services.timeline import (
     SENTENCE_WORDS,
     EventKind,
     TimelineEntry,
-    TimelineService,
 )
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
@@ -66,46 +63,6 @@ KIND_ICONS = {
     EventKind.GROUP: "groups",
 }
 NOT_AVAILABLE = "That resident does not exist or is not placed at your sites."
-
-
-@dataclass(frozen=True)
-class ResidentRecord:
-    resident: ResidentRow
-    placements: tuple[PlacementRow, ...]  # newest first
-    history: dict[uuid.UUID, tuple[AssignmentRow, ...]]
-    timeline: tuple[TimelineEntry, ...]
-    due: DueRow | None
-    frequency_days: dict[uuid.UUID, int]
-
-
-def load_resident(
-    db: Database, actor: Actor, resident_id: uuid.UUID, today: date
-) -> ResidentRecord:
-    """Runs off the GUI thread; every read goes through a site-scoped service."""
-    residents = ResidentService(db, actor)
-    resident = residents.get(resident_id)
-    placements = tuple(residents.placements(resident_id))
-    history = {p.id: tuple(residents.key_worker_history(p.id)) for p in placements}
-    timeline = tuple(TimelineService(db, actor).entries(resident_id))
-    frequency = {site.id: site.key_work_frequency_days for site in SiteService(db, actor).rows()}
-    due = None
-    current = next((p for p in placements if _placed_on(p, today)), None)
-    if current is not None and actor.can(Permission.RESIDENT_READ, current.site_id):
-        due = next(
-            (
-                row
-                for row in KeyWorkService(db, actor).due(current.site_id, today)
-                if row.placement_id == current.id
-            ),
-            None,
-        )
-    return ResidentRecord(resident, placements, history, timeline, due, frequency)
-
-
-def _placed_on(placement: PlacementRow, day: date) -> bool:
-    arrived = placement.actual_arrival
-    left = placement.actual_departure
-    return arrived is not None and arrived <= day and (left is None or left >= day)
 
 
 def _when(entry: TimelineEntry) -> str:
@@ -151,6 +108,16 @@ def _card(name: str, title: str) -> tuple[QFrame, QVBoxLayout]:
     return card, layout
 
 
+def _manager_button(text: str, name: str, tip: str) -> QPushButton:
+    """Shown to managers (people who may change residents); enabled per placement's site."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.setAccessibleName(tip)
+    button.setEnabled(False)
+    return button
+
+
 def _value_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
@@ -180,6 +147,8 @@ class ResidentDetail(QWidget):
     loaded = Signal()
     record_requested = Signal(str, object)
     edit_requested = Signal(object)  # the resident id
+    placement_edit_requested = Signal(object, bool)  # the placement id; True: record departure
+    key_worker_changed = Signal()
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,6 +156,8 @@ class ResidentDetail(QWidget):
         self.db, self.actor = db, actor
         self.resident_id: uuid.UUID | None = None
         self.record: ResidentRecord | None = None
+        self.key_worker_dialog: KeyWorkerDialog | None = None
+        self.can_write = actor.can(Permission.RESIDENT_WRITE)
         self._running = 0
         self._generation = 0
 
@@ -209,11 +180,9 @@ class ResidentDetail(QWidget):
         top.addWidget(self.name_label)
         top.addSpacing(8)
         top.addWidget(self.summary_label, 1)
-        self.edit_button = QPushButton("Edit details…")
-        self.edit_button.setObjectName("residentEdit")
-        self.edit_button.setToolTip("Change the resident's name, CRN or other details")
-        self.edit_button.setVisible(actor.can(Permission.RESIDENT_WRITE))
-        self.edit_button.setEnabled(False)
+        self.edit_button = _manager_button(
+            "Edit details…", "residentEdit", "Change the resident's name, CRN or other details"
+        )
         top.addWidget(self.edit_button)
         outer.addLayout(top)
 
@@ -234,6 +203,8 @@ class ResidentDetail(QWidget):
         outer.addWidget(self.content, 1)
         self.content.hide()
 
+        for button in self._write_buttons():
+            button.setVisible(self.can_write)
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._connect_signals()
@@ -261,6 +232,19 @@ class ResidentDetail(QWidget):
             self.placement_values[key] = label
             form.addRow(f"{caption}:", label)
         box.addLayout(form)
+        self.placement_edit_button = _manager_button(
+            "Edit &placement…",
+            "placementEdit",
+            "Change the dates, sentence, RoSH or placement type",
+        )
+        self.departure_button = _manager_button(
+            "Record &departure…", "placementDeparture", "Record the day the resident left, and why"
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.placement_edit_button)
+        buttons.addWidget(self.departure_button)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
         layout.addWidget(card)
 
         card, box = _card("dueCard", "Key work")
@@ -279,6 +263,10 @@ class ResidentDetail(QWidget):
         self.history_list.setAccessibleName("Key-worker history, newest first")
         self.history_list.setFixedHeight(76)
         box.addWidget(self.history_list)
+        self.key_worker_button = _manager_button(
+            "Change &key worker…", "keyWorkerChange", "Hand this placement to another key worker"
+        )
+        box.addWidget(self.key_worker_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(card)
         layout.addStretch(1)
 
@@ -327,6 +315,9 @@ class ResidentDetail(QWidget):
     def _connect_signals(self) -> None:
         self.back_button.clicked.connect(self._on_back_clicked)
         self.edit_button.clicked.connect(self._on_edit_clicked)
+        self.placement_edit_button.clicked.connect(self._on_placement_edit_clicked)
+        self.departure_button.clicked.connect(self._on_departure_clicked)
+        self.key_worker_button.clicked.connect(self._on_key_worker_clicked)
         self.escape.activated.connect(self._on_back_clicked)
         self.timeline.activated.connect(self._on_entry_activated)
         self.placement_choice.currentIndexChanged.connect(self._on_placement_chosen)
@@ -365,7 +356,8 @@ class ResidentDetail(QWidget):
 
     def _clear(self) -> None:
         self.record = None
-        self.edit_button.setEnabled(False)
+        for button in self._write_buttons():
+            button.setEnabled(False)
         self.content.hide()
         self.message.hide()
         self.summary_label.clear()
@@ -429,9 +421,29 @@ class ResidentDetail(QWidget):
         if self.record is not None and number >= 0:
             self._show_placement(number)
 
+    @property
+    def placement(self) -> PlacementRow | None:
+        """The placement shown (the newest unless another was chosen)."""
+        number = self.placement_choice.currentIndex()
+        if self.record is None or not 0 <= number < len(self.record.placements):
+            return None
+        return self.record.placements[number]
+
+    def _write_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.edit_button,
+            self.placement_edit_button,
+            self.departure_button,
+            self.key_worker_button,
+        )
+
     def _show_placement(self, number: int) -> None:
         assert self.record is not None
         placement = self.record.placements[number]
+        may_change = self.actor.can(Permission.RESIDENT_WRITE, placement.site_id)
+        for button in (self.placement_edit_button, self.key_worker_button):
+            button.setEnabled(may_change)
+        self.departure_button.setEnabled(may_change and placement.actual_departure is None)
         values = self.placement_values
         values["site"].setText(placement.site_name)
         values["kind"].setText("On the PIPE" if placement.is_pipe else "Lodger (not on the PIPE)")
@@ -483,7 +495,7 @@ class ResidentDetail(QWidget):
 
     def _show_due(self, record: ResidentRecord) -> None:
         due = record.due
-        current = next((p for p in record.placements if _placed_on(p, local_today())), None)
+        current = next((p for p in record.placements if placed_on(p, local_today())), None)
         if due is None or current is None:
             self.due_icon.setPixmap(level_icon(Level.INFO).pixmap(22, 22))
             self.due_label.setText("Not placed today, so no key work is due.")
@@ -510,6 +522,33 @@ class ResidentDetail(QWidget):
     def _on_edit_clicked(self) -> None:
         if self.record is not None:
             self.edit_requested.emit(self.record.resident.id)
+
+    def _on_placement_edit_clicked(self) -> None:
+        if self.placement is not None:
+            self.placement_edit_requested.emit(self.placement.id, False)
+
+    def _on_departure_clicked(self) -> None:
+        if self.placement is not None:
+            self.placement_edit_requested.emit(self.placement.id, True)
+
+    def _on_key_worker_clicked(self) -> None:
+        if self.placement is None:
+            return
+        dialog = KeyWorkerDialog(self.db, self.actor, self.placement, self)
+        dialog.accepted.connect(self._on_key_worker_saved)
+        dialog.finished.connect(self._on_key_worker_dialog_finished)
+        self.key_worker_dialog = dialog
+        dialog.open()
+        dialog.activateWindow()
+
+    def _on_key_worker_dialog_finished(self) -> None:
+        if self.key_worker_dialog is not None:
+            self.key_worker_dialog.deleteLater()
+            self.key_worker_dialog = None
+
+    def _on_key_worker_saved(self) -> None:
+        self.key_worker_changed.emit()
+        self.reload()
 
     def _on_back_clicked(self) -> None:
         self._generation += 1  # a load still running is no longer wanted

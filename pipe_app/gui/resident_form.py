@@ -1,73 +1,37 @@
 """Admit a resident (their details and first placement) or edit their details
 (ui/resident_form.ui), on the shared RecordForm: inline messages, drafts, conflicts.
-
-Required dates start empty ("Not entered") rather than on a guessed day, so nothing is
-saved on a date nobody typed; the service names every missing field at once.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from enum import Enum
 from typing import Any, cast
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
 from pipe_app.gui.assets import child
 from pipe_app.gui.drafts import PAGE_FOR_KIND
-from pipe_app.gui.record_form import RecordForm, plain_value
+from pipe_app.gui.placement_fields import (
+    PLACEMENT_FIELDS,
+    ROSH_COMBOS,
+    PlacementFields,
+    allow_not_entered,
+    choose,
+    fill_key_workers,
+    history_value,
+    iso_of,
+    set_day,
+)
+from pipe_app.gui.record_form import RecordForm
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.residents import PlacementInput, ResidentInput, ResidentService
 from pipe_app.services.sites import SiteService
-from pipe_app.services.staff import StaffService
-from pipe_app.services.timeline import RELEASE_WORDS, ROSH_WORDS, SENTENCE_WORDS
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 
-NOT_ENTERED = QDate(1900, 1, 1)
 PAGE_FOR_KIND["resident"] = "residents"
 GENDERS = ("", "Male", "Female", "Non-binary", "Prefer not to say")
-PLACEMENT_FIELDS = (
-    "site_id",
-    "expected_arrival",
-    "actual_arrival",
-    "expected_departure",
-    "sentence_type",
-    "release_type",
-    "rosh_overall",
-    "rosh_children",
-    "rosh_public",
-    "rosh_known_adult",
-    "rosh_staff",
-    "is_pipe",
-    "key_worker",
-)
-ROSH_COMBOS = {
-    "rosh_overall": "roshOverallCombo",
-    "rosh_children": "roshChildrenCombo",
-    "rosh_public": "roshPublicCombo",
-    "rosh_known_adult": "roshKnownAdultCombo",
-    "rosh_staff": "roshStaffCombo",
-}
-
-
-def _day(edit: QDateEdit) -> date | None:
-    value = edit.date()
-    if value == NOT_ENTERED:
-        return None
-    return date(value.year(), value.month(), value.day())
-
-
-def _set_day(edit: QDateEdit, text: str | None) -> None:
-    edit.setDate(QDate.fromString(text, "yyyy-MM-dd") if text else NOT_ENTERED)
-
-
-def _fill_choices(combo: QComboBox, empty: str, words: dict[Any, str]) -> None:
-    combo.addItem(empty, None)
-    for member, word in words.items():
-        combo.addItem(word, member.value)
 
 
 class ResidentForm(RecordForm):
@@ -85,17 +49,7 @@ class ResidentForm(RecordForm):
         "gender": ("genderCombo", "Gender"),
         "pronouns": ("pronounsEdit", "Pronouns"),
         "site_id": ("siteCombo", "Site"),
-        "expected_arrival": ("expectedArrivalEdit", "Expected arrival"),
-        "actual_arrival": ("actualArrivalEdit", "Arrival"),
-        "expected_departure": ("expectedDepartureEdit", "Expected departure"),
-        "sentence_type": ("sentenceTypeCombo", "Sentence type"),
-        "release_type": ("releaseTypeCombo", "Release type"),
-        "rosh_overall": ("roshOverallCombo", "RoSH overall"),
-        "rosh_children": ("roshChildrenCombo", "RoSH to children"),
-        "rosh_public": ("roshPublicCombo", "RoSH to the public"),
-        "rosh_known_adult": ("roshKnownAdultCombo", "RoSH to a known adult"),
-        "rosh_staff": ("roshStaffCombo", "RoSH to staff"),
-        "is_pipe": ("placementTypeCombo", "Placement"),
+        **PLACEMENT_FIELDS,
         "key_worker": ("keyWorkerCombo", "Key worker"),
     }
 
@@ -112,43 +66,14 @@ class ResidentForm(RecordForm):
         self.pronouns_edit = child(form, QLineEdit, "pronounsEdit")
         self.placement_group = child(form, QWidget, "placementGroup")
         self.site_combo = child(form, QComboBox, "siteCombo")
-        self.expected_arrival_edit = child(form, QDateEdit, "expectedArrivalEdit")
-        self.arrived_check = child(form, QCheckBox, "arrivedCheck")
-        self.actual_arrival_edit = child(form, QDateEdit, "actualArrivalEdit")
-        self.expected_departure_edit = child(form, QDateEdit, "expectedDepartureEdit")
-        self.sentence_combo = child(form, QComboBox, "sentenceTypeCombo")
-        self.release_combo = child(form, QComboBox, "releaseTypeCombo")
-        self.rosh_combos = {key: child(form, QComboBox, name) for key, name in ROSH_COMBOS.items()}
-        self.placement_type_combo = child(form, QComboBox, "placementTypeCombo")
         self.key_worker_combo = child(form, QComboBox, "keyWorkerCombo")
-        for edit in (
-            self.birth_edit,
-            self.expected_arrival_edit,
-            self.actual_arrival_edit,
-            self.expected_departure_edit,
-        ):
-            edit.setMinimumDate(NOT_ENTERED)
-            edit.setSpecialValueText("Not entered")
-        for combo in form.findChildren(QComboBox):
-            # Long choices ("Extended determinate licence") must not widen the form past
-            # the window: the popup shows them in full.
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(12)
+        self.placement = PlacementFields(form)
+        allow_not_entered(self.birth_edit)
         self.gender_combo.addItems(list(GENDERS))
-        _fill_choices(self.sentence_combo, "Choose…", SENTENCE_WORDS)
-        _fill_choices(self.release_combo, "Choose…", RELEASE_WORDS)
-        for key, combo in self.rosh_combos.items():
-            _fill_choices(combo, "Choose…" if key == "rosh_overall" else "Not assessed", ROSH_WORDS)
-        self.placement_type_combo.addItem("PIPE", True)
-        self.placement_type_combo.addItem("Lodger", False)
-        self._staff_names: dict[str, str] = {}
         self._fill_sites()
         self._fill_key_workers()
         self.archive_button.hide()  # residents leave by a departure, not by archiving
         self.site_combo.currentIndexChanged.connect(self._on_site_changed)
-        self.arrived_check.toggled.connect(self.actual_arrival_edit.setEnabled)
 
     def _fill_sites(self) -> None:
         """Sites where the user may admit residents."""
@@ -166,17 +91,10 @@ class ResidentForm(RecordForm):
         self.key_worker_combo.clear()
         self.key_worker_combo.addItem("Not yet assigned", None)
         site = self.site_combo.currentData()
-        if site is None:
-            return
-        try:
-            staff = StaffService(self.db, self.actor).rows(site_id=uuid.UUID(site))
-        except Exception:
-            staff = []
-        today = local_today()
-        for row in staff:
-            if row.active_on(today):
-                self.key_worker_combo.addItem(row.full_name, str(row.id))
-                self._staff_names[str(row.id)] = row.full_name
+        if site is not None:
+            fill_key_workers(
+                self.key_worker_combo, self.db, self.actor, uuid.UUID(site), local_today()
+            )
 
     def _on_site_changed(self, _index: int) -> None:
         chosen = self.key_worker_combo.currentData()
@@ -208,33 +126,20 @@ class ResidentForm(RecordForm):
         }
 
     def values(self) -> dict[str, Any]:
-        def iso(edit: QDateEdit) -> str | None:
-            day = _day(edit)
-            return day.isoformat() if day else None
-
         values: dict[str, Any] = {
             "crn": self.crn_edit.text(),
             "given_name": self.given_edit.text(),
             "family_name": self.family_edit.text(),
             "preferred_name": self.preferred_edit.text(),
-            "date_of_birth": iso(self.birth_edit),
+            "date_of_birth": iso_of(self.birth_edit),
             "gender": self.gender_combo.currentText(),
             "pronouns": self.pronouns_edit.text(),
         }
         if self.record_id is None:
             values.update(
-                {
-                    "site_id": self.site_combo.currentData(),
-                    "expected_arrival": iso(self.expected_arrival_edit),
-                    "arrived": self.arrived_check.isChecked(),
-                    "actual_arrival": iso(self.actual_arrival_edit),
-                    "expected_departure": iso(self.expected_departure_edit),
-                    "sentence_type": self.sentence_combo.currentData(),
-                    "release_type": self.release_combo.currentData(),
-                    **{key: combo.currentData() for key, combo in self.rosh_combos.items()},
-                    "is_pipe": self.placement_type_combo.currentData(),
-                    "key_worker": self.key_worker_combo.currentData(),
-                }
+                site_id=self.site_combo.currentData(),
+                **self.placement.values(),
+                key_worker=self.key_worker_combo.currentData(),
             )
         return values
 
@@ -244,27 +149,14 @@ class ResidentForm(RecordForm):
         self.given_edit.setText(values.get("given_name", ""))
         self.family_edit.setText(values.get("family_name", ""))
         self.preferred_edit.setText(values.get("preferred_name") or "")
-        _set_day(self.birth_edit, values.get("date_of_birth"))
+        set_day(self.birth_edit, values.get("date_of_birth"))
         self.gender_combo.setCurrentText(values.get("gender", ""))
         self.pronouns_edit.setText(values.get("pronouns") or "")
         if "site_id" not in values:
             return
-        site = self.site_combo.findData(values["site_id"])
-        self.site_combo.setCurrentIndex(max(site, 0))
-        _set_day(self.expected_arrival_edit, values.get("expected_arrival"))
-        self.arrived_check.setChecked(bool(values.get("arrived")))
-        _set_day(self.actual_arrival_edit, values.get("actual_arrival"))
-        self.actual_arrival_edit.setEnabled(self.arrived_check.isChecked())
-        _set_day(self.expected_departure_edit, values.get("expected_departure"))
-        combos = {
-            "sentence_type": self.sentence_combo,
-            "release_type": self.release_combo,
-            **self.rosh_combos,
-            "is_pipe": self.placement_type_combo,
-            "key_worker": self.key_worker_combo,
-        }
-        for key, combo in combos.items():
-            combo.setCurrentIndex(max(combo.findData(values.get(key)), 0))
+        choose(self.site_combo, values["site_id"])
+        self.placement.set_values(values)
+        choose(self.key_worker_combo, values.get("key_worker"))
 
     def load(self, record_id: uuid.UUID) -> tuple[dict[str, Any], int]:
         row = self._service.get(record_id)
@@ -293,24 +185,10 @@ class ResidentForm(RecordForm):
         )
 
     def _placement_input(self, values: dict[str, Any]) -> PlacementInput:
-        def day(key: str) -> date:
-            text = values[key]
-            return cast(date, date.fromisoformat(text) if text else None)
-
         worker = values["key_worker"]
         return PlacementInput(
             site_id=uuid.UUID(values["site_id"]) if values["site_id"] else uuid.UUID(int=0),
-            expected_arrival=day("expected_arrival"),
-            expected_departure=day("expected_departure"),
-            actual_arrival=day("actual_arrival") if values["arrived"] else None,
-            sentence_type=values["sentence_type"],
-            release_type=values["release_type"],
-            rosh_overall=values["rosh_overall"],
-            rosh_children=values["rosh_children"],
-            rosh_public=values["rosh_public"],
-            rosh_known_adult=values["rosh_known_adult"],
-            rosh_staff=values["rosh_staff"],
-            is_pipe=bool(values["is_pipe"]),
+            **PlacementFields.input_values(values),
             key_worker_id=uuid.UUID(worker) if worker else None,
         )
 
@@ -334,8 +212,4 @@ class ResidentForm(RecordForm):
         return f"Details of {name}" if name else "Resident's details"
 
     def history_value(self, field: str, value: Any) -> str:
-        if field == "date_of_birth" and isinstance(value, str):
-            return date.fromisoformat(value).strftime("%d %b %Y")
-        if isinstance(value, Enum):
-            return str(value.value)
-        return plain_value(value)
+        return history_value(value)

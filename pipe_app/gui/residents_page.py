@@ -1,11 +1,17 @@
 """Residents: everyone placed at the user's sites, fetched 200 rows at a time; search and
 filters run in the database. Enter or double-click opens the resident's own page in place of
-the list (Back or Esc returns); managers admit a resident with Ctrl+N and edit their details.
+the list (Back or Esc returns); managers admit a resident with Ctrl+N, edit their details and
+placement, record a departure and change the key worker.
+
+The list, the resident's page and the two forms share one ListFormStack: leaving a form with
+unsaved typing asks first, Esc goes back one step, and the list keeps its search, filters and
+place (a save reloads it where it was).
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -16,14 +22,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from pipe_app.gui.drafts import DraftKey, load_draft
+from pipe_app.gui.list_form_stack import ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
+from pipe_app.gui.placement_form import PlacementForm
 from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.record_form import RecordForm
 from pipe_app.gui.resident_detail import ResidentDetail
 from pipe_app.gui.resident_form import ResidentForm
 from pipe_app.gui.table_model import Column, LazyRowTableModel
@@ -84,6 +92,15 @@ class ResidentTableModel(LazyRowTableModel[ResidentRow]):
         )
 
 
+@dataclass(frozen=True)
+class ListPlace:
+    """Where the list was: the chosen resident, how many rows were held, the scroll."""
+
+    current: uuid.UUID | None
+    held: int
+    scrolled: int
+
+
 class ResidentsPage(Page):
     """Loads through ResidentService (scoped to the user's sites)."""
 
@@ -97,7 +114,6 @@ class ResidentsPage(Page):
         self._total = 0
         self._matches = 0
         self._saved_id: uuid.UUID | None = None
-        self._editing_from_detail = False
         self.model = ResidentTableModel(self)
         self.table, self.proxy = sorted_view("residentsTable", "Residents", self.model, self)
         self.table.setToolTip("Press Enter or double-click to open the resident's page")
@@ -160,10 +176,10 @@ class ResidentsPage(Page):
 
         self.detail = ResidentDetail(db, actor, self)
         self.form = ResidentForm(db, actor)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.list_panel)
-        self.stack.addWidget(self.detail)
-        self.stack.addWidget(self.form)
+        self.placement_form = PlacementForm(db, actor)
+        self.stack = ListFormStack("residentsStack", self.list_panel, self.form, self.table)
+        self.stack.add_view(self.detail, self.detail.back_button)
+        self.stack.add_form(self.placement_form)
         self.body.addWidget(self.stack, 1)
         self._connect_signals()
 
@@ -175,11 +191,14 @@ class ResidentsPage(Page):
         self.table.activated.connect(self._on_row_activated)
         self.new_button.clicked.connect(self.new_resident)
         self.new_shortcut.activated.connect(self.new_resident)
-        self.detail.closed.connect(self._on_detail_closed)
+        self.detail.closed.connect(self.stack.back)
         self.detail.record_requested.connect(self.record_requested)
         self.detail.edit_requested.connect(self._on_edit_requested)
-        self.form.saved.connect(self._on_form_saved)
-        self.form.closed.connect(self._on_form_closed)
+        self.detail.placement_edit_requested.connect(self._on_placement_edit_requested)
+        self.detail.key_worker_changed.connect(self._on_key_worker_changed)
+        for form in (self.form, self.placement_form):
+            form.saved.connect(self._on_form_saved)
+            form.closed.connect(self._on_form_closed)
 
     @property
     def showing_detail(self) -> bool:
@@ -187,96 +206,113 @@ class ResidentsPage(Page):
 
     @property
     def form_open(self) -> bool:
-        return self.stack.currentWidget() is self.form
+        return self.stack.form_open
 
     def open_record(self, record_id: uuid.UUID | DraftKey) -> None:
         """Show one resident's page (from Today, a search, or the list itself); a DraftKey
         (from Today) reopens that unsaved admission or edit."""
-        if self.form_open and not self.form.can_close():
+        if not self.stack.leave():
             return
         if isinstance(record_id, DraftKey):
             self.reopen_draft(record_id)
             return
-        self.stack.setCurrentWidget(self.detail)
+        self.stack.show_panel(self.detail)
         self.detail.show_resident(record_id)
         self.detail.back_button.setFocus()
 
     def _on_row_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.open_record(self.model.row(self.proxy.mapToSource(index).row()).id)
+            self.open_record(self._resident_at(index))
 
-    def _on_detail_closed(self) -> None:
-        self.stack.setCurrentWidget(self.list_panel)
-        self.table.setFocus()
+    def _resident_at(self, index: _Index) -> uuid.UUID:
+        return self.model.row(self.proxy.mapToSource(index).row()).id
 
     def search_field(self) -> QLineEdit:
         return self.search_edit
 
+    def can_leave(self) -> bool:
+        return self.stack.leave()
+
     # ---- admitting and editing ---------------------------------------------------------
 
     def new_resident(self) -> None:
-        if not self.can_write or (self.form_open and not self.form.can_close()):
+        if not self.can_write or not self.stack.leave():
             return
-        self._editing_from_detail = False
-        self.stack.setCurrentWidget(self.form)
+        self.stack.back_to_list()  # a new resident is not the one on show
+        self.stack.show_form(self.form)
         self.form.start_new()
 
+    def _edit(self, form: RecordForm, record_id: uuid.UUID) -> bool:
+        if not form.open_record(record_id):
+            self.detail.message.setText(form.errors.general_message)
+            self.detail.message.show()
+            return False
+        self.stack.show_form(form)
+        return True
+
     def _on_edit_requested(self, resident_id: uuid.UUID) -> None:
-        if self.form.open_record(resident_id):
-            self._editing_from_detail = True
-            self.stack.setCurrentWidget(self.form)
-            self.form.focus_first()
+        self._edit(self.form, resident_id)
+
+    def _on_placement_edit_requested(self, placement_id: uuid.UUID, departure: bool) -> None:
+        if self._edit(self.placement_form, placement_id) and departure:
+            self.placement_form.start_departure()
 
     def reopen_draft(self, key: DraftKey) -> bool:
         draft = load_draft(self.actor.username, key)
         if draft is None or not self.can_write:
             return False
+        form: RecordForm = self.placement_form if key.kind == PlacementForm.KIND else self.form
         if key.record_id is None:
-            self._editing_from_detail = False
-            self.stack.setCurrentWidget(self.form)
-            self.form.start_new(offer_draft=False)
-        elif self.form.open_record(key.record_id, offer_draft=False):
-            self._editing_from_detail = False
-            self.stack.setCurrentWidget(self.form)
+            self.stack.show_form(form)
+            form.start_new(offer_draft=False)
+        elif form.open_record(key.record_id, offer_draft=False):
+            self.stack.show_form(form)
         else:
-            self.show_error(self.form.errors.general_message)
+            self.show_error(form.errors.general_message)
             return False
-        self.form.restore(draft)
+        form.restore(draft)
         return True
 
     def _on_form_saved(self, record_id: uuid.UUID) -> None:
         self._saved_id = record_id
 
     def _on_form_closed(self) -> None:
-        """Back where the form was opened from, showing what was saved."""
-        self.form.autosaver.stop()
+        """Back where the form was opened from; after a save, showing what was saved."""
         saved, self._saved_id = self._saved_id, None
-        self._load()
-        if self._editing_from_detail:
-            self.stack.setCurrentWidget(self.detail)
-            self.detail.reload()
-            self.detail.back_button.setFocus()
+        shown = self.stack.back()
+        if saved is None:
             return
-        self._on_detail_closed()
-        if saved is not None:
+        self._load(keep_place=True)
+        if shown is self.detail:
+            self.detail.reload()
+        else:
             self._select(saved)
 
-    def _select(self, resident_id: uuid.UUID) -> None:
+    def _on_key_worker_changed(self) -> None:
+        self._load(keep_place=True)
+
+    def _select(self, resident_id: uuid.UUID, *, scroll: bool = True) -> None:
         for number in range(self.model.rowCount()):
             if self.model.row(number).id == resident_id:
                 index = self.proxy.mapFromSource(self.model.index(number, 0))
                 self.table.setCurrentIndex(index)
-                self.table.scrollTo(index)
+                if scroll:
+                    self.table.scrollTo(index)
                 return
 
-    def can_leave(self) -> bool:
-        if not self.form_open:
-            return True
-        if not self.form.can_close():
-            return False
-        self.form.autosaver.stop()
-        self._on_detail_closed()
-        return True
+    def _place(self) -> ListPlace:
+        index = self.table.currentIndex()
+        current = self._resident_at(index) if index.isValid() else None
+        return ListPlace(current, self.model.rowCount(), self.table.verticalScrollBar().value())
+
+    def _restore(self, place: ListPlace) -> None:
+        """Fetch as far as the list had been read, then choose and scroll as it was."""
+        while self.model.rowCount() < place.held and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+        if place.current is not None:
+            self._select(place.current, scroll=False)
+        self.table.doItemsLayout()  # the scroll range must know the rows before scrolling
+        self.table.verticalScrollBar().setValue(place.scrolled)
 
     # ---- the list ----------------------------------------------------------------------
 
@@ -301,13 +337,14 @@ class ResidentsPage(Page):
     def refresh(self) -> None:
         if not self._filters_ready:
             self._fill_filters()
-        self._load()
+        self._load(keep_place=True)
         fit_columns(self.table)
         if self.showing_detail:
             self.detail.reload()
 
-    def _load(self) -> None:
+    def _load(self, *, keep_place: bool = False) -> None:
         self.search_timer.stop()
+        place = self._place() if keep_place else None
         service = self._service
         site_id = self.site_combo.currentData()
         current_on = local_today() if self.current_check.isChecked() else None
@@ -319,6 +356,8 @@ class ResidentsPage(Page):
             )
 
         self.model.reset(fetch)
+        if place is not None:
+            self._restore(place)
         self._loaded_search = search
         if self.model.error:
             self.show_error(self.model.error)
@@ -343,8 +382,12 @@ class ResidentsPage(Page):
         self._update_count()
 
     def _on_filters_changed(self, *_args: object) -> None:
+        """A new query; the resident chosen stays chosen when it still matches."""
         if self._loaded:
+            current = self._place().current
             self._load()
+            if current is not None:
+                self._select(current)
 
     def _update_count(self) -> None:
         search = self.search_edit.text().strip()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from pipe_app.domain import KeyWorkerAssignment, Placement, Resident, Site, StaffMember
@@ -147,8 +147,11 @@ class ResidentService(Service):
         self.actor.require(Permission.RESIDENT_READ)
         return None if self.actor.is_system else sorted(self.actor.site_ids)
 
-    def _latest_placements(self, sites: list[uuid.UUID] | None) -> Select[uuid.UUID]:
-        """Each resident's latest live placement among ``sites``."""
+    def _latest_placements(
+        self, sites: list[uuid.UUID] | None, current_on: date | None
+    ) -> Select[uuid.UUID]:
+        """Each resident's latest live placement among ``sites`` (among those placed on
+        ``current_on`` when given: an earlier stay counts on its own days)."""
         ranked = select(
             Placement.id,
             func.row_number()
@@ -160,6 +163,8 @@ class ResidentService(Service):
         ).where(Placement.archived_at.is_(None))
         if sites is not None:
             ranked = ranked.where(Placement.site_id.in_(sites))
+        if current_on is not None:
+            ranked = ranked.where(*placed_on(current_on))
         sub = ranked.subquery()
         return select(sub.c.id).where(sub.c.rank == 1)
 
@@ -193,7 +198,7 @@ class ResidentService(Service):
         current_on: date | None,
     ) -> RowQuery:
         sites = self._sites(site_id)
-        latest = self._latest_placements(sites).subquery()
+        latest = self._latest_placements(sites, current_on).subquery()
         query: RowQuery = (
             select(*self._ROW_COLUMNS)
             .select_from(Resident)
@@ -212,8 +217,6 @@ class ResidentService(Service):
                     func.lower(func.coalesce(Resident.preferred_name, "")).like(pattern),
                 )
             )
-        if current_on is not None:
-            query = query.where(and_(*placed_on(current_on)))
         return query
 
     def rows(
@@ -272,6 +275,20 @@ class ResidentService(Service):
         if not rows:
             raise NotFound("that resident does not exist or is not placed at your sites")
         return rows
+
+    def placement(self, placement_id: uuid.UUID) -> PlacementRow:
+        """One placement at the user's sites; another site's is "not found", as in ``get``."""
+        self.actor.require(Permission.RESIDENT_READ)
+        with self._reading() as session:
+            placement = session.get(Placement, placement_id)
+            if (
+                placement is None
+                or placement.archived_at is not None
+                or not self.actor.can(Permission.RESIDENT_READ, placement.site_id)
+            ):
+                raise NotFound("that placement does not exist or is not at your sites")
+            site_name = session.get_one(Site, placement.site_id).name
+            return self._placement_row(session, placement, site_name)
 
     def key_worker_history(self, placement_id: uuid.UUID) -> list[AssignmentRow]:
         with self._reading() as session:
@@ -517,39 +534,70 @@ class ResidentService(Service):
                 )
             check_version(placement, version)
             self._check_overlap(session, placement.resident_id, data, placement.id)
+            self._end_key_work_on_departure(placement, data.actual_departure)
             for key, value in values.items():
                 setattr(placement, key, value)
-            if data.actual_departure is not None:
-                for assignment in placement.key_worker_assignments:
-                    if assignment.to_date is None:
-                        assignment.to_date = data.actual_departure
             session.flush()
             site_name = session.get_one(Site, placement.site_id).name
             return self._placement_row(session, placement, site_name)
 
+    @staticmethod
+    def _end_key_work_on_departure(placement: Placement, departure: date | None) -> None:
+        """The last key worker's assignment ends on the day the resident leaves; correcting
+        or clearing the departure moves or reopens that end."""
+        live = [a for a in placement.key_worker_assignments if a.archived_at is None]
+        if not live:
+            return
+        last = max(live, key=lambda assignment: assignment.from_date)
+        if last.to_date is not None and last.to_date != placement.actual_departure:
+            return  # handed over before the recorded departure: not the departure's end
+        if departure is not None and departure < last.from_date:
+            raise ValidationError.single(
+                "actual_departure",
+                f"cannot be before the current key worker started ({last.from_date:%d %b %Y})",
+            )
+        last.to_date = departure
+
     def assign_key_worker(
         self, placement_id: uuid.UUID, staff_member_id: uuid.UUID, from_date: date
     ) -> list[AssignmentRow]:
-        """Hand the placement to a new key worker; the previous assignment ends that day."""
+        """Hand the placement to a new key worker; the previous assignment ends that day.
+
+        A change on the day the current key worker started corrects that assignment: it is
+        archived (the audit trail keeps it) rather than left lasting no time at all.
+        """
         checks = Checks()
         checks.day("from_date", from_date)
         checks.raise_if_any()
         with self._writing() as session:
             placement = get_live(session, Placement, placement_id, "placement")
             self.actor.require(Permission.RESIDENT_WRITE, placement.site_id)
+            left = placement.actual_departure
+            if left is not None and from_date >= left:
+                raise ValidationError.single(
+                    "from_date", f"must be before the resident left ({left:%d %b %Y})"
+                )
             self._check_key_worker(session, staff_member_id, placement.site_id, from_date)
             for assignment in placement.key_worker_assignments:
                 if assignment.archived_at is not None:
                     continue
-                if assignment.from_date >= from_date:
+                latest = assignment.to_date == left  # open, or ended by the departure
+                if latest and assignment.staff_member_id == staff_member_id:
+                    raise ValidationError.single("key_worker", "is already the key worker")
+                if latest and assignment.from_date == from_date:
+                    assignment.archived_at = utc_now()
+                elif assignment.from_date >= from_date:
                     raise ValidationError.single(
                         "from_date", "must be after the current key worker's start date"
                     )
-                if assignment.to_date is None:
+                elif latest:
                     assignment.to_date = from_date
             session.add(
                 KeyWorkerAssignment(
-                    placement_id=placement.id, staff_member_id=staff_member_id, from_date=from_date
+                    placement_id=placement.id,
+                    staff_member_id=staff_member_id,
+                    from_date=from_date,
+                    to_date=left,
                 )
             )
         return self.key_worker_history(placement_id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QListWidget, QWidget
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QLineEdit, QListWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 
@@ -26,3 +28,13 @@ def click_entry(qtbot: QtBot, navigation: QListWidget, title: str) -> None:
     assert matches, f"no navigation entry {title!r}"
     rect = navigation.visualItemRect(matches[0])
     qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def type_date(qtbot: QtBot, edit: QDateEdit, day: date) -> None:
+    """Select the day section from the start, then type the digits (sections follow on)."""
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Home)
+    for _ in range(2):
+        qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(edit, f"{day:%d%m%Y}")
+    assert edit.date() == QDate(day.year, day.month, day.day)

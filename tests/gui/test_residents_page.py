@@ -18,10 +18,13 @@ from pipe_app.timeutil import local_today
 from tests.gui.helpers import click, type_into
 
 
-def _page(qtbot, world, role: Role = Role.MANAGER, site: str = "kirk") -> ResidentsPage:
+def _page(
+    qtbot, world, role: Role = Role.MANAGER, site: str = "kirk", page_size: int = PAGE_SIZE
+) -> ResidentsPage:
     spec = next(spec for spec in PAGES if spec.key == "residents")
     page = PAGE_CLASSES["residents"](spec, world.db, world.actor(role, site))
     assert isinstance(page, ResidentsPage)
+    page.model.page_size = page_size
     qtbot.addWidget(page)
     page.resize(1300, 700)
     page.show()
@@ -87,9 +90,7 @@ def test_a_thousand_residents_load_a_page_at_a_time(qtbot, world):
 def test_search_goes_to_the_service_after_a_pause(qtbot, world):
     world.admit("kirk", given_name="Tomasz", family_name="Nowak", crn="K433172")
     world.admit("kirk", given_name="Liam", family_name="O'Connor", crn="K329810")
-    page = _page(qtbot, world, Role.KEY_WORKER)
-    page.model.page_size = 1  # so nothing can be found by filtering what is held
-    page.refresh()
+    page = _page(qtbot, world, Role.KEY_WORKER, page_size=1)  # nothing found in what is held
     assert page.model.rowCount() == 1
     qtbot.keyClicks(page.search_edit, "k3298")
     assert page.count_label.text() == "Searching…"
@@ -145,10 +146,10 @@ def test_a_manager_admits_a_resident_from_the_keyboard(qtbot, world):
     form.birth_edit.setFocus()
     form.birth_edit.setDate(form.birth_edit.date().fromString("1985-03-02", "yyyy-MM-dd"))
     form.gender_combo.setCurrentText("Male")
-    form.sentence_combo.setCurrentIndex(form.sentence_combo.findData("life"))
-    form.release_combo.setCurrentIndex(form.release_combo.findData("licence"))
-    form.rosh_combos["rosh_overall"].setCurrentIndex(1 + 2)  # High
-    click(qtbot, form.arrived_check)
+    form.placement.sentence_combo.setCurrentIndex(form.placement.sentence_combo.findData("life"))
+    form.placement.release_combo.setCurrentIndex(form.placement.release_combo.findData("licence"))
+    form.placement.rosh_combos["rosh_overall"].setCurrentIndex(1 + 2)  # High
+    click(qtbot, form.placement.arrived_check)
     worker = world.staff[(Role.KEY_WORKER, "kirk")]
     form.key_worker_combo.setCurrentIndex(form.key_worker_combo.findData(str(worker.id)))
     qtbot.keyClick(form.crn_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -226,9 +227,7 @@ def test_kirk_lodge_never_sees_crowley_house(qtbot, qtmodeltester, world):
 
 def test_the_model_passes_the_model_tester_while_fetching(qtbot, qtmodeltester, world):
     _many(world, 30)
-    page = _page(qtbot, world)
-    page.model.page_size = 7
-    page.refresh()
+    page = _page(qtbot, world, page_size=7)
     assert page.model.rowCount() == 7
     qtmodeltester.check(page.model)  # fetches more as it checks
     assert page.model.rowCount() > 7

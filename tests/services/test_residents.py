@@ -191,3 +191,185 @@ def test_any_input_is_stored_exactly_or_refused_clearly(
     assert row.given_name == unicodedata.normalize("NFC", given_name).strip()
     assert row.family_name == unicodedata.normalize("NFC", family_name).strip()
     manager.archive(row.id, row.version)
+
+
+def _departure(placement, **changes) -> PlacementInput:
+    """The placement as it is, with ``changes`` (a departure, say)."""
+    values = {
+        "site_id": placement.site_id,
+        "expected_arrival": placement.expected_arrival,
+        "actual_arrival": placement.actual_arrival,
+        "expected_departure": placement.expected_departure,
+        "actual_departure": placement.actual_departure,
+        "departure_reason": placement.departure_reason,
+        "sentence_type": placement.sentence_type,
+        "release_type": placement.release_type,
+        "rosh_overall": placement.rosh_overall,
+    }
+    return PlacementInput(**{**values, **changes})
+
+
+def test_after_a_departure_the_resident_leaves_later_registers(world) -> None:
+    rid = world.admit("crowley", given_name="Leaving", arrival_days_ago=30)
+    stays = world.admit("crowley", given_name="Staying")
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    placement = manager.placement(manager.get(rid).placement_id)
+    left = TODAY - timedelta(days=3)
+    row = manager.update_placement(
+        placement.id,
+        placement.version,
+        _departure(placement, actual_departure=left, departure_reason="planned_move_on"),
+    )
+    assert (row.actual_departure, row.departure_reason) == (left, "planned_move_on")
+    assert row.version == placement.version + 1
+
+    def register(day: date) -> set:
+        return {r.id for r in manager.placed_on(world.crowley.id, day)}
+
+    assert register(left - timedelta(days=1)) == {rid, stays}
+    assert register(left) == {rid, stays}  # the day they leave they are still placed
+    assert register(left + timedelta(days=1)) == {stays}
+    assert register(TODAY) == {stays}
+    [history] = manager.key_worker_history(placement.id)
+    assert history.to_date == left  # their key worker's work with them ended that day
+
+
+def test_correcting_a_departure_moves_the_key_workers_end_and_clearing_it_reopens(world) -> None:
+    rid = world.admit("crowley")
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    placement = manager.placement(manager.get(rid).placement_id)
+    first = TODAY - timedelta(days=3)
+    for day in (first, first + timedelta(days=1)):
+        placement = manager.update_placement(
+            placement.id,
+            placement.version,
+            _departure(placement, actual_departure=day, departure_reason="own_volition"),
+        )
+        assert [h.to_date for h in manager.key_worker_history(placement.id)] == [day]
+    placement = manager.update_placement(
+        placement.id,
+        placement.version,
+        _departure(placement, actual_departure=None, departure_reason=None),
+    )
+    assert [h.to_date for h in manager.key_worker_history(placement.id)] == [None]
+    assert placement.key_worker_name == world.staff[(Role.KEY_WORKER, "crowley")].full_name
+    assert rid in {r.id for r in manager.placed_on(world.crowley.id, TODAY)}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"actual_departure": TODAY - timedelta(days=40), "departure_reason": "hospital"},
+            "actual_departure",
+            "cannot be before actual arrival",
+        ),
+        (
+            {"actual_departure": TODAY - timedelta(days=25), "departure_reason": "hospital"},
+            "actual_departure",
+            "cannot be before the current key worker started",
+        ),
+        ({"actual_departure": TODAY - timedelta(days=1)}, "departure_reason", "is required"),
+        ({"actual_departure": TODAY + timedelta(days=1), "departure_reason": "hospital"}, None, ""),
+        ({"expected_departure": TODAY - timedelta(days=60)}, "expected_departure", "cannot be"),
+        ({"departure_notes": "x" * 4001}, "departure_notes", "is 4001 characters long"),
+    ],
+)
+def test_a_bad_placement_change_names_the_field_and_changes_nothing(
+    world, changes, field, message
+) -> None:
+    rid = world.admit("crowley", arrival_days_ago=30)
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    placement = manager.placements(rid)[0]
+    handover = StaffService(world.db, world.system).create(
+        StaffInput(
+            "Robin",
+            "Later",
+            StaffRole.RESIDENTIAL_WORKER,
+            TODAY - timedelta(days=90),
+            frozenset({world.crowley.id}),
+        )
+    )
+    manager.assign_key_worker(placement.id, handover.id, TODAY - timedelta(days=20))
+    placement = manager.placement(placement.id)
+    with pytest.raises(ValidationError) as caught:
+        manager.update_placement(placement.id, placement.version, _departure(placement, **changes))
+    problems = {p.field: p.message for p in caught.value.problems}
+    if field is None:  # a departure in the future: "use the expected date"
+        assert problems == {"actual_departure": "cannot be in the future (use the expected date)"}
+    else:
+        assert problems[field].startswith(message), problems
+    assert manager.placement(placement.id) == placement
+    assert [h.to_date for h in manager.key_worker_history(placement.id)][-1] is None
+
+
+def test_changing_the_key_worker_is_checked_against_the_placement(world) -> None:
+    rid = world.admit("crowley", arrival_days_ago=30)
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    placement = manager.placements(rid)[0]
+    current = world.staff[(Role.KEY_WORKER, "crowley")]
+    other = world.staff[(Role.MANAGER, "crowley")]
+    with pytest.raises(ValidationError) as caught:
+        manager.assign_key_worker(placement.id, current.id, TODAY)
+    assert {p.field: p.message for p in caught.value.problems} == {
+        "key_worker": "is already the key worker"
+    }
+    left = TODAY - timedelta(days=2)
+    manager.update_placement(
+        placement.id,
+        placement.version,
+        _departure(placement, actual_departure=left, departure_reason="planned_move_on"),
+    )
+    with pytest.raises(ValidationError) as caught:
+        manager.assign_key_worker(placement.id, other.id, TODAY)
+    assert caught.value.fields == ["from_date"]
+    assert caught.value.problems[0].message == f"must be before the resident left ({left:%d %b %Y})"
+    history = manager.assign_key_worker(placement.id, other.id, left - timedelta(days=1))
+    assert [(h.staff_name, h.to_date) for h in history] == [
+        (current.full_name, left - timedelta(days=1)),
+        (other.full_name, left),  # a late correction: the new worker's work ended with the stay
+    ]
+
+
+def test_a_same_day_change_of_key_worker_corrects_the_assignment(world) -> None:
+    rid = world.admit("crowley", arrival_days_ago=0)  # admitted today with the wrong worker
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    placement = manager.placements(rid)[0]
+    right = world.staff[(Role.MANAGER, "crowley")]
+    history = manager.assign_key_worker(placement.id, right.id, TODAY)
+    assert [(h.staff_name, h.from_date, h.to_date) for h in history] == [
+        (right.full_name, TODAY, None)
+    ]
+    with world.db.reading() as session:
+        archived = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "key_worker_assignments", AuditEvent.action == "archive"
+            )
+        ).all()
+    assert len(archived) == 1  # the mistaken assignment is kept in the audit trail
+
+
+def test_an_earlier_stay_counts_on_its_own_days_after_a_return(world) -> None:
+    manager = ResidentService(world.db, world.actor(Role.MANAGER))
+    first_left = TODAY - timedelta(days=100)
+    row = manager.admit(
+        _resident(),
+        _placement(
+            world,
+            expected_arrival=TODAY - timedelta(days=200),
+            actual_arrival=TODAY - timedelta(days=200),
+            expected_departure=first_left,
+            actual_departure=first_left,
+            departure_reason="recall_curfew",
+        ),
+    )
+    manager.add_placement(row.id, _placement(world))  # back 20 days ago
+
+    def register(day: date) -> list:
+        return [r.id for r in manager.placed_on(world.crowley.id, day)]
+
+    assert register(first_left) == [row.id]  # the first stay's last day
+    assert register(first_left + timedelta(days=1)) == []
+    assert register(TODAY) == [row.id]
+    assert manager.count(current_on=first_left - timedelta(days=10)) == 1
+    assert [r.arrival for r in manager.rows(current_on=first_left)] == [TODAY - timedelta(days=200)]
