@@ -25,6 +25,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -80,6 +81,7 @@ STATUS_ORDER = (
     CoverageStatus.NOT_APPLICABLE,
 )
 IMAGE_MAX_PIXELS = 1600
+CELL_PADDING = 3  # points either side of a table cell's text
 SHORT_LABELS = {
     **LABELS,
     CoverageStatus.NOT_APPLICABLE_UNJUSTIFIED: "N/A, no reason",
@@ -137,6 +139,9 @@ def pdf_pages(content: bytes) -> list[Any] | None:
         reader = PdfReader(io.BytesIO(content))
         if reader.is_encrypted:
             return None
+        pages = list(reader.pages)
+        if not any(page.rotation for page in pages):
+            return pages  # merged as read: copying the document costs more than the merge
         pages = list(PdfWriter(clone_from=reader).pages)  # a writer's pages can be rotated
         for page in pages:
             if page.rotation:
@@ -193,27 +198,31 @@ class _Layout:
         widths: Sequence[float],
         *,
         header: bool = True,
-        plain: bool = False,
     ) -> Table:
-        """A ruled table; only ``Free`` cells are scrubbed. ``plain`` cells are single-line
-        strings (much faster to lay out than paragraphs)."""
+        """A ruled table; only ``Free`` cells are scrubbed. A cell whose text fits on one line
+        stays a plain string (laid out and drawn far faster than a paragraph); longer text
+        wraps in a paragraph."""
 
-        def cell(value: Any, bold: bool) -> Any:
+        def cell(value: Any, bold: bool, width: float) -> Any:
             if isinstance(value, Flowable):
                 return value
-            if plain:
-                return self.data.pseudonyms.scrub(value) if isinstance(value, Free) else value
-            text = self.text(value) if isinstance(value, Free) else self.known(str(value))
-            return Paragraph(text, self.s["cellbold" if bold else "cell"])
+            text = self.data.pseudonyms.scrub(value) if isinstance(value, Free) else str(value)
+            font = BOLD if bold else FONT
+            if "\n" not in text and stringWidth(text, font, 8) <= width - 2 * CELL_PADDING:
+                return text
+            return Paragraph(self.known(text), self.s["cellbold" if bold else "cell"])
 
-        cells = [[cell(value, header and r == 0) for value in row] for r, row in enumerate(rows)]
+        cells = [
+            [cell(value, header and r == 0, w) for value, w in zip(row, widths, strict=True)]
+            for r, row in enumerate(rows)
+        ]
         table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
         commands: list[Any] = [
             ("FONT", (0, 0), (-1, -1), FONT, 8, 10),
             ("GRID", (0, 0), (-1, -1), 0.3, RULE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ]
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4ebf2")))
@@ -410,7 +419,7 @@ class _Layout:
             Spacer(1, 3),
         ]
         half = self.width / 2
-        numbers = self.table(figure.numbers, [half * 0.7, half * 0.3], header=False, plain=True)
+        numbers = self.table(figure.numbers, [half * 0.7, half * 0.3], header=False)
         if figure.key == KEY_WORK:
             bands = [
                 ("0-24%", 0.0),
@@ -454,7 +463,7 @@ class _Layout:
                 rows.append(row)
             w = self.width / per_row
             parts.append(Spacer(1, 4))
-            parts.append(self.table(rows, [w * 0.65, w * 0.35] * per_row, plain=True))
+            parts.append(self.table(rows, [w * 0.65, w * 0.35] * per_row))
         parts.append(Spacer(1, 8))
         return parts
 
@@ -611,7 +620,7 @@ def render_pack(
         story += layout.standard(standard, position)
     story += layout.appendices()
     report(60, 100, "Laying out pages")
-    doc.multiBuild(story)
+    doc.build_laid_out(story)
     pdf = out.getvalue()
     pages = int(doc.counter.total or 0)
     if layout.merges:

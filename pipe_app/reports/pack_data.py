@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import count
 
 from pipe_app.domain.enums import EvidenceKind, EvidenceStatus
 from pipe_app.reports.pdf_base import Cancelled
@@ -148,18 +149,22 @@ def gather(
             r.title,
         )
     )
+    step(20, "Reading evidence links and attachments")
+    details = evidence_service.details([row.id for row in rows])
+    step(35, "Reading attached files")
+    contents = evidence_service.attachment_contents(
+        [attachment.id for detail in details for attachment in detail.attachments]
+    )
     items: list[PackEvidence] = []
-    next_label = 1
-    for number, row in enumerate(rows, start=1):
-        step(12 + int(40 * number / max(1, len(rows))), "Reading evidence and attachments")
-        detail = evidence_service.get(row.id)
-        attached = []
-        for attachment in detail.attachments:
-            content = evidence_service.attachment_content(attachment.id)
-            attached.append(PackAttachment(f"A{next_label}", attachment, f"E{number}", content))
-            next_label += 1
+    labels = count(1)
+    for number, (row, detail) in enumerate(zip(rows, details, strict=True), start=1):
+        attached = tuple(
+            PackAttachment(f"A{next(labels)}", attachment, f"E{number}", contents[attachment.id])
+            for attachment in detail.attachments
+        )
         links = tuple(link for link in detail.links if link.criterion_id in criteria)
-        items.append(PackEvidence(f"E{number}", row, links, tuple(attached)))
+        items.append(PackEvidence(f"E{number}", row, links, attached))
+    step(52, "Evidence read")
     return PackData(
         site,
         framework,

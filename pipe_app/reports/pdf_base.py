@@ -4,11 +4,13 @@ Every page carries the protective marking top and bottom and "Page X of Y". Y is
 after a first pass, so a zero-size ``PageCounter`` takes part in ``multiBuild`` like a table
 of contents: the build repeats until the total it drew matches the total it counted.
 Headings are bookmarked in the PDF outline and listed in the contents as they are laid out.
+``MarkedDocument.build_laid_out`` gets the same result with one layout pass that draws
+nothing and one pass that draws (long documents: a full pass costs about three layouts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import unescape
@@ -154,6 +156,45 @@ class PageCounter(Flowable):  # type: ignore[misc]
         self.total = self.seen
 
 
+class BodyFrame(Frame):  # type: ignore[misc]
+    """A frame that can lay flowables out without drawing them (``drawing`` False): the
+    page breaks, and so the page numbers, come out the same as when they are drawn."""
+
+    drawing = True
+
+    def _add(self, flowable: Flowable, canv: Any, trySplit: int = 0) -> int:  # noqa: N803
+        if self.drawing:
+            return int(super()._add(flowable, canv, trySplit))
+        own = vars(flowable)  # an instance attribute hides the method (even on a Drawing,
+        own["drawOn"] = _skip_drawing  # which refuses attributes it does not know)
+        try:
+            return int(super()._add(flowable, canv, trySplit))
+        finally:
+            del own["drawOn"]
+
+    add = _add
+
+
+def _skip_drawing(*_args: Any, **_kwargs: Any) -> None:
+    """What a flowable draws in a layout-only pass: nothing."""
+
+
+def _lines(entries: list[tuple[int, str, int, Any]]) -> list[tuple[int, str, Any]]:
+    """Contents entries without their page numbers, which are drawn at the end of each line
+    and so never change the contents' size (the lines do)."""
+    return [(level, text, key) for level, text, _page, key in entries]
+
+
+def _headings(story: Sequence[Flowable]) -> list[Heading]:
+    """The headings of a story in order, those kept together with what follows them too."""
+    found: list[Heading] = []
+    for flowable in story:
+        if isinstance(flowable, Heading):
+            found.append(flowable)
+        found += _headings(getattr(flowable, "_content", ()))  # KeepTogether and the like
+    return found
+
+
 class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]
     """A4 pages (portrait unless told) with the marking, a running title and "Page X of Y"."""
 
@@ -187,16 +228,62 @@ class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]
         self.running_title = running_title
         self.counter = PageCounter()
         self.on_flowable = on_flowable
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._furniture)])
+        self.body = BodyFrame(
+            self.leftMargin, self.bottomMargin, self.width, self.height, id="body"
+        )
+        self.addPageTemplates([PageTemplate(id="page", frames=[self.body], onPage=self._furniture)])
 
     @property
     def content_box(self) -> tuple[float, float, float, float]:
         """x, y, width, height of the area inside the margins (for placed attachment pages)."""
         return self.leftMargin, self.bottomMargin, self.width, self.height
 
+    def build_laid_out(self, story: Sequence[Flowable], *, max_passes: int = 5) -> int:
+        """Build with the page total and every contents page number known, like
+        ``multiBuild``, but lay out without drawing until the layout is settled, then draw
+        once. The contents is filled beforehand with every ``Heading`` of the story (page
+        numbers do not change its size), so the layout usually settles in one pass.
+
+        Returns the number of passes (layout and drawing)."""
+        indexing = [f for f in story if f.isIndexing()]
+        self._indexingFlowables = indexing
+        tocs = [f for f in indexing if isinstance(f, TableOfContents)]
+        expected = [(h.outline_level, h.outline_text, 0, h.outline_key) for h in _headings(story)]
+        for toc in tocs:
+            toc._entries = list(expected)
+        self._doSave = 0
+        edits: list[tuple[Any, ...]] = []  # what a pass leaves on flowables to undo, as
+        self._multiBuildEdits = edits.append  # multiBuild does ("postponed" marks)
+        passes = 0
+        drawing = False
+        while True:
+            passes += 1
+            if passes > max_passes:
+                raise IndexError(f"page numbers not settled after {max_passes} passes")
+            while edits:
+                undo, *arguments = edits.pop(0)
+                undo(*arguments)
+            for f in indexing:
+                f.beforeBuild()
+            self.body.drawing = drawing
+            try:
+                self.build(list(story))
+            finally:
+                self.body.drawing = True
+            for f in indexing:
+                f.afterBuild()
+            if drawing and all(f.isSatisfied() for f in indexing):
+                break
+            # Drawing starts once the contents lines found are the lines laid out.
+            drawing = all(_lines(t._entries) == _lines(t._lastEntries) for t in tocs)
+        del self._multiBuildEdits
+        self.canv.save()
+        return passes
+
     def _furniture(self, canvas: Any, doc: Any) -> None:
         self.counter.seen = max(self.counter.seen, doc.page)
+        if not self.body.drawing:
+            return
         width, height = self.pagesize
         canvas.saveState()
         canvas.setFillColor(INK)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -209,49 +210,74 @@ class EvidenceService(Service):
             return [evidence_row(item) for item in session.scalars(query)]
 
     def get(self, evidence_item_id: uuid.UUID) -> EvidenceDetail:
+        return self.details([evidence_item_id])[0]
+
+    def details(self, evidence_item_ids: Sequence[uuid.UUID]) -> list[EvidenceDetail]:
+        """Items with their links and files, in the order asked, in the same few statements
+        however many (for reports); an item at a site the user may not read is not found."""
+        query = self._query(None)
+        wanted = list(dict.fromkeys(evidence_item_ids))
+        if not wanted:
+            return []
         with self._reading() as session:
-            item = session.scalars(
-                self._query(None).where(EvidenceItem.id == evidence_item_id)
-            ).one_or_none()
-            if item is None:
+            items = {
+                item.id: item for item in session.scalars(query.where(EvidenceItem.id.in_(wanted)))
+            }
+            if len(items) < len(wanted):
                 raise NotFound("that evidence does not exist or belongs to another site")
-            links = session.execute(
+            links: dict[uuid.UUID, list[LinkRow]] = {item_id: [] for item_id in wanted}
+            for link, code, std in session.execute(
                 select(EvidenceLink, Criterion.code, Standard.code)
                 .join(Criterion, Criterion.id == EvidenceLink.criterion_id)
                 .join(Standard, Standard.id == Criterion.standard_id)
-                .where(EvidenceLink.evidence_item_id == item.id, EvidenceLink.archived_at.is_(None))
+                .where(
+                    EvidenceLink.evidence_item_id.in_(wanted), EvidenceLink.archived_at.is_(None)
+                )
                 .order_by(Standard.position, Criterion.position)
-            ).all()
-            return EvidenceDetail(
-                evidence_row(item),
-                tuple(
+            ):
+                links[link.evidence_item_id].append(
                     LinkRow(
                         link.id, link.evidence_item_id, link.criterion_id, code, std, link.rationale
                     )
-                    for link, code, std in links
-                ),
-                tuple(
-                    attachment_row(attachment)
-                    for attachment in sorted(item.attachments, key=lambda a: a.created_at)
-                    if attachment.archived_at is None
-                ),
-            )
+                )
+            return [
+                EvidenceDetail(
+                    evidence_row(items[item_id]),
+                    tuple(links[item_id]),
+                    tuple(
+                        attachment_row(attachment)
+                        for attachment in sorted(
+                            items[item_id].attachments, key=lambda a: a.created_at
+                        )
+                        if attachment.archived_at is None
+                    ),
+                )
+                for item_id in wanted
+            ]
 
     def attachment_content(self, attachment_id: uuid.UUID) -> bytes:
         """The file itself, for opening or printing; only for someone who may read the item."""
+        return self.attachment_contents([attachment_id])[attachment_id]
+
+    def attachment_contents(self, attachment_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, bytes]:
+        """Files by id in one statement however many (for reports); only for someone who may
+        read their items."""
+        sites = self._sites(None)
+        wanted = set(attachment_ids)
+        if not wanted:
+            return {}
+        query = (
+            select(Attachment.id, Attachment.content)
+            .join(EvidenceItem, EvidenceItem.id == Attachment.evidence_item_id)
+            .where(Attachment.id.in_(wanted), Attachment.archived_at.is_(None))
+        )
+        if sites is not None:
+            query = query.where(EvidenceItem.site_id.in_(sites))
         with self._reading() as session:
-            attachment = get_live(session, Attachment, attachment_id, "file")
-            item = (
-                session.get(EvidenceItem, attachment.evidence_item_id)
-                if attachment.evidence_item_id is not None
-                else None
-            )
-            if item is None or not self.actor.can(Permission.EVIDENCE_READ, item.site_id):
-                raise NotFound("that file does not exist or belongs to another site")
-            content = session.scalar(
-                select(Attachment.content).where(Attachment.id == attachment_id)
-            )
-        return bytes(content or b"")
+            found = {file_id: bytes(content or b"") for file_id, content in session.execute(query)}
+        if len(found) < len(wanted):
+            raise NotFound("that file does not exist, has been archived or belongs to another site")
+        return found
 
     # ---- writes ------------------------------------------------------------------------
 
