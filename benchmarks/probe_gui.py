@@ -2,10 +2,11 @@
 
     QT_QPA_PLATFORM=offscreen python benchmarks/probe_gui.py app|bare DATABASE_URL SQLFILE
 
-``app`` signs in as the Crowley House manager, opens Today, Residents (and Key work when it
-is built), types a search, visits every page, and writes the SQL the Residents and Key work
-pages sent to SQLFILE. ``bare`` replays that SQL with the raw driver into a bare QTableView
-and filters it the same way. Both run a 10 ms watchdog and report their peak memory.
+``app`` signs in as the Crowley House manager, opens Today, Residents and Key work, types a
+search, opens the evidence coverage, training matrix and supervision compliance views, visits
+every page, and writes the SQL each list and view sent to SQLFILE. ``bare`` replays that SQL
+with the raw driver into a bare QTableView (and filters the residents the same way). Both run
+a 10 ms watchdog and report their peak memory.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, QSortFilterProxyModel, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLineEdit,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from qt_timing import Watchdog, painted_after, peak_rss_mb, wait_until
@@ -53,14 +62,29 @@ def _is_placeholder(page: Any) -> bool:
     return isinstance(page, PlaceholderPage)
 
 
-TABLES = {"residents": "residentsTable", "key_work": "keyWorkTable"}
+# name: (page, tab to open or "", the view's object name, its container's if not unique)
+VIEWS = {
+    "residents": ("residents", "", "residentsTable", ""),
+    "key_work": ("key_work", "", "keyWorkTable", ""),
+    "coverage": ("accreditation", "Coverage", "coverageTree", ""),
+    "training_matrix": ("staff", "Training matrix", "trainingMatrixTable", ""),
+    "compliance": ("supervision", "Compliance", "", "supervisionCompliance"),
+}
 
 
-def _table_of(page: Any) -> QTableView | None:
-    """The page's main list (named), else its first table."""
-    named = page.findChild(QTableView, TABLES.get(page.spec.key, ""))
-    tables = page.findChildren(QTableView)
-    return named or (tables[0] if tables else None)
+def _view_of(page: Any, name: str, container: str) -> QAbstractItemView | None:
+    """The named table or tree; else the first table inside the named container."""
+    if name:
+        return page.findChild(QAbstractItemView, name)
+    holder = page.findChild(QWidget, container)
+    tables = holder.findChildren(QTableView) if holder is not None else []
+    return tables[0] if tables else None
+
+
+def _open_tab(page: Any, title: str) -> None:
+    tabs = page.findChild(QTabWidget)
+    titles = [tabs.tabText(n).replace("&", "") for n in range(tabs.count())]
+    tabs.setCurrentIndex(next(n for n, text in enumerate(titles) if text.startswith(title)))
 
 
 def run_app(url: str, sql_file: Path) -> dict[str, Any]:
@@ -97,6 +121,7 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
     dialog.accepted.connect(on_accepted)
     began = time.perf_counter()
     dialog.sign_in_button.click()
+    wait_until(lambda: "window" in holder)  # the password is checked on a worker thread
     window = holder["window"]
     today = window.current_page
     if _is_placeholder(today):
@@ -111,13 +136,14 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
     dog = Watchdog()  # the rest of the session on its own
     statements: dict[str, Any] = {}
 
-    def listing(key: str) -> float | None:
-        """Open a list page: seconds to its first rows painted, recording its SQL."""
-        page = window.pages.get(key)
-        if page is None or _is_placeholder(page) or _table_of(page) is None:
+    keys = [spec.key for spec in window.specs]
+
+    def opening(name: str) -> float | None:
+        """Open a list or view as a user would: seconds to its first rows painted (the page
+        is built on the way if it has not been shown yet), recording the SQL it sent."""
+        key, tab, view_name, container = VIEWS[name]
+        if key not in keys:
             return None
-        table = _table_of(page)
-        assert table is not None
         seen: list[tuple[str, Any]] = []
 
         def on_execute(_c: Any, _cur: Any, sql: str, params: Any, *_: Any) -> None:
@@ -127,27 +153,37 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
         event.listen(db.engine, "before_cursor_execute", on_execute)
         began = time.perf_counter()
         window.show_page(key)
-        model = table.model()
-        seconds = painted_after(table.viewport(), began, lambda: model.rowCount() > 0)
+        page = window.pages[key]
+        if tab:
+            _open_tab(page, tab)
+        view = _view_of(page, view_name, container)
+        if view is None or _is_placeholder(page):
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+            return None
+        model = view.model()
+        seconds = painted_after(view.viewport(), began, lambda: model.rowCount() > 0)
         event.remove(db.engine, "before_cursor_execute", on_execute)
-        statements[key] = {
+        statements[name] = {
             "columns": model.columnCount(),
             "sql": [(sql, list(p) if isinstance(p, tuple) else p) for sql, p in seen],
         }
-        out[f"{key}_rows"] = model.rowCount()
+        out[f"{name}_rows"] = model.rowCount()
         return seconds
 
-    out["residents_list"] = listing("residents")
+    out["residents_list"] = opening("residents")
     page = window.pages["residents"]
     search = page.search_field()
-    table = _table_of(page)
+    table = _view_of(page, "residentsTable", "")
     if search is not None and table is not None:
         out["residents_search"] = _typing(search, table.viewport())
-    out["key_work_list"] = listing("key_work")
-    for key in window.pages:  # the rest of a typical session: every page once, then F5
+    out["key_work_list"] = opening("key_work")
+    for name in ("coverage", "training_matrix", "compliance"):
+        out[f"{name}_view"] = opening(name)
+    out["page_open"] = {}  # seconds from the click to the page painted, pages already built too
+    for key in keys:  # the rest of a typical session: every page once, then F5
         began = time.perf_counter()
         window.show_page(key)
-        painted_after(window.pages[key], began)
+        out["page_open"][key] = painted_after(window.pages[key], began)
     window.show_page("residents")
     QTest.keyClick(window, Qt.Key.Key_F5)
     painted_after(window.pages["residents"], time.perf_counter())
@@ -226,7 +262,7 @@ def run_bare(url: str, sql_file: Path) -> dict[str, Any]:
     painted_after(warm.viewport(), time.perf_counter())
     warm.hide()
     dog = Watchdog()
-    for key in ("residents", "key_work"):
+    for key in VIEWS:
         if key not in statements:
             continue
         began = time.perf_counter()
@@ -239,7 +275,10 @@ def run_bare(url: str, sql_file: Path) -> dict[str, Any]:
         view = QTableView()
         view.setModel(proxy)
         layout.addWidget(view)
-        out[f"{key}_list"] = painted_after(view.viewport(), began, lambda m=model: m.rowCount() > 0)
+        suffix = "list" if key in ("residents", "key_work") else "view"
+        out[f"{key}_{suffix}"] = painted_after(
+            view.viewport(), began, lambda m=model: m.rowCount() > 0
+        )
         out[f"{key}_rows"] = model.rowCount()
         if key == "residents":
             edit = QLineEdit()

@@ -1,13 +1,16 @@
-"""Cold start to the first window painted; prints the wall-clock time of that first paint.
+"""Cold start to the first window painted; prints the process's CPU seconds so far and the
+wall-clock time of that first paint (CPU time holds up better on a machine shared with others).
 
     QT_QPA_PLATFORM=offscreen python benchmarks/probe_start.py app|bare [DATABASE_URL]
 
-``app`` starts PIPE Desk as ``pipe-app`` does (its sign-in window); ``bare`` shows an empty
-PySide6 window. Both quit right after the first Paint event of a top-level window.
+``app`` starts PIPE Desk through the ``pipe-app`` entry point (``pipe-app --database URL``:
+its sign-in window); ``bare`` shows an empty PySide6 window. Both quit right after the first
+Paint event of a top-level window.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 
@@ -29,7 +32,8 @@ class FirstPaint(QObject):
             and watched.isWindow()
         ):
             self.done = True
-            print(f"{time.time():.6f}", flush=True)
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            print(f"{used.ru_utime + used.ru_stime:.6f} {time.time():.6f}", flush=True)
             QTimer.singleShot(0, self.on_paint)  # type: ignore[arg-type]
         return False
 
@@ -45,23 +49,11 @@ def main() -> int:
         window.resize(440, 300)
         window.show()
         return app.exec()
-    from pipe_app.gui.app import Launcher
-    from pipe_app.gui.assets import apply_look
-    from pipe_app.gui.settings import make_settings
+    from pipe_app.__main__ import main as pipe_app
 
-    apply_look(app)
-    launcher = Launcher(sys.argv[2], make_settings())
-
-    def finish() -> None:
-        launcher.wait_for_database()
-        app.quit()
-
-    spy = FirstPaint(finish)
+    spy = FirstPaint(app.quit)
     app.installEventFilter(spy)
-    launcher.start()
-    code = app.exec()
-    launcher.wait_for_database()
-    return code
+    return pipe_app(["--database", sys.argv[2]])  # uses this QApplication; quits on the paint
 
 
 if __name__ == "__main__":

@@ -3,28 +3,24 @@
 Packaged data sits inside the installed package (the wheel force-includes ``ui/``,
 ``resources/`` and ``alembic/``); in a source checkout it sits beside the package.
 User folders come from platformdirs and can be redirected with ``PIPE_APP_HOME``
-(tests point it at a temporary folder).
+(tests point it at a temporary folder). Both are found without importing anything heavy: the
+desktop app reads its forms from here before its first window is drawn.
 """
 
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "PIPE Desk"
 APP_AUTHOR = "PIPE"
 
 
 def _packaged(name: str) -> Path:
-    inside = Path(str(resources.files("pipe_app"))) / name
-    if inside.is_dir():
-        return inside
-    beside = Path(__file__).resolve().parent.parent / name
-    if beside.is_dir():
-        return beside
+    package = Path(__file__).resolve().parent
+    for folder in (package / name, package.parent / name):  # installed, then a source checkout
+        if folder.is_dir():
+            return folder
     raise FileNotFoundError(f"PIPE Desk is missing its {name!r} folder; reinstall the app")
 
 
@@ -46,6 +42,8 @@ def _home() -> Path | None:
 
 
 def data_dir() -> Path:
+    import platformdirs
+
     home = _home()
     path = home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
     path.mkdir(parents=True, exist_ok=True)
@@ -53,6 +51,8 @@ def data_dir() -> Path:
 
 
 def log_dir() -> Path:
+    import platformdirs
+
     home = _home()
     path = home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
     path.mkdir(parents=True, exist_ok=True)

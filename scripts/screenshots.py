@@ -143,6 +143,7 @@ class Camera:
         sign_in = self.launcher.sign_in
         self.type_into(sign_in.password_edit, "not the password")
         self.press(sign_in.password_edit, "Return")
+        self.wait_for(lambda: not sign_in.is_checking, "the password check")
         self.save(sign_in, "03-sign-in-refused")
 
     def sign_in_as(self, username: str, password: str) -> MainWindow:
@@ -162,7 +163,7 @@ class Camera:
         from pipe_app.gui.residents_page import ResidentsPage
 
         window = self.sign_in_as("manager.crowley", PASSWORD)
-        for number, key in enumerate(window.pages, start=4):
+        for number, key in enumerate((spec.key for spec in window.specs), start=4):
             window.show_page(key)
             self.save(window, f"{number:02d}-{key}-manager")
         window.show_page("residents")
@@ -247,13 +248,14 @@ class Camera:
         self.type_into(page.form.planning_note_edit, "Residents chose the menu on Monday.")
         page.form.planned_check.setChecked(True)
         self.save(window, "51-groups-new-from-template")
-        page.form.save_button.click()
-        table = page.register.table
+        page.form.save_button.click()  # saved: the session opens again with its register
+        register = page.form.register
+        table = register.table
         table.setFocus()
         for key in ("A", "Down", "A", "Down", "E", "Down"):
             self.press(table, key)
         self.press(table, "R")
-        dialog = page.register.note_dialog
+        dialog = register.note_dialog
         assert dialog is not None
         self.wait_for(dialog.isVisible, "the note dialog")
         QTest.keyClicks(dialog.note_edit, "Said she was too tired tonight")
@@ -262,19 +264,19 @@ class Camera:
         QGuiApplication.primaryScreen().grabWindow(0, 0, 0, WIDTH, HEIGHT).save(str(path))
         print(f"wrote {path.relative_to(ROOT)}")
         QTest.keyClick(dialog.note_edit, Qt.Key.Key_Return)
-        self.wait_for(lambda: page.register.note_dialog is None, "the note to be taken")
+        self.wait_for(lambda: register.note_dialog is None, "the note to be taken")
         self.press(table, "Down")
         self.press(table, "U")
-        dialog = page.register.note_dialog
+        dialog = register.note_dialog
         assert dialog is not None
         self.wait_for(dialog.isVisible, "the second note dialog")
         QTest.keyClick(dialog.note_edit, Qt.Key.Key_Escape)
-        self.wait_for(lambda: page.register.note_dialog is None, "the dialog to close")
-        page.save()
+        self.wait_for(lambda: register.note_dialog is None, "the dialog to close")
+        page.form.save()  # refused: a code needs its note
         self.save(window, "53-groups-register-needs-note")
         table.selectRow(4)
         self.press(table, "Delete")
-        page.save()
+        page.form.save()
         self.save(window, "54-groups-register-saved")
         window.sign_out()
 
@@ -434,6 +436,33 @@ class Camera:
         page.form.cancel_button.click()
         window.sign_out()
 
+    def reports_views(self) -> None:
+        """A report with its period the wrong way round, then two produced, as a manager."""
+        from PySide6.QtCore import QDate
+
+        from pipe_app.gui.reports_page import ReportsPage
+
+        window = self.sign_in_as("manager.crowley", PASSWORD)
+        window.show_page("reports")
+        page = window.pages["reports"]
+        assert isinstance(page, ReportsPage)
+        folder = Path(tempfile.mkdtemp(prefix="pipe-reports-"))
+        page.to_edit.setDate(page.from_edit.date().addDays(-1))
+        self.type_into(page.output_edit, str(folder / "Evidence pack - Crowley House.pdf"))
+        page.produce_button.click()
+        self.save(window, "65-reports-period-message")
+        page.to_edit.setDate(QDate.currentDate())
+        page.report_combo.setCurrentIndex(page.report_combo.findText("Training matrix"))
+        self.type_into(page.output_edit, str(folder / "Training matrix - Crowley House.pdf"))
+        page.produce_button.click()
+        self.wait_for(lambda: not page.busy, "the training matrix")
+        page.report_combo.setCurrentIndex(0)
+        self.type_into(page.output_edit, str(folder / "Evidence pack - Crowley House.pdf"))
+        page.produce_button.click()
+        self.wait_for(lambda: not page.busy, "the evidence pack", seconds=180)
+        self.save(window, "66-reports-produced")
+        window.sign_out()
+
     def close(self) -> None:
         self.launcher.sign_in.reject()
         self.launcher.wait_for_database()
@@ -467,6 +496,7 @@ def main() -> int:
     camera.supervision_views()
     _evidence_items(camera.launcher.db)
     camera.accreditation_views()
+    camera.reports_views()
     camera.close()
     print(f"screenshots in {OUT.relative_to(ROOT)} (work folder {work})")
     return 0

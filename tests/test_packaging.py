@@ -41,4 +41,4 @@ def test_wheel_contains_forms_resources_and_migrations(tmp_path: Path) -> None:
         assert expected in names, f"{expected} is missing from the wheel"
     assert any(name.startswith("pipe_app/ui/") and name.endswith(".ui") for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "pipe-app = pipe_app.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "pipe-app = pipe_app.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -18,6 +18,7 @@ class KeyWorkSession(Entity):
         Index("ix_key_work_sessions_site_started", "site_id", "started_at"),
         Index("ix_key_work_sessions_placement_started", "placement_id", "started_at"),
         Index("ix_key_work_sessions_worker_started", "key_worker_id", "started_at"),
+        Index("ix_key_work_sessions_site_archived", "site_id", "archived_at", "started_at"),
     )
 
     placement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("placements.id"))

@@ -1,18 +1,22 @@
 """Composition root: open the database, then sign-in (or first run), then the main window.
 
 The sign-in dialog appears before the heavy imports and the schema upgrade finish: they run
-on a worker thread (``bootstrap``) and the dialog enables itself when the database is ready.
-Nothing here is global: the database and settings are passed down by constructor.
+on a worker thread (``bootstrap``), started once the dialog is on screen, and the dialog
+enables itself when the database is ready. Only what the dialog needs is imported before it
+paints: the log, SQLAlchemy, Alembic, the services and the main window's modules load on that
+thread while the person types. Nothing here is global: the database and settings are passed
+down by constructor.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, QThread, Signal
+from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from pipe_app import paths
@@ -20,7 +24,6 @@ from pipe_app.gui.assets import apply_look
 from pipe_app.gui.problems import as_sentence
 from pipe_app.gui.settings import APPLICATION, ORGANISATION, make_settings
 from pipe_app.gui.sign_in import SignInDialog
-from pipe_app.logs import setup_logging
 
 if TYPE_CHECKING:
     from pipe_app.gui.first_run import FirstRunDialog
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
     from pipe_app.storage.database import Database
 
 log = logging.getLogger(__name__)
+# Loaded on the start-up thread after the database opens, so signing in does not wait for them.
+LOADED_WHILE_SIGNING_IN = ("pipe_app.services.auth", "pipe_app.gui.main_window")
+OPEN_UNDRAWN_AFTER_MS = 300  # a dialog never drawn (e.g. a minimised start) still opens it
 
 
 class StartupError(Exception):
@@ -87,15 +93,24 @@ class _BootstrapThread(QThread):
         self._url = database_url
 
     def run(self) -> None:
+        from pipe_app.logs import setup_logging
+
+        setup_logging()  # the app's redacting log; safe if the command line already set it up
         try:
             desk = bootstrap(self._url)
         except StartupError as exc:
             self.failed.emit(str(exc))
+            return
         except Exception as exc:
             log.exception("start-up failed")
             self.failed.emit(f"PIPE Desk could not start: {exc}")
-        else:
-            self.succeeded.emit(desk)
+            return
+        self.succeeded.emit(desk)
+        for name in LOADED_WHILE_SIGNING_IN:
+            try:
+                importlib.import_module(name)
+            except Exception:  # signing in imports it again and reports the failure there
+                log.exception("could not load %s ahead of sign-in", name)
 
 
 class Launcher(QObject):
@@ -116,20 +131,29 @@ class Launcher(QObject):
         self.problem = ""
         self.problem_box: QMessageBox | None = None
         self._thread = _BootstrapThread(database_url, self)
+        self._started = False
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self._thread.succeeded.connect(self._on_bootstrapped)
+        self.sign_in.drawn.connect(self._open_database)
         self._thread.failed.connect(self._on_bootstrap_failed)
         self.sign_in.accepted.connect(self._on_signed_in)
         self.sign_in.rejected.connect(self._on_sign_in_cancelled)
 
     def start(self) -> None:
+        """Show the sign-in dialog, then open the database once the dialog has been drawn."""
         self.sign_in.show()
-        self._thread.start()
+        QTimer.singleShot(OPEN_UNDRAWN_AFTER_MS, self._open_database)
+
+    def _open_database(self) -> None:
+        if not self._started:
+            self._started = True
+            self._thread.start()
 
     def wait_for_database(self, milliseconds: int = 60_000) -> bool:
-        return self._thread.wait(milliseconds)
+        """True once start-up work has finished (at once if it never began: quit first)."""
+        return not self._started or self._thread.wait(milliseconds)
 
     # ---- start-up ----------------------------------------------------------------------
 
@@ -210,7 +234,6 @@ def _show_unexpected(kind: type[BaseException], exc: BaseException, tb: object) 
 
 def run(database_url: str | None) -> int:
     """Open the desktop app and return its exit code."""
-    setup_logging()  # the app's redacting log; safe if the command line already set it up
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANISATION)

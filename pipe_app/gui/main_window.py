@@ -24,6 +24,7 @@ from pipe_app.gui.assets import app_icon, icon
 from pipe_app.gui.labels import roles_text
 from pipe_app.gui.page_registry import PAGE_CLASSES
 from pipe_app.gui.pages import PAGES, Page, PageSpec, visible_pages
+from pipe_app.gui.printing import print_page
 from pipe_app.gui.problems import describe_failure
 from pipe_app.services.permissions import Actor
 from pipe_app.services.sites import SiteService
@@ -35,16 +36,15 @@ NAVIGATION_WIDTH = 228
 NAVIGATION_ITEM_HEIGHT = 40
 
 
-def _scrolling(page: Page) -> QScrollArea:
+def _scroll_area(key: str) -> QScrollArea:
     """Each page scrolls when the window is smaller than it (small screens, 200% scaling),
-    so no page's minimum size decides how small the window can be."""
+    so no page's minimum size decides how small the window can be. The page itself goes in
+    when it is first shown (``MainWindow.page``)."""
     area = QScrollArea()
-    area.setObjectName(f"{page.spec.key}Scroll")
+    area.setObjectName(f"{key}Scroll")
     area.setProperty("role", "pageScroll")
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(page)
-    page.setAutoFillBackground(False)  # setWidget turns it on; let the page colour show
     return area
 
 
@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._signing_out = False
         self.specs: list[PageSpec] = visible_pages(actor)
-        self.pages: dict[str, Page] = {}
+        self.pages: dict[str, Page] = {}  # only the pages built so far: each on first showing
         self.page_actions: dict[str, QAction] = {}
 
         self.navigation = QListWidget()
@@ -81,9 +81,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("pageStack")
         for spec in self.specs:
-            page = self._make_page(spec)
-            self.pages[spec.key] = page
-            self.stack.addWidget(_scrolling(page))
+            self.stack.addWidget(_scroll_area(spec.key))
             item = QListWidgetItem(icon(spec.icon), spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             item.setToolTip(spec.description)
@@ -105,9 +103,20 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._restore_settings()
 
-    def _make_page(self, spec: PageSpec) -> Page:
-        page = PAGE_CLASSES[spec.key](spec, self.db, self.actor)
+    def page(self, key: str) -> Page:
+        """The page ``key`` (one the user may see), built the first time it is asked for, so
+        signing in builds Today (or the page last open) rather than every page."""
+        page = self.pages.get(key)
+        if page is not None:
+            return page
+        index = [spec.key for spec in self.specs].index(key)  # ValueError: not for this user
+        page = PAGE_CLASSES[key](self.specs[index], self.db, self.actor)
         page.record_requested.connect(self._on_record_requested)
+        area = self.stack.widget(index)
+        assert isinstance(area, QScrollArea)
+        area.setWidget(page)
+        page.setAutoFillBackground(False)  # setWidget turns it on; let the page colour show
+        self.pages[key] = page
         return page
 
     # ---- building ----------------------------------------------------------------------
@@ -139,6 +148,13 @@ class MainWindow(QMainWindow):
             "&Find…", QKeySequence(QKeySequence.StandardKey.Find), "Search this page (Ctrl+F)"
         )
         self.find_action.setIcon(icon("search"))
+        self.print_action = self._action(
+            "&Print…",
+            QKeySequence(QKeySequence.StandardKey.Print),
+            "Print the open record or the list on this page (Ctrl+P)",
+        )
+        self.print_action.setIcon(icon("print"))
+        self.print_action.triggered.connect(lambda: print_page(self, self.current_page))
         self.about_action = self._action("&About PIPE Desk")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_qt_action = self._action("About &Qt")
@@ -157,6 +173,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.print_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -179,6 +197,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.refresh_action)
         toolbar.addAction(self.find_action)
+        toolbar.addAction(self.print_action)
         spacer = QWidget()
         spacer.setSizePolicy(
             spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
@@ -233,7 +252,7 @@ class MainWindow(QMainWindow):
 
     @property
     def current_page(self) -> Page:
-        return self.pages[self.specs[self.stack.currentIndex()].key]
+        return self.page(self.specs[self.stack.currentIndex()].key)
 
     @property
     def current_page_key(self) -> str:
@@ -253,14 +272,15 @@ class MainWindow(QMainWindow):
     def _on_navigation_changed(self, row: int) -> None:
         if row < 0:
             return
-        previous = self.current_page if self.stack.currentIndex() >= 0 else None
-        if previous is not None and row != self.stack.currentIndex() and not previous.can_leave():
+        shown = self.stack.currentIndex()
+        previous = self.pages.get(self.specs[shown].key) if shown >= 0 else None  # built ones
+        if previous is not None and row != shown and not previous.can_leave():
             self.navigation.blockSignals(True)
-            self.navigation.setCurrentRow(self.stack.currentIndex())
+            self.navigation.setCurrentRow(shown)
             self.navigation.blockSignals(False)
             return
+        page = self.page(self.specs[row].key)
         self.stack.setCurrentIndex(row)
-        page = self.current_page
         self.page_actions[page.spec.key].setChecked(True)
         self.find_action.setEnabled(page.search_field() is not None)
         self.setWindowTitle(page.spec.title)

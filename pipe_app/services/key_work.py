@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pipe_app.domain import (
     KeyWorkerAssignment,
@@ -160,14 +160,19 @@ def _joined(query: Select[*Ts]) -> Select[*Ts]:
 class KeyWorkService(Service):
     # ---- reads -------------------------------------------------------------------------
 
-    def _scope(self, site_id: uuid.UUID | None) -> list[ColumnElement[bool]]:
+    def _scope(
+        self,
+        site_id: uuid.UUID | None,
+        column: InstrumentedAttribute[uuid.UUID] = KeyWorkSession.site_id,
+    ) -> list[ColumnElement[bool]]:
+        """The sites to read (``column`` holds the site: the session's unless told)."""
         if site_id is not None:
             self.actor.require(Permission.RESIDENT_READ, site_id)
-            return [KeyWorkSession.site_id == site_id]
+            return [column == site_id]
         self.actor.require(Permission.RESIDENT_READ)
         if self.actor.is_system:
             return []
-        return [KeyWorkSession.site_id.in_(sorted(self.actor.site_ids))]
+        return [column.in_(sorted(self.actor.site_ids))]
 
     def _conditions(
         self,
@@ -248,9 +253,34 @@ class KeyWorkService(Service):
         conditions = self._conditions(
             site_id, resident_id, key_worker_id, date_from, date_to, search, status
         )
-        query = _joined(select(func.count(KeyWorkSession.id)).select_from(KeyWorkSession))
         with self._reading() as session:
-            return int(session.scalar(query.where(*conditions)) or 0)
+            if resident_id is not None or search.strip():
+                query = _joined(select(func.count(KeyWorkSession.id)).select_from(KeyWorkSession))
+                return int(session.scalar(query.where(*conditions)) or 0)
+            # Only the sessions' own columns are filtered: count the live sessions from
+            # ix_key_work_sessions_site_archived alone, then take away those of the (few)
+            # archived placements or residents, which the list leaves out, instead of joining
+            # every session to its placement and resident.
+            live = KeyWorkSession.archived_at.is_(None)
+            total = session.scalar(
+                select(func.count()).select_from(KeyWorkSession).where(live, *conditions)
+            )
+            archived = session.scalars(
+                select(Placement.id)
+                .join(Resident, Resident.id == Placement.resident_id)
+                .where(
+                    or_(Placement.archived_at.is_not(None), Resident.archived_at.is_not(None)),
+                    *self._scope(site_id, Placement.site_id),  # a session's site is its placement's
+                )
+            ).all()
+            if not archived:
+                return int(total or 0)
+            hidden = (
+                select(func.count())
+                .select_from(KeyWorkSession)
+                .where(live, KeyWorkSession.placement_id.in_(archived), *conditions)
+            )
+            return int(total or 0) - int(session.scalar(hidden) or 0)
 
     def get(self, key_work_id: uuid.UUID) -> KeyWorkRow:
         query = _joined(select(KeyWorkSession, Resident, StaffMember, _SITE_NAME)).where(

@@ -62,8 +62,9 @@ def test_first_run_creates_an_administrator_and_a_site_then_sign_in_works(qtbot,
     sign_in = SignInDialog(db, username=dialog.created.administrator.username)
     qtbot.addWidget(sign_in)
     sign_in.show()
-    qtbot.keyClicks(sign_in.password_edit, ADMIN_PASSWORD)
-    qtbot.keyClick(sign_in.password_edit, Qt.Key.Key_Return)
+    with qtbot.waitSignal(sign_in.signed_in):  # the password is checked in the background
+        qtbot.keyClicks(sign_in.password_edit, ADMIN_PASSWORD)
+        qtbot.keyClick(sign_in.password_edit, Qt.Key.Key_Return)
     assert sign_in.result() == QDialog.DialogCode.Accepted
     assert sign_in.actor is not None
     assert sign_in.actor.roles == frozenset({Role.ADMINISTRATOR})

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
+from pipe_app.domain import GroupFacilitator, GroupSession
 from pipe_app.services.auth import sign_in
 from pipe_app.services.groups import GroupService
 from pipe_app.services.key_work import KeyWorkService
@@ -33,14 +35,34 @@ def _register(db: Database, actor: Actor) -> Any:
     return service.register(held[0].id)
 
 
+def _groups_page(db: Database, actor: Actor) -> Any:
+    """One page of the Groups list by its busiest facilitator, and its count."""
+    with db.reading() as session:
+        facilitator = session.scalar(
+            select(GroupFacilitator.staff_member_id)
+            .join(GroupSession, GroupSession.id == GroupFacilitator.group_session_id)
+            .where(GroupSession.site_id == _site(actor))
+            .group_by(GroupFacilitator.staff_member_id)
+            .order_by(func.count().desc(), GroupFacilitator.staff_member_id)
+            .limit(1)
+        )
+    service = GroupService(db, actor)
+    service.count(facilitator_id=facilitator, search="")
+    return service.rows(facilitator_id=facilitator, search="", limit=200, offset=0)
+
+
 CALLS: dict[str, Call] = {
     "ResidentService.rows": lambda db, a: ResidentService(db, a).rows(site_id=_site(a)),
     "KeyWorkService.rows": lambda db, a: KeyWorkService(db, a).rows(site_id=_site(a)),
     "KeyWorkService.due": lambda db, a: KeyWorkService(db, a).due(_site(a), local_today()),
     "GroupService.rows": lambda db, a: GroupService(db, a).rows(site_id=_site(a)),
     "GroupService.register": _register,
+    "GroupService.rows page by facilitator": _groups_page,
     "TrainingService.matrix": lambda db, a: TrainingService(db, a).matrix(_site(a)),
     "SupervisionService.rows": lambda db, a: SupervisionService(db, a).rows(site_id=_site(a)),
+    "SupervisionService.rows page": lambda db, a: SupervisionService(db, a).rows(
+        site_id=_site(a), limit=200, offset=0
+    ),
 }
 
 

@@ -15,9 +15,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from pipe_app.domain import KeyWorkSession, Placement, Resident
+from pipe_app.domain import GroupFacilitator, GroupSession, KeyWorkSession, Placement, Resident
 from pipe_app.services.auth import sign_in
 from pipe_app.services.groups import GroupService
 from pipe_app.services.history import AuditTrailService
@@ -73,6 +73,12 @@ def _register(db: Database, actor: Actor) -> Any:
     return lambda: service.register(held.id)
 
 
+def _register_history(db: Database, actor: Actor) -> Any:
+    service = GroupService(db, actor)
+    held = next(row for row in service.rows(site_id=_site(actor)) if row.recorded)
+    return lambda: service.register_history(held.id)
+
+
 def _key_work_of(db: Database, actor: Actor) -> Any:
     resident = _a_placement(db, actor)
     return lambda: KeyWorkService(db, actor).rows(resident_id=resident)
@@ -94,15 +100,69 @@ def _groups_recent(db: Database, actor: Actor) -> Any:
     )
 
 
+def _supervision_filters(actor: Actor) -> dict[str, Any]:
+    today = local_today()
+    return {"site_id": _site(actor), "from_day": today - timedelta(days=365), "to_day": today}
+
+
+def _supervision_page(db: Database, actor: Actor) -> Any:
+    return SupervisionService(db, actor).rows(**_supervision_filters(actor), limit=200, offset=0)
+
+
+def _supervision_count(db: Database, actor: Actor) -> Any:
+    return SupervisionService(db, actor).count(**_supervision_filters(actor))
+
+
+def _busiest_facilitator(db: Database, actor: Actor) -> Any:
+    """The member of staff who runs the most sessions at the actor's first site."""
+    with db.reading() as session:
+        return session.scalar(
+            select(GroupFacilitator.staff_member_id)
+            .join(GroupSession, GroupSession.id == GroupFacilitator.group_session_id)
+            .where(GroupSession.site_id == _site(actor))
+            .group_by(GroupFacilitator.staff_member_id)
+            .order_by(func.count().desc(), GroupFacilitator.staff_member_id)
+            .limit(1)
+        )
+
+
+def _groups_page(db: Database, actor: Actor) -> Any:
+    """What the Groups list sends: one page and the count, filtered and searched."""
+    facilitator = _busiest_facilitator(db, actor)
+    filters: dict[str, Any] = {
+        "site_id": _site(actor),
+        "date_from": local_today() - timedelta(days=90),
+        "kind": "socially_creative",
+        "facilitator_id": facilitator,
+        "search": "a",
+    }
+    service = GroupService(db, actor)
+    return lambda: (service.rows(**filters, limit=200, offset=0), service.count(**filters))
+
+
+def _groups_all_my_sites(db: Database, actor: Actor) -> Any:
+    service = GroupService(db, actor)
+    return (service.rows(search="e", limit=200, offset=200), service.count(search="e"))
+
+
 # Each entry prepares (outside the recording) and returns the call to explain.
 PATHS: dict[str, Callable[[Database, Actor], Callable[[], Any]]] = {
     "residents list by site": _plain(lambda db, a: ResidentService(db, a).rows(site_id=_site(a))),
     "key-work list by site and date": _plain(_recent),
     "key work by placement": _key_work_of,
+    "key-work count by site": _plain(lambda db, a: KeyWorkService(db, a).count(site_id=_site(a))),
     "group sessions by site and date": _plain(_groups_recent),
+    "group list page by facilitator, kind and search": _groups_page,
+    "group list page across my sites": _plain(_groups_all_my_sites),
     "attendance by session": _register,
+    "register history by session": _register_history,
     "audit history by entity": _history,
     "supervision by site": _plain(lambda db, a: SupervisionService(db, a).rows(site_id=_site(a))),
+    "supervision list page by site and date": _plain(_supervision_page),
+    "supervision count by site and date": _plain(_supervision_count),
+    "supervision search by site": _plain(
+        lambda db, a: SupervisionService(db, a).rows(site_id=_site(a), search="review", limit=200)
+    ),
     "supervision by site and status": _plain(
         lambda db, a: SupervisionService(db, a).rows(site_id=_site(a), status="signed_off")  # type: ignore[arg-type]
     ),

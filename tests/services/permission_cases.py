@@ -258,6 +258,12 @@ def _(world, site):
     return lambda actor: ResidentService(world.db, actor).placements(row.id)
 
 
+@case("ResidentService", "placement", CARE)
+def _(world, site):
+    row = _resident(world, site)
+    return lambda actor: ResidentService(world.db, actor).placement(row.placement_id)
+
+
 @case("ResidentService", "key_worker_history", CARE)
 def _(world, site):
     row = _resident(world, site)
@@ -440,6 +446,12 @@ def _(world, site):
 def _(world, site):
     row = _group(world, site)
     return lambda actor: GroupService(world.db, actor).register(row.id)
+
+
+@case("GroupService", "register_history", CARE)
+def _(world, site):
+    row = _group(world, site)
+    return lambda actor: GroupService(world.db, actor).register_history(row.id)
 
 
 @case("GroupService", "update", CARE)
@@ -665,6 +677,12 @@ def _(world, site):
     return lambda actor: TrainingService(world.db, actor).get(row.id)
 
 
+@case("TrainingService", "certificate", EVERYONE, frozenset({ADM}))
+def _(world, site):
+    row = _training(world, site, certificate=True)
+    return lambda actor: TrainingService(world.db, actor).certificate(row.id)
+
+
 @case("TrainingService", "certificate_content", EVERYONE, frozenset({ADM}))
 def _(world, site):
     row = _training(world, site, certificate=True)
@@ -726,6 +744,20 @@ def _(world, site):
         row.id, "minutes.txt", "text/plain", b"minutes"
     )
     return lambda actor: EvidenceService(world.db, actor).attachment_content(attachment.id)
+
+
+@case("EvidenceService", "details", CARE)
+def _(world, site):
+    rows = [_evidence(world, site), _evidence(world, site)]
+    return lambda actor: EvidenceService(world.db, actor).details([r.id for r in rows])
+
+
+@case("EvidenceService", "attachment_contents", CARE)
+def _(world, site):
+    service = EvidenceService(world.db, world.system)
+    row = _evidence(world, site)
+    files = [service.add_attachment(row.id, f"m{n}.txt", "text/plain", b"%d" % n) for n in (1, 2)]
+    return lambda actor: EvidenceService(world.db, actor).attachment_contents([f.id for f in files])
 
 
 @case("EvidenceService", "create", OVERSEERS)
@@ -894,6 +926,12 @@ def _supervision(world: Any, site: str, status: str = "draft", **changes: Any) -
 def _(world, site):
     _supervision(world, site)
     return lambda actor: SupervisionService(world.db, actor).rows(site_id=world.site(site).id)
+
+
+@case("SupervisionService", "count", CARE)
+def _(world, site):
+    _supervision(world, site)
+    return lambda actor: SupervisionService(world.db, actor).count(site_id=world.site(site).id)
 
 
 @case("SupervisionService", "get", CARE)
