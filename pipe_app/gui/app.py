@@ -10,10 +10,14 @@ down by constructor.
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import logging
+import pkgutil
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal
@@ -32,8 +36,12 @@ if TYPE_CHECKING:
     from pipe_app.storage.database import Database
 
 log = logging.getLogger(__name__)
-# Loaded on the start-up thread after the database opens, so signing in does not wait for them.
-LOADED_WHILE_SIGNING_IN = ("pipe_app.services.auth", "pipe_app.gui.main_window")
+# Loaded while the person types, so signing in does not wait for them. Only Qt-free packages
+# load on the start-up thread: defining a Qt class off the GUI thread can crash PySide6
+# (shiboken's type set-up is not thread-safe), so the GUI's own modules load on the GUI
+# thread, one per turn of the event loop, once the core has loaded.
+CORE_PACKAGES = ("pipe_app.services", "pipe_app.reports")
+GUI_PACKAGE = "pipe_app.gui"
 OPEN_UNDRAWN_AFTER_MS = 300  # a dialog never drawn (e.g. a minimised start) still opens it
 
 
@@ -84,9 +92,53 @@ def bootstrap(database_url: str | None) -> Desk:
     return Desk(db, first_run)
 
 
+def modules_of(package: str) -> list[str]:
+    """The modules of one of the app's packages, by name (nothing is imported but the package)."""
+    folder = importlib.import_module(package).__path__
+    return sorted(f"{package}.{info.name}" for info in pkgutil.iter_modules(folder))
+
+
+def leaves_first(package: str) -> list[str]:
+    """The package's modules ordered so that each comes after the package modules it imports
+    (read from the source, nothing imported), so loading them one by one loads little each."""
+    names = modules_of(package)
+    needs: dict[str, set[str]] = {}
+    for name in names:
+        spec = importlib.util.find_spec(name)
+        source = spec.origin if spec is not None else None
+        tree = ast.parse(Path(source).read_text(encoding="utf-8") if source else "")
+        needs[name] = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module in names and node.module != name
+        }
+    ordered: list[str] = []
+    placed: set[str] = set()
+
+    def place(name: str, seen: frozenset[str] = frozenset()) -> None:
+        if name in placed or name in seen:
+            return
+        for needed in sorted(needs[name]):
+            place(needed, seen | {name})
+        placed.add(name)
+        ordered.append(name)
+
+    for name in names:
+        place(name)
+    return ordered
+
+
+def _load(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except Exception:  # signing in imports it again and reports the failure there
+        log.exception("could not load %s ahead of sign-in", name)
+
+
 class _BootstrapThread(QThread):
     succeeded = Signal(object)  # Desk
     failed = Signal(str)
+    core_loaded = Signal(list)  # the GUI modules, leaves first
 
     def __init__(self, database_url: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -106,11 +158,10 @@ class _BootstrapThread(QThread):
             self.failed.emit(f"PIPE Desk could not start: {exc}")
             return
         self.succeeded.emit(desk)
-        for name in LOADED_WHILE_SIGNING_IN:
-            try:
-                importlib.import_module(name)
-            except Exception:  # signing in imports it again and reports the failure there
-                log.exception("could not load %s ahead of sign-in", name)
+        for package in CORE_PACKAGES:
+            for name in modules_of(package):
+                _load(name)
+        self.core_loaded.emit(leaves_first(GUI_PACKAGE))
 
 
 class Launcher(QObject):
@@ -138,6 +189,7 @@ class Launcher(QObject):
         self._thread.succeeded.connect(self._on_bootstrapped)
         self.sign_in.drawn.connect(self._open_database)
         self._thread.failed.connect(self._on_bootstrap_failed)
+        self._thread.core_loaded.connect(self._load_gui_modules)
         self.sign_in.accepted.connect(self._on_signed_in)
         self.sign_in.rejected.connect(self._on_sign_in_cancelled)
 
@@ -188,6 +240,16 @@ class Launcher(QObject):
             return
         self.sign_in.set_database(self.db, username=created.administrator.username)
         self.sign_in.show()
+
+    def _load_gui_modules(self, waiting: list[str]) -> None:
+        """One GUI module per turn of the event loop, so typing never waits long."""
+
+        def next_one() -> None:
+            if waiting and self.window is None:
+                _load(waiting.pop(0))
+                QTimer.singleShot(0, next_one)
+
+        QTimer.singleShot(0, next_one)
 
     # ---- sessions ----------------------------------------------------------------------
 

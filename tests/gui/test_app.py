@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QMessageBox
 
 from pipe_app.domain.enums import Role
+from pipe_app.gui import app as app_module
 from pipe_app.gui.app import Launcher, StartupError, bootstrap
 from pipe_app.storage.migrations import current_revision, head_revision
 from tests.factories import PASSWORD
@@ -101,6 +102,32 @@ def test_with_users_the_app_goes_straight_to_sign_in(qtbot, world, launched):
     assert finished.args == [0]
 
 
+def test_while_signing_in_only_qt_free_code_loads_off_the_gui_thread(
+    qtbot, world, launched, monkeypatch
+):
+    """Defining a Qt class on another thread can crash PySide6: GUI modules load on the GUI
+    thread, one per turn of the event loop, after the core has loaded on the start-up thread."""
+    loads: list[tuple[str, bool]] = []
+    real_load = app_module._load
+    gui_thread = QThread.currentThread()
+
+    def record(name: str) -> None:
+        loads.append((name, QThread.currentThread() is gui_thread))
+        real_load(name)
+
+    monkeypatch.setattr(app_module, "_load", record)
+    launcher = launched(world.db.url.render_as_string(hide_password=False))
+    gui_modules = set(app_module.modules_of("pipe_app.gui"))
+    qtbot.waitUntil(lambda: gui_modules <= {name for name, _ in loads}, timeout=60_000)
+    assert launcher.window is None
+    core = [(name, on_gui) for name, on_gui in loads if not name.startswith("pipe_app.gui.")]
+    gui = [(name, on_gui) for name, on_gui in loads if name.startswith("pipe_app.gui.")]
+    assert {name.split(".")[1] for name, _ in core} == {"services", "reports"}
+    assert not any(on_gui for _, on_gui in core)
+    assert gui and all(on_gui for _, on_gui in gui)
+    assert loads.index(gui[0]) > loads.index(core[-1])  # the core first
+
+
 def test_a_database_that_cannot_be_opened_is_explained(qtbot, launched):
     launcher = launched("mysql://someone@server/pipe")
     qtbot.waitUntil(lambda: launcher.problem_box is not None)
@@ -112,3 +139,13 @@ def test_a_database_that_cannot_be_opened_is_explained(qtbot, launched):
     with qtbot.waitSignal(launcher.finished) as finished:
         click(qtbot, box.button(QMessageBox.StandardButton.Ok))
     assert finished.args == [1]
+
+
+def test_gui_modules_load_leaves_first():
+    order = app_module.leaves_first("pipe_app.gui")
+    assert sorted(order) == app_module.modules_of("pipe_app.gui")
+    position = {name: index for index, name in enumerate(order)}
+    assert position["pipe_app.gui.assets"] < position["pipe_app.gui.pages"]
+    assert position["pipe_app.gui.record_form"] < position["pipe_app.gui.key_work_form"]
+    assert position["pipe_app.gui.key_work_page"] < position["pipe_app.gui.page_registry"]
+    assert position["pipe_app.gui.page_registry"] < position["pipe_app.gui.main_window"]
