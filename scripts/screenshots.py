@@ -3,6 +3,7 @@
 Run under a virtual X server so the real xcb platform renders (fonts, style, icons):
 
     xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py
+    xvfb-run -s "-screen 0 2732x1536x24" .venv/bin/python scripts/screenshots.py --scale 2
 
 It works on a temporary SQLite database and settings folder, drives the app as a person
 would (types into the forms, clicks the buttons), and writes PNGs into docs/screenshots/.
@@ -469,9 +470,15 @@ class Camera:
 
 
 def main() -> int:
+    """``--scale 2``: the main views at 200 % scaling (a 2732x1536 screen) into 200pct/."""
+    global OUT
     if not os.environ.get("DISPLAY"):
         print('run me under xvfb-run -s "-screen 0 1366x768x24"', file=sys.stderr)
         return 2
+    scaled = sys.argv[1:] == ["--scale", "2"]
+    if scaled:
+        os.environ["QT_SCALE_FACTOR"] = "2"  # the same 1366x768 layout, every pixel doubled
+        OUT = OUT / "200pct"
     work = Path(tempfile.mkdtemp(prefix="pipe-screens-"))
     os.environ["PIPE_APP_HOME"] = str(work / "home")  # logs and backups stay in the temp folder
     os.environ.pop("PIPE_APP_DATABASE_URL", None)
@@ -484,6 +491,12 @@ def main() -> int:
     _populate(camera.launcher.db)
     camera.refused_sign_in()
     camera.main_views()
+    if scaled:
+        _key_work_sessions(camera.launcher.db)
+        camera.key_work_views()
+        camera.close()
+        print(f"screenshots in {OUT.relative_to(ROOT)} (work folder {work})")
+        return 0
     camera.admin_views()
     _key_work_sessions(camera.launcher.db)
     camera.key_work_views()
