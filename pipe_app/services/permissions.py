@@ -127,7 +127,8 @@ class Actor:
             return False
         if site_id is None or permission in GLOBAL_PERMISSIONS or self.is_system:
             return True
-        return site_id in self.site_ids
+        # Administrators administer every site, including one made since they signed in.
+        return site_id in self.site_ids or Role.ADMINISTRATOR in self.roles
 
     def require(self, permission: Permission, site_id: uuid.UUID | None = None) -> None:
         if permission not in self.permissions:

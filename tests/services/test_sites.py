@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from pipe_app.domain import AuditEvent, Site
-from pipe_app.domain.enums import AttendanceCode, AuditAction, Role
+from pipe_app.domain.enums import APType, AttendanceCode, AuditAction, Role
 from pipe_app.services import audit
 from pipe_app.services.errors import ConflictError, PermissionDenied, ValidationError
 from pipe_app.services.sites import (
     ActivityTemplate,
+    SiteInput,
     SiteService,
     SiteSettingsInput,
     checked_settings,
@@ -130,3 +131,16 @@ def test_stale_version_and_other_site_are_refused(world):
         service.update_settings(world.crowley.id, world.crowley.version, SETTINGS)
     with pytest.raises(PermissionDenied):
         service.update_settings(world.kirk.id, world.kirk.version, SETTINGS)
+
+
+def test_an_administrator_manages_a_site_made_after_they_signed_in(world):
+    admin = world.actor(Role.ADMINISTRATOR)
+    made = SiteService(world.db, admin).create(
+        SiteInput("Ashdown House", "AH", APType.PIPE, 18, "Bristol")
+    )
+    assert made.id not in admin.site_ids  # the actor from sign-in does not list it
+    saved = SiteService(world.db, admin).update_settings(made.id, made.version, SETTINGS)
+    assert site_settings(saved).training_warning_days == 30
+    manager = world.actor(Role.MANAGER, "crowley")  # others still work only at their sites
+    with pytest.raises(PermissionDenied):
+        SiteService(world.db, manager).update_settings(saved.id, saved.version, SETTINGS)
