@@ -26,6 +26,7 @@ class TrainingRecord(Entity):
     __tablename__ = "training_records"
     __table_args__ = (
         Index("ix_training_records_staff_course", "staff_member_id", "course_id", "completed_on"),
+        Index("ix_training_records_expires_on", "expires_on"),  # Today: what lapses soon
     )
 
     staff_member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_members.id"))

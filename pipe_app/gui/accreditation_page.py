@@ -3,19 +3,18 @@
 The Coverage tab shows each criterion's computed status (words and a colour swatch), the
 self-assessment, a bar per standard and the gaps; picking a criterion shows its evidence and
 lets a manager rate it. The Evidence tab lists evidence items and opens them in the form.
-"Print evidence pack…" builds the assessor's PDF off the GUI thread.
+"Print evidence pack…" produces the assessor's PDF off the GUI thread through the same core as
+the Reports page and the command line, then offers to open or print it.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, QModelIndex, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QStackedWidget,
     QTabWidget,
     QTreeView,
     QVBoxLayout,
@@ -46,22 +44,26 @@ from pipe_app.gui.coverage_view import (
     RATING_LABELS,
     STATUS_COLOURS,
     CoverageChart,
+    CoverageData,
     CoverageTreeModel,
     counts_text,
+    read_coverage,
 )
 from pipe_app.gui.cycles_view import CyclesView
 from pipe_app.gui.evidence_form import STATUS_LABELS, EvidenceForm, day_of
 from pipe_app.gui.field_errors import sentence
+from pipe_app.gui.latest_load import LatestLoad
+from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
-from pipe_app.gui.record_form import Confirm
+from pipe_app.gui.report_result import ResultCard, documents_folder, producing
 from pipe_app.gui.table_model import Column, RowTableModel
 from pipe_app.gui.tables import sorted_view
-from pipe_app.gui.tasks import Progress, run_task
-from pipe_app.reports.evidence_pack import Cancelled, PackResult, build_evidence_pack
+from pipe_app.gui.tasks import Task, run_task
 from pipe_app.reports.pack_data import KIND_LABELS
+from pipe_app.reports.produce import Produced, ReportKind, ReportRequest, check, default_file_name
 from pipe_app.services.accreditation import AccreditationService, CycleInput, SelfAssessmentRow
-from pipe_app.services.coverage import LABELS, CoverageReport, CoverageService, CriterionCoverage
+from pipe_app.services.coverage import LABELS, CoverageReport, CriterionCoverage
 from pipe_app.services.errors import ValidationError
 from pipe_app.services.evidence import EvidenceRow, EvidenceService
 from pipe_app.services.frameworks import FrameworkService, FrameworkTree
@@ -69,6 +71,8 @@ from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import add_months, local_today
+
+PACK_FIELDS = {"date_from": "From", "date_to": "To", "output": "File", "framework_id": "Framework"}
 
 EVIDENCE_COLUMNS: list[Column[EvidenceRow]] = [
     Column("Title", lambda r: r.title),
@@ -79,13 +83,6 @@ EVIDENCE_COLUMNS: list[Column[EvidenceRow]] = [
     Column("Criteria", lambda r: len(r.criterion_ids), align_right=True),
     Column("Files", lambda r: r.attachment_count, align_right=True),
 ]
-
-
-@dataclass(frozen=True)
-class PackRequest:
-    start: date
-    end: date
-    output: Path
 
 
 class PackPeriodDialog(QDialog):
@@ -141,11 +138,6 @@ class AskPackFile:
         return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
 
 
-def open_file(path: Path) -> None:
-    """Open with the system's viewer (tests patch this)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
 def _group(title: str, name: str) -> tuple[QGroupBox, QVBoxLayout]:
     box = QGroupBox(title)
     box.setObjectName(name)
@@ -158,10 +150,10 @@ class AccreditationPage(Page):
     ) -> None:
         super().__init__(spec, db, actor, parent)
         self.report: CoverageReport | None = None
+        self.coverage_loads = LatestLoad(self, "Working out the coverage")
         self.tree: FrameworkTree | None = None
         self.assessments: dict[uuid.UUID, SelfAssessmentRow] = {}
-        self.pack_task: Any = None
-        self.last_pack: PackResult | None = None
+        self.pack_task: Task | None = None
         self._creating = False
 
         self.site_combo = QComboBox()
@@ -187,20 +179,20 @@ class AccreditationPage(Page):
         top.addWidget(self.cycle_label)
         top.addWidget(self.print_button)
         self.body.addLayout(top)
+        self.pack_card = self._pack_card()
+        self.body.addWidget(self.pack_card)
 
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget(self)  # in the page first: each tab is styled once, in place
         self.tabs.setObjectName("accreditationTabs")
+        self.body.addWidget(self.tabs, 1)
         self.tabs.addTab(self._coverage_tab(), "&Coverage")
         self.tabs.addTab(self._evidence_tab(), "&Evidence")
         self.cycles_view = CyclesView(db, actor)
         self.cycles_view.changed.connect(self._load_coverage)
         self.tabs.addTab(self.cycles_view, "Award c&ycles")
-        self.body.addWidget(self.tabs, 1)
 
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        self.print_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)
-        self.print_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self._connect_signals()
 
     # ---- building ----------------------------------------------------------------------
@@ -329,18 +321,14 @@ class AccreditationPage(Page):
         panel.addLayout(bar)
         panel.addWidget(self.evidence_table, 1)
         self.evidence_list = list_panel
-        self.form = EvidenceForm(self.db, self.actor)
-        self.evidence_stack = QStackedWidget()
-        self.evidence_stack.setObjectName("evidenceStack")
-        self.evidence_stack.addWidget(list_panel)
-        self.evidence_stack.addWidget(self.form)
+        form = FormMaker(EvidenceForm, self.db, self.actor)  # built when first opened
+        self.evidence_stack = ListFormStack("evidenceStack", list_panel, form, self.evidence_table)
         return self.evidence_stack
 
     def _connect_signals(self) -> None:
         self.site_combo.currentIndexChanged.connect(self._on_scope_changed)
         self.framework_combo.currentIndexChanged.connect(self._on_scope_changed)
         self.print_button.clicked.connect(self._on_print_clicked)
-        self.print_shortcut.activated.connect(self._on_print_clicked)
         self.coverage_tree.selectionModel().currentChanged.connect(self._on_criterion_changed)
         self.gaps_list.itemActivated.connect(self._on_gap_activated)
         self.save_assessment_button.clicked.connect(self._on_save_assessment_clicked)
@@ -348,9 +336,17 @@ class AccreditationPage(Page):
         self.new_button.clicked.connect(self.new_evidence)
         self.new_shortcut.activated.connect(self.new_evidence)
         self.evidence_table.activated.connect(self._on_evidence_activated)
-        self.form.saved.connect(self._on_form_saved)
-        self.form.closed.connect(self._on_form_closed)
-        self.form.archived.connect(self._on_form_saved)
+        self.evidence_stack.form_built.connect(self._connect_form)
+
+    def _connect_form(self, form: EvidenceForm) -> None:
+        form.set_framework(self.tree)
+        form.saved.connect(self._on_form_saved)
+        form.closed.connect(self._on_form_closed)
+        form.archived.connect(self._on_form_saved)
+
+    @property
+    def form(self) -> EvidenceForm:
+        return self.evidence_stack.form_of(EvidenceForm)
 
     # ---- scope: site and framework -----------------------------------------------------
 
@@ -397,9 +393,10 @@ class AccreditationPage(Page):
     # ---- coverage ----------------------------------------------------------------------
 
     def _load_coverage(self) -> None:
+        """Read off the GUI thread; the last coverage stays on show until the new one comes."""
         site, framework = self.site_id, self.framework_id
-        self.report, self.tree, self.assessments = None, None, {}
         if site is None or framework is None:
+            self.report, self.tree, self.assessments = None, None, {}
             self.coverage_model.set_report(None)
             self.chart.set_report(None)
             self.overall_label.setText(
@@ -409,23 +406,29 @@ class AccreditationPage(Page):
             )
             self._show_cycle()
             return
-        try:
-            self.tree = FrameworkService(self.db, self.actor).tree(framework)
-            self.report = CoverageService(self.db, self.actor).coverage(
-                site, framework, local_today()
-            )
-            if self.report.cycle_id is not None:
-                detail = AccreditationService(self.db, self.actor).get(self.report.cycle_id)
-                self.assessments = {a.criterion_id: a for a in detail.self_assessments}
-                self.cycle_label.setText(f"Cycle from {detail.cycle.membership_on:%d %b %Y}")
-        except Exception as exc:
-            self.show_error(describe_failure(exc, "work out the coverage"))
-            return
+        self.overall_label.setText("Loading…")
+        db, actor, today = self.db, self.actor, local_today()
+        self.coverage_loads.start(
+            lambda: read_coverage(db, actor, site, framework, today),
+            self._show_coverage,
+            self._on_coverage_failed,
+        )
+
+    def _on_coverage_failed(self, error: BaseException) -> None:
+        self.overall_label.setText("")
+        self.show_error(describe_failure(error, "work out the coverage"))
+
+    def _show_coverage(self, data: CoverageData) -> None:
+        self.tree, self.report, self.assessments = data.tree, data.report, data.assessments
+        if data.cycle_from is not None:
+            self.cycle_label.setText(f"Cycle from {data.cycle_from:%d %b %Y}")
         current = self._current_criterion()
         self.coverage_model.set_report(self.report)
         self.coverage_tree.expandToDepth(0)
         self.chart.set_report(self.report)
-        self.form.set_framework(self.tree)
+        form = self.evidence_stack.built_form(EvidenceForm)
+        if form is not None:
+            form.set_framework(self.tree)
         counts = self.report.counts
         parts = [f"{LABELS[s]}: {n}" for s, n in counts.by_status if n]
         self.overall_label.setText(
@@ -577,7 +580,7 @@ class AccreditationPage(Page):
 
     @property
     def form_open(self) -> bool:
-        return self.evidence_stack.currentWidget() is self.form
+        return self.evidence_stack.form_open
 
     def new_evidence(self) -> None:
         if self.tabs.currentWidget() is self.cycles_view:  # Ctrl+N on the cycles tab
@@ -642,6 +645,12 @@ class AccreditationPage(Page):
 
     # ---- the evidence pack -------------------------------------------------------------
 
+    def _pack_card(self) -> ResultCard:
+        card = ResultCard()
+        card.hide()  # until a pack has been produced
+        card.problem.connect(self.show_error)
+        return card
+
     def _on_print_clicked(self) -> None:
         self.print_pack()
 
@@ -652,29 +661,33 @@ class AccreditationPage(Page):
         period = PackPeriodDialog.ask(self)
         if period is None:
             return False
-        name = self.site_combo.currentText().replace(" ", "-")
-        output = AskPackFile.ask(self, f"evidence-pack-{name}-{period[1]:%Y-%m-%d}.pdf")
+        name = default_file_name(
+            ReportKind.EVIDENCE_PACK, self.site_combo.currentText(), local_today()
+        )
+        output = AskPackFile.ask(self, str(documents_folder() / name))
         if output is None:
             return False
-        request = PackRequest(period[0], period[1], output)
-        db, actor = self.db, self.actor
-
-        def work(progress: Progress) -> PackResult:
-            return build_evidence_pack(
-                db,
-                actor,
-                site,
-                request.start,
-                request.end,
-                request.output,
-                framework_id=framework,
-                progress=progress.report,
-                cancelled=lambda: progress.cancelled,
-            )
-
+        request = ReportRequest(
+            ReportKind.EVIDENCE_PACK,
+            site,
+            output,
+            *period,
+            framework_id=framework,
+            prepared_by=self.actor.display_name,
+        )
+        try:
+            check(request, local_today())
+        except ValidationError as exc:
+            self._on_pack_failed(exc)
+            return False
+        self.show_error("")
         self.print_button.setEnabled(False)
         self.pack_task = run_task(
-            self, "Printing the evidence pack", work, self._on_pack_done, self._on_pack_failed
+            self,
+            "Producing the evidence pack",
+            producing(self.db, self.actor, request),
+            self._on_pack_done,
+            self._on_pack_failed,
         )
         self.pack_task.ended.connect(self._on_pack_ended)
         return True
@@ -683,19 +696,18 @@ class AccreditationPage(Page):
         self.pack_task = None
         self.print_button.setEnabled(True)
 
-    def _on_pack_done(self, result: PackResult) -> None:
-        self.last_pack = result
-        if Confirm.ask(
-            self,
-            "Evidence pack ready",
-            f"The evidence pack is ready: {result.pages} pages, {result.evidence_items} "
-            f"evidence items, {result.attachments} files. Open it now?",
-            "Open",
-            "Not now",
-            informative=str(result.path),
-        ):
-            open_file(result.path)
+    def _on_pack_done(self, produced: Produced) -> None:
+        self.pack_card.show_produced(produced)
+        self.pack_card.show()
+        self.pack_card.open_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_pack_failed(self, error: BaseException) -> None:
-        if not isinstance(error, Cancelled):
-            self.show_error(describe_failure(error, "print the evidence pack"))
+        if isinstance(error, ValidationError):
+            self.show_error(
+                " ".join(
+                    sentence(PACK_FIELDS.get(p.field, p.field.capitalize()), p.message)
+                    for p in error.problems
+                )
+            )
+        else:
+            self.show_error(describe_failure(error, "produce the evidence pack"))

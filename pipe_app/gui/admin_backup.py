@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from pipe_app import paths
 from pipe_app.gui.admin_users import ask_to_confirm
+from pipe_app.gui.attachments import size_text
 from pipe_app.gui.problems import as_sentence, describe_failure
 from pipe_app.gui.table_model import ROW_ROLE, Column, RowTableModel, show_time
 from pipe_app.gui.tables import fit_columns, sorted_view
@@ -54,14 +55,6 @@ def list_backups(folder: Path) -> list[BackupFile]:
             continue
         found.append(BackupFile(path, datetime.fromtimestamp(stat.st_mtime, UTC), stat.st_size))
     return sorted(found, key=lambda item: item.made_at, reverse=True)
-
-
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def report_text(report: BackupReport) -> str:

@@ -28,6 +28,7 @@ from pipe_app.gui.assets import apply_look
 from pipe_app.gui.problems import as_sentence
 from pipe_app.gui.settings import APPLICATION, ORGANISATION, make_settings
 from pipe_app.gui.sign_in import SignInDialog
+from pipe_app.gui.tasks import CollectorPause
 
 if TYPE_CHECKING:
     from pipe_app.gui.first_run import FirstRunDialog
@@ -183,6 +184,7 @@ class Launcher(QObject):
         self.problem_box: QMessageBox | None = None
         self._thread = _BootstrapThread(database_url, self)
         self._started = False
+        self._collector = CollectorPause()
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -190,6 +192,7 @@ class Launcher(QObject):
         self.sign_in.drawn.connect(self._open_database)
         self._thread.failed.connect(self._on_bootstrap_failed)
         self._thread.core_loaded.connect(self._load_gui_modules)
+        self._thread.finished.connect(self._collector.release)
         self.sign_in.accepted.connect(self._on_signed_in)
         self.sign_in.rejected.connect(self._on_sign_in_cancelled)
 
@@ -201,6 +204,7 @@ class Launcher(QObject):
     def _open_database(self) -> None:
         if not self._started:
             self._started = True
+            self._collector.hold()  # start-up allocates a lot off the GUI thread
             self._thread.start()
 
     def wait_for_database(self, milliseconds: int = 60_000) -> bool:
@@ -242,12 +246,19 @@ class Launcher(QObject):
         self.sign_in.show()
 
     def _load_gui_modules(self, waiting: list[str]) -> None:
-        """One GUI module per turn of the event loop, so typing never waits long."""
+        """One GUI module per turn of the event loop, so typing never waits long; then the
+        form loader's one-off start-up cost, so the first form opened does not pause."""
 
         def next_one() -> None:
-            if waiting and self.window is None:
+            if self.window is not None:
+                return
+            if waiting:
                 _load(waiting.pop(0))
                 QTimer.singleShot(0, next_one)
+            else:
+                from pipe_app.gui.assets import warm_up_form_loader
+
+                warm_up_form_loader()
 
         QTimer.singleShot(0, next_one)
 

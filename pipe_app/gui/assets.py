@@ -15,6 +15,13 @@ from pipe_app import paths
 W = TypeVar("W", bound=QObject)
 
 
+def warm_up_form_loader() -> None:
+    """Qt's form loader costs ~80 ms the first time in a process: pay it in idle time."""
+    holder = QWidget()
+    load_form("training_record_form", holder)
+    holder.deleteLater()
+
+
 def load_form(name: str, parent: QWidget) -> QWidget:
     """Build ``ui/<name>.ui`` inside ``parent``, so forms stay editable in Qt Designer."""
     path = paths.ui_dir() / f"{name}.ui"

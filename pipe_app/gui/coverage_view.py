@@ -1,12 +1,15 @@
 """Coverage of a framework: the standards tree, a painted bar chart, and the gaps.
 
 Every status is shown as words with a colour swatch beside them, never colour alone.
-QtCharts is not in PySide6-Essentials, so the bars are painted here.
+QtCharts is not in PySide6-Essentials, so the bars are painted here. ``read_coverage`` gathers
+what the tab shows in one call, for a worker thread (no widgets).
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -21,13 +24,18 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from pipe_app.domain.enums import SelfAssessmentRating
+from pipe_app.services.accreditation import AccreditationService, SelfAssessmentRow
 from pipe_app.services.coverage import (
     LABELS,
     CoverageReport,
+    CoverageService,
     CoverageStatus,
     CriterionCoverage,
     StandardCoverage,
 )
+from pipe_app.services.frameworks import FrameworkService, FrameworkTree
+from pipe_app.services.permissions import Actor
+from pipe_app.storage.database import Database
 
 _Index = QModelIndex | QPersistentModelIndex
 CRITERION_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -47,6 +55,28 @@ RATING_LABELS = {
 }
 HEADERS = ("Standard / criterion", "Coverage", "Self-assessment", "Current evidence")
 _FRAMEWORK = 0  # internal id of the framework row; standards use 1, criteria 2 + standard row
+
+
+@dataclass(frozen=True)
+class CoverageData:
+    """Everything the Coverage tab shows for a site and framework on a day."""
+
+    tree: FrameworkTree
+    report: CoverageReport
+    assessments: dict[uuid.UUID, SelfAssessmentRow]
+    cycle_from: date | None  # the membership date of the cycle the report follows
+
+
+def read_coverage(
+    db: Database, actor: Actor, site_id: uuid.UUID, framework_id: uuid.UUID, on: date
+) -> CoverageData:
+    tree = FrameworkService(db, actor).tree(framework_id)
+    report = CoverageService(db, actor).coverage(site_id, framework_id, on)
+    if report.cycle_id is None:
+        return CoverageData(tree, report, {}, None)
+    detail = AccreditationService(db, actor).get(report.cycle_id)
+    assessments = {a.criterion_id: a for a in detail.self_assessments}
+    return CoverageData(tree, report, assessments, detail.cycle.membership_on)
 
 
 def counts_text(standard: StandardCoverage | CoverageReport) -> str:

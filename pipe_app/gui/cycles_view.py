@@ -13,8 +13,8 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pipe_app.gui.cycle_form import CYCLE_STATUS_LABELS, CycleForm
-from pipe_app.gui.drafts import load_draft
-from pipe_app.gui.list_form_stack import ListFormStack
+from pipe_app.gui.drafts import DraftKey, load_draft
+from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.table_model import Column, RowTableModel
 from pipe_app.gui.tables import fit_columns, sorted_view
@@ -43,6 +43,7 @@ class CyclesView(QWidget):
         self.setObjectName("cyclesView")
         self.db, self.actor = db, actor
         self.site_id: uuid.UUID | None = None
+        self.default_framework: uuid.UUID | None = None  # the one a new cycle follows
         self.model: RowTableModel[CycleRow] = RowTableModel(CYCLE_COLUMNS, parent=self)
         self.table, self.proxy = sorted_view(
             "cyclesTable", "Accreditation cycles of this site", self.model, self
@@ -63,22 +64,33 @@ class CyclesView(QWidget):
         bar.addWidget(self.new_button)
         panel.addLayout(bar)
         panel.addWidget(self.table, 1)
-        self.form = CycleForm(db, actor)
-        self.stack = ListFormStack("cyclesStack", list_panel, self.form, self.table)
+        form = FormMaker(CycleForm, db, actor)  # built when first opened
+        self.stack = ListFormStack("cyclesStack", list_panel, form, self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
         self.new_button.clicked.connect(self.new_cycle)
         self.table.activated.connect(self._on_activated)
-        self.form.saved.connect(self._on_changed)
-        self.form.archived.connect(self._on_changed)
-        self.form.closed.connect(self._on_form_closed)
+        self.stack.form_built.connect(self._connect_form)
+
+    def _connect_form(self, form: CycleForm) -> None:
+        form.default_framework = self.default_framework
+        form.saved.connect(self._on_changed)
+        form.archived.connect(self._on_changed)
+        form.closed.connect(self._on_form_closed)
+
+    @property
+    def form(self) -> CycleForm:
+        return self.stack.form_of(CycleForm)
 
     def set_scope(self, site_id: uuid.UUID | None, framework_id: uuid.UUID | None) -> None:
         """The page's site, whose cycles are listed, and the framework a new cycle follows."""
         self.site_id = site_id
-        self.form.default_framework = framework_id
+        self.default_framework = framework_id
+        form = self.stack.built_form(CycleForm)
+        if form is not None:
+            form.default_framework = framework_id
         self.reload()
 
     def reload(self) -> None:
@@ -111,7 +123,9 @@ class CyclesView(QWidget):
     def owns(self, record_id: uuid.UUID | None) -> bool:
         """Whether a Today line's id is a cycle (or an unsaved new cycle kept as a draft)."""
         if record_id is None:
-            return load_draft(self.actor.username, self.form.draft_key) is not None
+            form = self.stack.built_form(CycleForm)
+            key = form.draft_key if form is not None else DraftKey(CycleForm.KIND, None)
+            return load_draft(self.actor.username, key) is not None
         try:
             AccreditationService(self.db, self.actor).get(record_id)
         except NotFound:

@@ -26,18 +26,18 @@ def reopen_draft(stack: ListFormStack, key: DraftKey) -> bool:
 
 def offer_newest_draft(stack: ListFormStack) -> bool:
     """Ask whether to bring back the newest unsaved form of the stack's kind; True if done."""
-    form = stack.form
-    drafts = drafts_for(form.actor.username, form.KIND)
+    kind, username = stack.form_kind, stack.actor.username  # the form is not built for this
+    drafts = drafts_for(username, kind.KIND)
     if stack.form_open or not drafts:
         return False
     info = drafts[0]
     if not Confirm.ask(
         stack,
         "Unsaved changes",
-        f"You have an unsaved {form.DRAFT_NOUN} from {when_text(info.saved_at)}. Restore it?",
+        f"You have an unsaved {kind.DRAFT_NOUN} from {when_text(info.saved_at)}. Restore it?",
         "Restore",
         "Discard it",
     ):
-        delete_draft(form.actor.username, info.key)
+        delete_draft(username, info.key)
         return False
     return reopen_draft(stack, info.key)

@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 from pipe_app.domain.enums import EvidenceKind, EvidenceStatus
 from pipe_app.gui.assets import child
 from pipe_app.gui.attachment_open import file_problem, open_attachment, save_copy
-from pipe_app.gui.attachments import AskFiles, FileRefused, read_attachable, size_text
+from pipe_app.gui.attachments import (
+    AskFiles,
+    FileRefused,
+    dropped_files,
+    read_attachable,
+    size_text,
+)
 from pipe_app.gui.drafts import PAGE_FOR_KIND
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import RecordForm, plain_value
@@ -393,10 +399,9 @@ class EvidenceForm(RecordForm):
     # ---- drag and drop -----------------------------------------------------------------
 
     def _dropped_paths(self, event: QDragEnterEvent | QDropEvent) -> list[Path]:
-        mime = event.mimeData()
-        if self.record_id is None or not self.add_file_button.isEnabled() or not mime.hasUrls():
+        if self.record_id is None or not self.add_file_button.isEnabled():
             return []
-        return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+        return dropped_files(event.mimeData())
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_paths(event):

@@ -1,9 +1,10 @@
 """Groups & activities: the list of sessions (fetched a page at a time) and one session's form
 beside its register.
 
-The list asks GroupService for 200 rows at a time, newest first; the filters (site, dates,
-kind, facilitator) and the search run in the database. Enter or a double click opens a
-session; Ctrl+N starts a new one from an activity template.
+The list asks GroupService for 200 rows at a time, newest first or in the order of the column
+heading clicked; sorting, the filters (site, dates, kind, facilitator) and the search run in
+the database. Enter or a double click opens a session; Ctrl+N starts a new one from an
+activity template.
 """
 
 from __future__ import annotations
@@ -32,12 +33,19 @@ from PySide6.QtWidgets import (
 from pipe_app.gui.draft_offers import offer_newest_draft, reopen_draft
 from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.group_form import KIND_LABELS, STATUS_LABELS, GroupForm
-from pipe_app.gui.list_form_stack import ListFormStack
+from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
+from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.supervision_queue import filter_bar, filter_combo
 from pipe_app.gui.table_model import Column, LazyRowTableModel
-from pipe_app.services.groups import GroupRow, GroupService
+from pipe_app.services.groups import (
+    NEWEST_FIRST,
+    GroupOrder,
+    GroupRow,
+    GroupService,
+    GroupSort,
+)
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
 from pipe_app.services.staff import StaffService
@@ -86,10 +94,26 @@ class GroupFilters:
         }
 
 
-class GroupTableModel(LazyRowTableModel[GroupRow]):
+# What a header click sorts by (Attended and Facilitators are not sortable).
+GROUP_SORTS = {
+    0: GroupSort.STARTS,
+    1: GroupSort.TITLE,
+    2: GroupSort.ACTIVITY,
+    3: GroupSort.KIND,
+    SITE_COLUMN: GroupSort.SITE,
+    5: GroupSort.STATUS,
+}
+
+
+class GroupTableModel(LazyRowTableModel[GroupRow, GroupSort]):
     def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
         super().__init__(
-            GROUP_COLUMNS, parent=parent, page_size=page_size, what="more group sessions"
+            GROUP_COLUMNS,
+            parent=parent,
+            page_size=page_size,
+            what="more group sessions",
+            order=NEWEST_FIRST,
+            sorts=GROUP_SORTS,
         )
 
 
@@ -156,7 +180,7 @@ class GroupsPage(Page):
 
         self.table = QTableView()
         self.table.setObjectName("groupsTable")
-        self.table.setAccessibleName("Group sessions, newest first")
+        self.table.setAccessibleName("Group sessions")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -172,6 +196,7 @@ class GroupsPage(Page):
         for column, width in enumerate((150, 170, 130, 140, 120, 84, 100)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.sorting = DatabaseSortHeader(self.table, self.model)
         self.count_label = QLabel()
         self.count_label.setObjectName("groupCount")
         self.count_label.setProperty("role", "hint")
@@ -204,8 +229,8 @@ class GroupsPage(Page):
         panel.addLayout(counts)
         panel.addWidget(self.table, 1)
 
-        self.form = GroupForm(db, actor)
-        self.stack = ListFormStack("groupsStack", list_panel, self.form, self.table)
+        form = FormMaker(GroupForm, db, actor)  # built when first opened
+        self.stack = ListFormStack("groupsStack", list_panel, form, self.table, self)
         self.body.addWidget(self.stack, 1)
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         # Window-wide, but live only while this page is the one shown.
@@ -225,10 +250,17 @@ class GroupsPage(Page):
         self.new_shortcut.activated.connect(self.new_session)
         self.repeat_button.clicked.connect(self._on_repeat_clicked)
         self.model.failed.connect(self.show_error)
-        self.form.created.connect(self._on_form_created)
-        self.form.saved.connect(self._on_form_saved)
-        self.form.archived.connect(self._on_form_archived)
-        self.form.closed.connect(self._on_form_closed)
+        self.stack.form_built.connect(self._connect_form)
+
+    def _connect_form(self, form: GroupForm) -> None:
+        form.created.connect(self._on_form_created)
+        form.saved.connect(self._on_form_saved)
+        form.archived.connect(self._on_form_archived)
+        form.closed.connect(self._on_form_closed)
+
+    @property
+    def form(self) -> GroupForm:
+        return self.stack.form_of(GroupForm)
 
     # ---- the list ----------------------------------------------------------------------
 
@@ -295,8 +327,8 @@ class GroupsPage(Page):
         service = self._service
         self.show_error("")
 
-        def fetch(limit: int, offset: int) -> list[GroupRow]:
-            return service.rows(**arguments, limit=limit, offset=offset)
+        def fetch(limit: int, offset: int, order: GroupOrder) -> list[GroupRow]:
+            return service.rows(**arguments, order=order, limit=limit, offset=offset)
 
         self.model.reset(fetch)
         self._on_current_changed(QModelIndex(), QModelIndex())

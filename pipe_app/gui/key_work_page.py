@@ -1,8 +1,9 @@
 """Key work: the list of sessions (fetched a page at a time) and the session form.
 
-The list asks KeyWorkService for 200 rows at a time, newest first, so it opens as fast with
-200,000 sessions as with 200; filters and search run in the database. Enter or a double
-click opens a session; Ctrl+N starts a new one.
+The list asks KeyWorkService for 200 rows at a time, newest first or in the order of the
+column heading clicked, so it opens as fast with 200,000 sessions as with 200; sorting,
+filters and search run in the database. Enter or a double click opens a session; Ctrl+N
+starts a new one.
 """
 
 from __future__ import annotations
@@ -38,12 +39,19 @@ from PySide6.QtWidgets import (
 from pipe_app.domain.enums import SessionStatus
 from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
 from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm, day_of
-from pipe_app.gui.list_form_stack import ListFormStack
+from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
+from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm, when_text
 from pipe_app.gui.table_model import Column, LazyRowTableModel
-from pipe_app.services.key_work import KeyWorkRow, KeyWorkService
+from pipe_app.services.key_work import (
+    NEWEST_FIRST,
+    KeyWorkOrder,
+    KeyWorkRow,
+    KeyWorkService,
+    KeyWorkSort,
+)
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
 from pipe_app.services.staff import StaffService
@@ -99,12 +107,30 @@ class KeyWorkFilters:
         }
 
 
-class KeyWorkTableModel(LazyRowTableModel[KeyWorkRow]):
+# What a header click sorts by (Type and Topics are not sortable).
+KEY_WORK_SORTS = {
+    0: KeyWorkSort.STARTED,
+    1: KeyWorkSort.RESIDENT,
+    2: KeyWorkSort.CRN,
+    3: KeyWorkSort.KEY_WORKER,
+    SITE_COLUMN: KeyWorkSort.SITE,
+    5: KeyWorkSort.MINUTES,
+    RISK_COLUMN: KeyWorkSort.RISK,
+    8: KeyWorkSort.STATUS,
+}
+
+
+class KeyWorkTableModel(LazyRowTableModel[KeyWorkRow, KeyWorkSort]):
     """Newest sessions first; the summary as a tooltip; risk concerns in red (with text)."""
 
     def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
         super().__init__(
-            KEY_WORK_COLUMNS, parent=parent, page_size=page_size, what="more key-work sessions"
+            KEY_WORK_COLUMNS,
+            parent=parent,
+            page_size=page_size,
+            what="more key-work sessions",
+            order=NEWEST_FIRST,
+            sorts=KEY_WORK_SORTS,
         )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -171,7 +197,7 @@ class KeyWorkPage(Page):
 
         self.table = QTableView()
         self.table.setObjectName("keyWorkTable")
-        self.table.setAccessibleName("Key-work sessions, newest first")
+        self.table.setAccessibleName("Key-work sessions")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -187,6 +213,7 @@ class KeyWorkPage(Page):
         for column, width in enumerate((150, 160, 84, 140, 120, 76, 128, 124, 96)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.sorting = DatabaseSortHeader(self.table, self.model)
         self.count_label = QLabel()
         self.count_label.setObjectName("keyWorkCount")
         self.count_label.setProperty("role", "hint")
@@ -225,8 +252,8 @@ class KeyWorkPage(Page):
         panel.addLayout(counts)
         panel.addWidget(self.table, 1)
 
-        self.form = KeyWorkForm(db, actor)
-        self.stack = ListFormStack("keyWorkStack", list_panel, self.form, self.table)
+        form = FormMaker(KeyWorkForm, db, actor)  # built when first opened
+        self.stack = ListFormStack("keyWorkStack", list_panel, form, self.table, self)
         self.body.addWidget(self.stack, 1)
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         # Window-wide, but live only while this page is the one shown.
@@ -245,9 +272,16 @@ class KeyWorkPage(Page):
         self.new_button.clicked.connect(self.new_session)
         self.new_shortcut.activated.connect(self.new_session)
         self.model.failed.connect(self.show_error)
-        self.form.saved.connect(self._on_form_saved)
-        self.form.archived.connect(self._on_form_archived)
-        self.form.closed.connect(self._on_form_closed)
+        self.stack.form_built.connect(self._connect_form)
+
+    def _connect_form(self, form: KeyWorkForm) -> None:
+        form.saved.connect(self._on_form_saved)
+        form.archived.connect(self._on_form_archived)
+        form.closed.connect(self._on_form_closed)
+
+    @property
+    def form(self) -> KeyWorkForm:
+        return self.stack.form_of(KeyWorkForm)
 
     # ---- the list ----------------------------------------------------------------------
 
@@ -313,8 +347,8 @@ class KeyWorkPage(Page):
         service = self._service
         self.show_error("")
 
-        def fetch(limit: int, offset: int) -> list[KeyWorkRow]:
-            return service.rows(**arguments, limit=limit, offset=offset)
+        def fetch(limit: int, offset: int, order: KeyWorkOrder) -> list[KeyWorkRow]:
+            return service.rows(**arguments, order=order, limit=limit, offset=offset)
 
         self.model.reset(fetch)
         total = self.model.rowCount()

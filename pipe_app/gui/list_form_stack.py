@@ -3,10 +3,27 @@ shown at a time."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from dataclasses import dataclass
+from typing import TypeVar
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from pipe_app.gui.record_form import RecordForm
+from pipe_app.services.permissions import Actor
+from pipe_app.storage.database import Database
+
+F = TypeVar("F", bound=RecordForm)
+
+
+@dataclass(frozen=True)
+class FormMaker:
+    """A record form to build inside its stack the first time it is needed, so opening a
+    page builds its list only (``ListFormStack.form_built`` then hands the new form over)."""
+
+    kind: type[RecordForm]
+    db: Database
+    actor: Actor
 
 
 class ListFormStack(QStackedWidget):
@@ -15,21 +32,66 @@ class ListFormStack(QStackedWidget):
     ``back()`` returns to whatever was shown before the current form or view (the list when
     nothing else), and puts the cursor where it was: the list stays as it was left, with its
     search, filters and position.
+
+    Forms are given built, or as a ``FormMaker`` to be built on first use (``form``,
+    ``form_of``); ``form_built`` is emitted with each form built so, to connect it.
     """
 
+    form_built = Signal(object)  # the RecordForm just built
+
     def __init__(
-        self, name: str, list_panel: QWidget, form: RecordForm, focus_on_return: QWidget
+        self,
+        name: str,
+        list_panel: QWidget,
+        form: RecordForm | FormMaker,
+        focus_on_return: QWidget,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self.setObjectName(name)
-        self.list_panel, self.form, self._focus = list_panel, form, focus_on_return
-        self._forms: list[RecordForm] = [form]
+        self.list_panel, self._focus = list_panel, focus_on_return
+        self._makers: list[FormMaker] = []
+        self._forms: list[RecordForm] = []  # the forms built so far
         self._focus_for: dict[QWidget, QWidget] = {list_panel: focus_on_return}
         self._came_from: dict[QWidget, QWidget] = {}
         self.addWidget(list_panel)
-        self.addWidget(form)
+        self.add_form(form)
 
-    def add_form(self, form: RecordForm) -> None:
+    @property
+    def form(self) -> RecordForm:
+        """The stack's first form (built now if it was not yet)."""
+        return self.form_of(self._makers[0].kind)
+
+    @property
+    def form_kind(self) -> type[RecordForm]:
+        """The first form's class, known without building it (drafts are found by its KIND)."""
+        return self._makers[0].kind
+
+    @property
+    def actor(self) -> Actor:
+        return self._makers[0].actor
+
+    def built_form(self, kind: type[F]) -> F | None:
+        """The stack's form of class ``kind`` if it has been built, else None."""
+        return next((form for form in self._forms if isinstance(form, kind)), None)
+
+    def form_of(self, kind: type[F]) -> F:
+        """The stack's form of class ``kind``, built the first time it is asked for."""
+        form = self.built_form(kind)
+        if form is not None:
+            return form
+        maker = next(maker for maker in self._makers if maker.kind is kind)
+        built = kind(maker.db, maker.actor, self)
+        self._forms.append(built)
+        self.addWidget(built)
+        self.form_built.emit(built)
+        return built
+
+    def add_form(self, form: RecordForm | FormMaker) -> None:
+        if isinstance(form, FormMaker):
+            self._makers.append(form)
+            return
+        self._makers.append(FormMaker(type(form), form.db, form.actor))
         self._forms.append(form)
         self.addWidget(form)
 

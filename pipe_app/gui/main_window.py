@@ -110,10 +110,12 @@ class MainWindow(QMainWindow):
         if page is not None:
             return page
         index = [spec.key for spec in self.specs].index(key)  # ValueError: not for this user
-        page = PAGE_CLASSES[key](self.specs[index], self.db, self.actor)
-        page.record_requested.connect(self._on_record_requested)
         area = self.stack.widget(index)
         assert isinstance(area, QScrollArea)
+        # Built in its place: each widget takes the style sheet once, where moving a finished
+        # page into the window would style every widget in it again.
+        page = PAGE_CLASSES[key](self.specs[index], self.db, self.actor, area.viewport())
+        page.record_requested.connect(self._on_record_requested)
         area.setWidget(page)
         page.setAutoFillBackground(False)  # setWidget turns it on; let the page colour show
         self.pages[key] = page

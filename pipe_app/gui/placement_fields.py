@@ -1,6 +1,7 @@
 """The placement inputs that the admission form and the placement form share (the same widget
 names in ui/resident_form.ui and ui/placement_form.ui): dates, sentence, release, RoSH and
-PIPE-or-lodger, read and filled as plain JSON values.
+PIPE-or-lodger, and for a new placement the site and first key worker, read and filled as
+plain JSON values.
 
 Required dates start empty ("Not entered") rather than on a guessed day, so nothing is saved
 on a date nobody typed; the service names every missing field at once.
@@ -9,7 +10,7 @@ on a date nobody typed; the service names every missing field at once.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from typing import Any, cast
 
@@ -18,10 +19,12 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QWidget
 
 from pipe_app.gui.assets import child
 from pipe_app.gui.record_form import plain_value
-from pipe_app.services.permissions import Actor
+from pipe_app.services.permissions import Actor, Permission
+from pipe_app.services.sites import SiteService
 from pipe_app.services.staff import StaffService
 from pipe_app.services.timeline import RELEASE_WORDS, ROSH_WORDS, SENTENCE_WORDS
 from pipe_app.storage.database import Database
+from pipe_app.timeutil import local_today
 
 NOT_ENTERED = QDate(1900, 1, 1)
 ROSH_COMBOS = {
@@ -44,6 +47,11 @@ PLACEMENT_FIELDS = {
     "rosh_known_adult": ("roshKnownAdultCombo", "RoSH to a known adult"),
     "rosh_staff": ("roshStaffCombo", "RoSH to staff"),
     "is_pipe": ("placementTypeCombo", "Placement"),
+}
+# The same for a new placement's site and first key worker.
+NEW_PLACEMENT_FIELDS = {
+    "site_id": ("siteCombo", "Site"),
+    "key_worker": ("keyWorkerCombo", "Key worker"),
 }
 
 
@@ -167,6 +175,20 @@ class PlacementFields:
         choose(self.placement_type_combo, values.get("is_pipe"))
 
     @staticmethod
+    def blank_values(today: date) -> dict[str, Any]:
+        """A new placement: expected today for twelve weeks, nothing else guessed."""
+        return {
+            "expected_arrival": today.isoformat(),
+            "arrived": False,
+            "actual_arrival": today.isoformat(),
+            "expected_departure": (today + timedelta(weeks=12)).isoformat(),
+            "sentence_type": None,
+            "release_type": None,
+            **{key: None for key in ROSH_COMBOS},
+            "is_pipe": True,
+        }
+
+    @staticmethod
     def input_values(values: dict[str, Any]) -> dict[str, Any]:
         """Keyword arguments for PlacementInput from what ``values()`` read."""
         return {
@@ -177,4 +199,60 @@ class PlacementFields:
             "release_type": values["release_type"],
             **{key: values[key] for key in ROSH_COMBOS},
             "is_pipe": bool(values["is_pipe"]),
+        }
+
+
+class SiteAndKeyWorker:
+    """A new placement's site (where the user may place residents) and first key worker (staff
+    working at that site today, or nobody yet), which follows the site chosen."""
+
+    def __init__(self, form: QWidget, db: Database, actor: Actor) -> None:
+        self.db, self.actor = db, actor
+        self.site_combo = child(form, QComboBox, "siteCombo")
+        self.key_worker_combo = child(form, QComboBox, "keyWorkerCombo")
+        try:
+            sites = SiteService(db, actor).rows()
+        except Exception:
+            sites = []
+        for site in sites:
+            if actor.can(Permission.RESIDENT_WRITE, site.id):
+                self.site_combo.addItem(site.name, str(site.id))
+        self.site_combo.setEnabled(self.site_combo.count() > 1)
+        self._fill_key_workers()
+        self.site_combo.currentIndexChanged.connect(self._on_site_changed)
+
+    def _fill_key_workers(self) -> None:
+        self.key_worker_combo.clear()
+        self.key_worker_combo.addItem("Not yet assigned", None)
+        site = self.site_combo.currentData()
+        if site is not None:
+            fill_key_workers(
+                self.key_worker_combo, self.db, self.actor, uuid.UUID(site), local_today()
+            )
+
+    def _on_site_changed(self, _index: int) -> None:
+        chosen = self.key_worker_combo.currentData()
+        self._fill_key_workers()
+        choose(self.key_worker_combo, chosen)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "site_id": self.site_combo.currentData(),
+            "key_worker": self.key_worker_combo.currentData(),
+        }
+
+    def blank_values(self) -> dict[str, Any]:
+        return {"site_id": self.site_combo.itemData(0), "key_worker": None}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        choose(self.site_combo, values.get("site_id"))
+        choose(self.key_worker_combo, values.get("key_worker"))
+
+    @staticmethod
+    def input_values(values: dict[str, Any]) -> dict[str, Any]:
+        """PlacementInput's site and key worker (no site: one that does not exist)."""
+        site, worker = values["site_id"], values["key_worker"]
+        return {
+            "site_id": uuid.UUID(site) if site else uuid.UUID(int=0),
+            "key_worker_id": uuid.UUID(worker) if worker else None,
         }

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -30,13 +29,12 @@ from pipe_app.gui import training_matrix_view
 from pipe_app.gui.field_errors import FieldErrors
 from pipe_app.gui.key_work_form import day_of
 from pipe_app.gui.pages import Page, PageSpec
-from pipe_app.gui.printing import print_pdf
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm
+from pipe_app.gui.report_result import ResultCard, documents_folder, producing
 from pipe_app.gui.table_model import Column, RowTableModel
 from pipe_app.gui.tables import fit_columns, plain_view
-from pipe_app.gui.tasks import Cancelled, Progress, Task, run_task
-from pipe_app.reports import pdf_base
+from pipe_app.gui.tasks import Task, run_task
 from pipe_app.reports.pack_data import choose_framework
 from pipe_app.reports.produce import (
     Produced,
@@ -46,7 +44,6 @@ from pipe_app.reports.produce import (
     check,
     default_file_name,
     info,
-    produce,
     reports_for,
 )
 from pipe_app.services.errors import FieldProblem, ValidationError
@@ -58,18 +55,6 @@ from pipe_app.timeutil import add_months, local_today, to_local, utc_now
 
 FORMATS = {".pdf": "PDF (to print or send)", ".csv": "CSV (for a spreadsheet)"}
 PATTERNS = {".pdf": "PDF files (*.pdf)", ".csv": "CSV files (*.csv)"}
-
-
-def documents_folder() -> Path:
-    folder = Path(
-        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    )
-    return folder if folder.is_dir() else Path.home()
-
-
-def open_in_viewer(path: Path) -> bool:
-    """Open with the system's viewer (tests patch this)."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 @dataclass(frozen=True)
@@ -97,7 +82,6 @@ class ReportsPage(Page):
     ) -> None:
         super().__init__(spec, db, actor, parent)
         self.task: Task | None = None
-        self.current: Produced | None = None
         self._suggested = ""
         self.report_combo = self._combo("reportCombo", "Report")
         self.report_hint = QLabel()
@@ -159,7 +143,11 @@ class ReportsPage(Page):
         ):
             self.errors.add(key, widget, label)
 
-        self.result_card = self._result_card()
+        self.result_card = ResultCard()
+        self.result_card.label.setText(
+            "Pick a report and press Produce report. A report is written whole or not at all: "
+            "a cancelled or failed run leaves no file behind."
+        )
         self.recent_model = RowTableModel(RECENT_COLUMNS, parent=self)
         self.recent_table = plain_view(
             "recentReports", "Reports produced this session", self.recent_model, self
@@ -206,38 +194,6 @@ class ReportsPage(Page):
         button.setAccessibleName(text.replace("&", "").replace("…", ""))
         return button
 
-    def _result_card(self) -> QFrame:
-        card = QFrame()
-        card.setObjectName("reportResultCard")
-        card.setProperty("role", "card")
-        self.result_heading = QLabel()
-        self.result_heading.setObjectName("reportResultHeading")
-        self.result_heading.setProperty("role", "cardHeading")
-        self.result_label = QLabel()
-        self.result_label.setObjectName("reportResult")
-        self.result_label.setAccessibleName("Report produced")
-        self.result_label.setWordWrap(True)
-        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.open_button = self._button("openReportButton", "&Open")
-        self.print_button = self._button("printReportButton", "Print…")
-        row = QHBoxLayout()
-        row.addWidget(self.open_button)
-        row.addWidget(self.print_button)
-        row.addStretch(1)
-        layout = QVBoxLayout(card)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(self.result_heading)
-        layout.addWidget(self.result_label)
-        layout.addLayout(row)
-        self.result_heading.setText("Nothing produced yet")
-        self.result_label.setText(
-            "Pick a report and press Produce report. A report is written whole or not at all: "
-            "a cancelled or failed run leaves no file behind."
-        )
-        self.open_button.setEnabled(False)
-        self.print_button.setEnabled(False)
-        return card
-
     def _connect_signals(self) -> None:
         self.report_combo.currentIndexChanged.connect(self._on_report_changed)
         self.site_combo.currentIndexChanged.connect(self._on_site_changed)
@@ -247,10 +203,9 @@ class ReportsPage(Page):
         self.choose_button.clicked.connect(self._on_choose_clicked)
         self.output_edit.returnPressed.connect(self.produce_report)
         self.produce_button.clicked.connect(self.produce_report)
-        self.open_button.clicked.connect(self._on_open_clicked)
-        self.print_button.clicked.connect(self._on_print_clicked)
+        self.result_card.problem.connect(self.show_error)
         self.recent_table.selectionModel().currentRowChanged.connect(self._on_recent_selected)
-        self.recent_table.activated.connect(self._on_open_clicked)
+        self.recent_table.activated.connect(self.result_card.open_current)
 
     # ---- choices -----------------------------------------------------------------------
 
@@ -398,19 +353,7 @@ class ReportsPage(Page):
         ):
             return
         title = info(request.kind).title.lower()
-
-        def work(progress: Progress) -> Produced:
-            try:
-                return produce(
-                    self.db,
-                    self.actor,
-                    request,
-                    progress=progress.report,
-                    cancelled=lambda: progress.cancelled,
-                )
-            except pdf_base.Cancelled:
-                raise Cancelled from None
-
+        work = producing(self.db, self.actor, request)
         self.produce_button.setEnabled(False)
         self.busy_label.setText(f"Producing the {title}…")
         self.task = run_task(self, f"Producing the {title}", work, self._on_produced, self._failed)
@@ -439,49 +382,17 @@ class ReportsPage(Page):
         self.recent_model.set_rows([recent, *self.recent_model.rows])
         fit_columns(self.recent_table, most=420)
         self.recent_table.selectRow(0)
-        self._show_result(produced)
-
-    def _show_result(self, produced: Produced) -> None:
-        self.current = produced
-        self.result_heading.setText(f"{info(produced.kind).title} ready")
-        self.result_label.setText(
-            f"{produced.what[:1].upper()}{produced.what[1:]}: {produced.details}.\n"
-            f"Saved as {produced.path}"
-        )
-        is_pdf = produced.pages is not None
-        self.open_button.setEnabled(True)
-        self.print_button.setEnabled(is_pdf)
-        self.print_button.setToolTip("" if is_pdf else "Open the CSV in a spreadsheet to print it")
+        self.result_card.show_produced(produced)
 
     def _on_recent_selected(self) -> None:
         row = self.recent_table.currentIndex().row()
         if 0 <= row < self.recent_model.rowCount():
-            self._show_result(self.recent_model.row(row).produced)
+            self.result_card.show_produced(self.recent_model.row(row).produced)
 
-    # ---- using the file ----------------------------------------------------------------
-
-    def _on_open_clicked(self) -> None:
-        if self.current is None:
-            return
-        if not self.current.path.is_file():
-            self.show_error(f"{self.current.path} is no longer there.")
-        elif not open_in_viewer(self.current.path):
-            self.show_error(f"No program on this computer opens {self.current.path.name}.")
-
-    def _on_print_clicked(self) -> None:
-        path = self.print_file()
-        if path is None:
-            return
-        print_pdf(
-            self,
-            path,
-            lambda pages: self.busy_label.setText(f"Sent {pages} pages to print."),
-            lambda exc: self.show_error(describe_failure(exc, f"print {path.name}")),
-        )
+    @property
+    def current(self) -> Produced | None:
+        return self.result_card.current
 
     def print_file(self) -> Path | None:
         """Ctrl+P prints the report on show, as it is."""
-        current = self.current
-        if current is None or current.pages is None or not current.path.is_file():
-            return None
-        return current.path
+        return self.result_card.print_file()

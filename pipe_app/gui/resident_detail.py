@@ -1,5 +1,6 @@
 """One resident's page, opened from the Residents list: placement, key workers, key work due
-and one timeline of everything recorded, newest first.
+and one timeline of everything recorded, newest first. Managers change the placement, record a
+departure, hand over key work and, once the last stay has ended, place the resident again.
 
 Everything comes through the services in one background task, so the list never stalls and a
 resident outside the user's sites gets a clear message and no data at all.
@@ -15,6 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -31,7 +33,9 @@ from PySide6.QtWidgets import (
 from pipe_app.gui.assets import icon
 from pipe_app.gui.key_worker_dialog import KeyWorkerDialog
 from pipe_app.gui.labels import frequency_text
+from pipe_app.gui.placement_form import NewPlacementForm
 from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.record_form_dialog import RecordFormDialog
 from pipe_app.gui.resident_record import ResidentRecord, load_resident, placed_on
 from pipe_app.gui.table_model import Column, RowTableModel, show_date, show_time
 from pipe_app.gui.tasks import run_task
@@ -63,6 +67,8 @@ KIND_ICONS = {
     EventKind.GROUP: "groups",
 }
 NOT_AVAILABLE = "That resident does not exist or is not placed at your sites."
+NEW_PLACEMENT_TIP = "Place this resident again: a new stay after their last placement ended"
+STILL_PLACED_TIP = "Record the departure from the current placement before placing them again"
 
 
 def _when(entry: TimelineEntry) -> str:
@@ -149,6 +155,7 @@ class ResidentDetail(QWidget):
     edit_requested = Signal(object)  # the resident id
     placement_edit_requested = Signal(object, bool)  # the placement id; True: record departure
     key_worker_changed = Signal()
+    placement_added = Signal(object)  # the new placement's id
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,7 +163,7 @@ class ResidentDetail(QWidget):
         self.db, self.actor = db, actor
         self.resident_id: uuid.UUID | None = None
         self.record: ResidentRecord | None = None
-        self.key_worker_dialog: KeyWorkerDialog | None = None
+        self.dialog: QDialog | None = None  # the one window open over the page, if any
         self.can_write = actor.can(Permission.RESIDENT_WRITE)
         self._running = 0
         self._generation = 0
@@ -183,6 +190,10 @@ class ResidentDetail(QWidget):
         self.edit_button = _manager_button(
             "Edit details…", "residentEdit", "Change the resident's name, CRN or other details"
         )
+        self.new_placement_button = _manager_button(
+            "&New placement…", "placementNew", NEW_PLACEMENT_TIP
+        )
+        top.addWidget(self.new_placement_button)
         top.addWidget(self.edit_button)
         outer.addLayout(top)
 
@@ -318,6 +329,7 @@ class ResidentDetail(QWidget):
         self.placement_edit_button.clicked.connect(self._on_placement_edit_clicked)
         self.departure_button.clicked.connect(self._on_departure_clicked)
         self.key_worker_button.clicked.connect(self._on_key_worker_clicked)
+        self.new_placement_button.clicked.connect(self._on_new_placement_clicked)
         self.escape.activated.connect(self._on_back_clicked)
         self.timeline.activated.connect(self._on_entry_activated)
         self.placement_choice.currentIndexChanged.connect(self._on_placement_chosen)
@@ -376,6 +388,9 @@ class ResidentDetail(QWidget):
         self.record = record
         resident = record.resident
         self.edit_button.setEnabled(self.actor.can(Permission.RESIDENT_WRITE, resident.site_id))
+        ended = all(placement.actual_departure is not None for placement in record.placements)
+        self.new_placement_button.setEnabled(self.can_write and ended)
+        self.new_placement_button.setToolTip(NEW_PLACEMENT_TIP if ended else STILL_PLACED_TIP)
         self.name_label.setText(resident.display_name)
         born = f"born {resident.date_of_birth:%d %b %Y}"
         pronouns = f" · {resident.pronouns}" if resident.pronouns else ""
@@ -432,6 +447,7 @@ class ResidentDetail(QWidget):
     def _write_buttons(self) -> tuple[QPushButton, ...]:
         return (
             self.edit_button,
+            self.new_placement_button,
             self.placement_edit_button,
             self.departure_button,
             self.key_worker_button,
@@ -531,23 +547,50 @@ class ResidentDetail(QWidget):
         if self.placement is not None:
             self.placement_edit_requested.emit(self.placement.id, True)
 
+    @property
+    def key_worker_dialog(self) -> KeyWorkerDialog | None:
+        return self.dialog if isinstance(self.dialog, KeyWorkerDialog) else None
+
+    @property
+    def new_placement_dialog(self) -> RecordFormDialog | None:
+        return self.dialog if isinstance(self.dialog, RecordFormDialog) else None
+
+    def _open(self, dialog: QDialog) -> None:
+        """Window-modal, not blocking; let go of once it is finished with."""
+        dialog.finished.connect(self._on_dialog_finished)
+        self.dialog = dialog
+        dialog.open()
+        dialog.activateWindow()
+
+    def _on_dialog_finished(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+            self.dialog = None
+
     def _on_key_worker_clicked(self) -> None:
         if self.placement is None:
             return
         dialog = KeyWorkerDialog(self.db, self.actor, self.placement, self)
         dialog.accepted.connect(self._on_key_worker_saved)
-        dialog.finished.connect(self._on_key_worker_dialog_finished)
-        self.key_worker_dialog = dialog
-        dialog.open()
-        dialog.activateWindow()
-
-    def _on_key_worker_dialog_finished(self) -> None:
-        if self.key_worker_dialog is not None:
-            self.key_worker_dialog.deleteLater()
-            self.key_worker_dialog = None
+        self._open(dialog)
 
     def _on_key_worker_saved(self) -> None:
         self.key_worker_changed.emit()
+        self.reload()
+
+    def _on_new_placement_clicked(self) -> None:
+        """The placement form in a window of its own, for a new stay of this resident."""
+        if self.record is None:
+            return
+        form = NewPlacementForm(self.db, self.actor)
+        dialog = RecordFormDialog(form, "newPlacementDialog", self)
+        form.saved.connect(self._on_placement_added)
+        self._open(dialog)
+        form.start_for(self.record.resident)  # may offer a draft: over the open window
+        dialog.fit()
+
+    def _on_placement_added(self, placement_id: uuid.UUID) -> None:
+        self.placement_added.emit(placement_id)
         self.reload()
 
     def _on_back_clicked(self) -> None:

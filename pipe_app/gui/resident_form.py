@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, cast
 
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
@@ -13,20 +13,18 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 from pipe_app.gui.assets import child
 from pipe_app.gui.drafts import PAGE_FOR_KIND
 from pipe_app.gui.placement_fields import (
+    NEW_PLACEMENT_FIELDS,
     PLACEMENT_FIELDS,
-    ROSH_COMBOS,
     PlacementFields,
+    SiteAndKeyWorker,
     allow_not_entered,
-    choose,
-    fill_key_workers,
     history_value,
     iso_of,
     set_day,
 )
 from pipe_app.gui.record_form import RecordForm
-from pipe_app.services.permissions import Actor, Permission
+from pipe_app.services.permissions import Actor
 from pipe_app.services.residents import PlacementInput, ResidentInput, ResidentService
-from pipe_app.services.sites import SiteService
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 
@@ -48,9 +46,8 @@ class ResidentForm(RecordForm):
         "date_of_birth": ("dateOfBirthEdit", "Date of birth"),
         "gender": ("genderCombo", "Gender"),
         "pronouns": ("pronounsEdit", "Pronouns"),
-        "site_id": ("siteCombo", "Site"),
         **PLACEMENT_FIELDS,
-        "key_worker": ("keyWorkerCombo", "Key worker"),
+        **NEW_PLACEMENT_FIELDS,
     }
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
@@ -65,46 +62,17 @@ class ResidentForm(RecordForm):
         self.gender_combo = child(form, QComboBox, "genderCombo")
         self.pronouns_edit = child(form, QLineEdit, "pronounsEdit")
         self.placement_group = child(form, QWidget, "placementGroup")
-        self.site_combo = child(form, QComboBox, "siteCombo")
-        self.key_worker_combo = child(form, QComboBox, "keyWorkerCombo")
         self.placement = PlacementFields(form)
+        self.where = SiteAndKeyWorker(form, db, actor)
+        self.site_combo = self.where.site_combo
+        self.key_worker_combo = self.where.key_worker_combo
         allow_not_entered(self.birth_edit)
         self.gender_combo.addItems(list(GENDERS))
-        self._fill_sites()
-        self._fill_key_workers()
         self.archive_button.hide()  # residents leave by a departure, not by archiving
-        self.site_combo.currentIndexChanged.connect(self._on_site_changed)
-
-    def _fill_sites(self) -> None:
-        """Sites where the user may admit residents."""
-        try:
-            sites = SiteService(self.db, self.actor).rows()
-        except Exception:
-            sites = []
-        for site in sites:
-            if self.actor.can(Permission.RESIDENT_WRITE, site.id):
-                self.site_combo.addItem(site.name, str(site.id))
-        self.site_combo.setEnabled(self.site_combo.count() > 1)
-
-    def _fill_key_workers(self) -> None:
-        """Staff working at the chosen site today."""
-        self.key_worker_combo.clear()
-        self.key_worker_combo.addItem("Not yet assigned", None)
-        site = self.site_combo.currentData()
-        if site is not None:
-            fill_key_workers(
-                self.key_worker_combo, self.db, self.actor, uuid.UUID(site), local_today()
-            )
-
-    def _on_site_changed(self, _index: int) -> None:
-        chosen = self.key_worker_combo.currentData()
-        self._fill_key_workers()
-        self.key_worker_combo.setCurrentIndex(max(self.key_worker_combo.findData(chosen), 0))
 
     # ---- RecordForm hooks --------------------------------------------------------------
 
     def blank_values(self) -> dict[str, Any]:
-        today = local_today()
         return {
             "crn": "",
             "given_name": "",
@@ -113,16 +81,8 @@ class ResidentForm(RecordForm):
             "date_of_birth": None,
             "gender": "",
             "pronouns": "",
-            "site_id": self.site_combo.itemData(0),
-            "expected_arrival": today.isoformat(),
-            "arrived": False,
-            "actual_arrival": today.isoformat(),
-            "expected_departure": (today + timedelta(weeks=12)).isoformat(),
-            "sentence_type": None,
-            "release_type": None,
-            **{key: None for key in ROSH_COMBOS},
-            "is_pipe": True,
-            "key_worker": None,
+            **self.where.blank_values(),
+            **PlacementFields.blank_values(local_today()),
         }
 
     def values(self) -> dict[str, Any]:
@@ -136,11 +96,7 @@ class ResidentForm(RecordForm):
             "pronouns": self.pronouns_edit.text(),
         }
         if self.record_id is None:
-            values.update(
-                site_id=self.site_combo.currentData(),
-                **self.placement.values(),
-                key_worker=self.key_worker_combo.currentData(),
-            )
+            values.update(**self.where.values(), **self.placement.values())
         return values
 
     def set_values(self, values: dict[str, Any]) -> None:
@@ -154,9 +110,8 @@ class ResidentForm(RecordForm):
         self.pronouns_edit.setText(values.get("pronouns") or "")
         if "site_id" not in values:
             return
-        choose(self.site_combo, values["site_id"])
+        self.where.set_values(values)
         self.placement.set_values(values)
-        choose(self.key_worker_combo, values.get("key_worker"))
 
     def load(self, record_id: uuid.UUID) -> tuple[dict[str, Any], int]:
         row = self._service.get(record_id)
@@ -185,11 +140,8 @@ class ResidentForm(RecordForm):
         )
 
     def _placement_input(self, values: dict[str, Any]) -> PlacementInput:
-        worker = values["key_worker"]
         return PlacementInput(
-            site_id=uuid.UUID(values["site_id"]) if values["site_id"] else uuid.UUID(int=0),
-            **PlacementFields.input_values(values),
-            key_worker_id=uuid.UUID(worker) if worker else None,
+            **SiteAndKeyWorker.input_values(values), **PlacementFields.input_values(values)
         )
 
     def write(self) -> tuple[uuid.UUID, int]:

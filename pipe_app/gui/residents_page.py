@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.drafts import DraftKey, load_draft
-from pipe_app.gui.list_form_stack import ListFormStack
+from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
+from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.placement_form import PlacementForm
 from pipe_app.gui.problems import describe_failure
@@ -35,9 +36,15 @@ from pipe_app.gui.record_form import RecordForm
 from pipe_app.gui.resident_detail import ResidentDetail
 from pipe_app.gui.resident_form import ResidentForm
 from pipe_app.gui.table_model import Column, LazyRowTableModel
-from pipe_app.gui.tables import fit_columns, sorted_view
+from pipe_app.gui.tables import fit_columns, plain_view, search_proxy
 from pipe_app.services.permissions import Actor, Permission
-from pipe_app.services.residents import ResidentRow, ResidentService
+from pipe_app.services.residents import (
+    BY_NAME,
+    ResidentOrder,
+    ResidentRow,
+    ResidentService,
+    ResidentSort,
+)
 from pipe_app.services.sites import SiteService
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
@@ -81,7 +88,19 @@ def resident_search_text(row: ResidentRow) -> str:
     return " ".join((*names, row.crn)).casefold()
 
 
-class ResidentTableModel(LazyRowTableModel[ResidentRow]):
+# What a header click sorts by (Status depends on today, so it is not sortable).
+RESIDENT_SORTS = {
+    0: ResidentSort.NAME,
+    1: ResidentSort.CRN,
+    SITE_COLUMN: ResidentSort.SITE,
+    4: ResidentSort.PLACEMENT,
+    5: ResidentSort.ARRIVED,
+    6: ResidentSort.EXPECTED_DEPARTURE,
+    7: ResidentSort.LEFT,
+}
+
+
+class ResidentTableModel(LazyRowTableModel[ResidentRow, ResidentSort]):
     def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
         super().__init__(
             RESIDENT_COLUMNS,
@@ -89,6 +108,8 @@ class ResidentTableModel(LazyRowTableModel[ResidentRow]):
             parent,
             page_size=page_size,
             what="the residents",
+            order=BY_NAME,
+            sorts=RESIDENT_SORTS,
         )
 
 
@@ -115,7 +136,10 @@ class ResidentsPage(Page):
         self._matches = 0
         self._saved_id: uuid.UUID | None = None
         self.model = ResidentTableModel(self)
-        self.table, self.proxy = sorted_view("residentsTable", "Residents", self.model, self)
+        # The proxy narrows what is held while a search is typed; the database sorts.
+        self.proxy = search_proxy(self.model, self)
+        self.table = plain_view("residentsTable", "Residents", self.proxy, self)
+        self.sorting = DatabaseSortHeader(self.table, self.model)
         self.table.setToolTip("Press Enter or double-click to open the resident's page")
 
         self.list_panel = QWidget()
@@ -174,13 +198,12 @@ class ResidentsPage(Page):
         self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.new_shortcut.setEnabled(self.can_write)
 
-        self.detail = ResidentDetail(db, actor, self)
-        self.form = ResidentForm(db, actor)
-        self.placement_form = PlacementForm(db, actor)
-        self.stack = ListFormStack("residentsStack", self.list_panel, self.form, self.table)
-        self.stack.add_view(self.detail, self.detail.back_button)
-        self.stack.add_form(self.placement_form)
+        # In the page from the start (styled once); the forms are built when first opened.
+        form = FormMaker(ResidentForm, db, actor)
+        self.stack = ListFormStack("residentsStack", self.list_panel, form, self.table, self)
         self.body.addWidget(self.stack, 1)
+        self._detail: ResidentDetail | None = None  # a resident's page: built when first shown
+        self.stack.add_form(FormMaker(PlacementForm, db, actor))
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -191,18 +214,36 @@ class ResidentsPage(Page):
         self.table.activated.connect(self._on_row_activated)
         self.new_button.clicked.connect(self.new_resident)
         self.new_shortcut.activated.connect(self.new_resident)
-        self.detail.closed.connect(self.stack.back)
-        self.detail.record_requested.connect(self.record_requested)
-        self.detail.edit_requested.connect(self._on_edit_requested)
-        self.detail.placement_edit_requested.connect(self._on_placement_edit_requested)
-        self.detail.key_worker_changed.connect(self._on_key_worker_changed)
-        for form in (self.form, self.placement_form):
-            form.saved.connect(self._on_form_saved)
-            form.closed.connect(self._on_form_closed)
+        self.stack.form_built.connect(self._connect_form)
+
+    def _connect_form(self, form: RecordForm) -> None:
+        form.saved.connect(self._on_form_saved)
+        form.closed.connect(self._on_form_closed)
+
+    @property
+    def form(self) -> ResidentForm:
+        return self.stack.form_of(ResidentForm)
+
+    @property
+    def placement_form(self) -> PlacementForm:
+        return self.stack.form_of(PlacementForm)
+
+    @property
+    def detail(self) -> ResidentDetail:
+        if self._detail is None:
+            detail = self._detail = ResidentDetail(self.db, self.actor, self.stack)
+            self.stack.add_view(detail, detail.back_button)
+            detail.closed.connect(self.stack.back)
+            detail.record_requested.connect(self.record_requested)
+            detail.edit_requested.connect(self._on_edit_requested)
+            detail.placement_edit_requested.connect(self._on_placement_edit_requested)
+            detail.key_worker_changed.connect(self._on_key_worker_changed)
+            detail.placement_added.connect(self._on_key_worker_changed)
+        return self._detail
 
     @property
     def showing_detail(self) -> bool:
-        return self.stack.currentWidget() is self.detail
+        return self._detail is not None and self.stack.currentWidget() is self._detail
 
     @property
     def form_open(self) -> bool:
@@ -283,12 +324,13 @@ class ResidentsPage(Page):
         if saved is None:
             return
         self._load(keep_place=True)
-        if shown is self.detail:
+        if shown is self._detail:
             self.detail.reload()
         else:
             self._select(saved)
 
-    def _on_key_worker_changed(self) -> None:
+    def _on_key_worker_changed(self, _placement_id: object = None) -> None:
+        """A new key worker or placement changes the list's columns: load it in place."""
         self._load(keep_place=True)
 
     def _select(self, resident_id: uuid.UUID, *, scroll: bool = True) -> None:
@@ -350,9 +392,14 @@ class ResidentsPage(Page):
         current_on = local_today() if self.current_check.isChecked() else None
         search = self.search_edit.text().strip()
 
-        def fetch(limit: int, offset: int) -> list[ResidentRow]:
+        def fetch(limit: int, offset: int, order: ResidentOrder) -> list[ResidentRow]:
             return service.rows(
-                site_id=site_id, search=search, current_on=current_on, limit=limit, offset=offset
+                site_id=site_id,
+                search=search,
+                current_on=current_on,
+                order=order,
+                limit=limit,
+                offset=offset,
             )
 
         self.model.reset(fetch)

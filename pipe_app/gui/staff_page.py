@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.drafts import DraftKey, load_draft
-from pipe_app.gui.list_form_stack import ListFormStack
+from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.table_model import Column, RowTableModel
@@ -117,18 +117,17 @@ class StaffPage(Page):
         bar.addWidget(self.new_button)
         list_layout.addLayout(bar)
         list_layout.addWidget(self.records_table, 1)
-        self.form = TrainingRecordForm(db, actor)
-        self.form.setMinimumWidth(320)  # its button row must not hold the window wide
+        form = FormMaker(TrainingRecordForm, db, actor)  # built when first opened
         self.records_stack = ListFormStack(
-            "trainingRecordsStack", records_list, self.form, self.records_table
+            "trainingRecordsStack", records_list, form, self.records_table
         )
 
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget(self)  # in the page first: each tab is styled once, in place
         self.tabs.setObjectName("staffTabs")
+        self.body.addWidget(self.tabs, 1)
         self.tabs.addTab(staff_panel, "Staff")
         self.tabs.addTab(self.matrix_view, "Training matrix")
         self.tabs.addTab(self.records_stack, "Records")
-        self.body.addWidget(self.tabs, 1)
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self._connect_signals()
@@ -141,8 +140,16 @@ class StaffPage(Page):
         self.new_shortcut.activated.connect(self.new_record)
         self.import_button.clicked.connect(self._on_import_clicked)
         self.records_table.activated.connect(self._on_record_activated)
-        self.form.closed.connect(self._on_form_closed)
-        self.form.saved.connect(self._on_form_saved)
+        self.records_stack.form_built.connect(self._prepare_form)
+
+    def _prepare_form(self, form: TrainingRecordForm) -> None:
+        form.setMinimumWidth(320)  # its button row must not hold the window wide
+        form.closed.connect(self._on_form_closed)
+        form.saved.connect(self._on_form_saved)
+
+    @property
+    def form(self) -> TrainingRecordForm:
+        return self.records_stack.form_of(TrainingRecordForm)
 
     def _sites_text(self, row: StaffRow) -> str:
         names = [self._site_names.get(site, "another site") for site in row.site_ids]

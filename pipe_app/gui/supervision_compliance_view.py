@@ -1,7 +1,8 @@
 """The supervision compliance tab: who is up to date, and a 12-month bar chart per site.
 
 The status is always written out (on time, due soon, overdue, never); its colour only adds to
-the words. The chart is painted here (QtCharts is not part of PySide6-Essentials).
+the words. The chart is painted here (QtCharts is not part of PySide6-Essentials). The
+figures are read off the GUI thread.
 """
 
 from __future__ import annotations
@@ -9,16 +10,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.supervision_form import KIND_LABELS
 from pipe_app.gui.supervision_queue import filter_bar, filter_combo
 from pipe_app.gui.table_model import Column, RowTableModel
 from pipe_app.gui.tables import fit_columns, sorted_view
 from pipe_app.services.supervision_compliance import (
+    ComplianceOverview,
     CompliancePoint,
     ComplianceRow,
     SupervisionComplianceService,
@@ -140,12 +143,15 @@ class ComplianceChart(QWidget):
 
 
 class ComplianceView(QWidget):
+    failed = Signal(str)  # a sentence saying what could not be read
+
     def __init__(
         self, service: SupervisionComplianceService, sites: list[tuple[str, uuid.UUID]]
     ) -> None:
         super().__init__()
         self.setObjectName("supervisionCompliance")
         self._service = service
+        self.loads = LatestLoad(self, "Loading supervision compliance")
         self.model = ComplianceModel(self)
         self.site_combo: QComboBox = filter_combo("complianceSiteFilter", "Compliance at site")
         for name, site_id in sites:
@@ -167,14 +173,30 @@ class ComplianceView(QWidget):
         layout.addWidget(self.chart)
         self.site_combo.currentIndexChanged.connect(self._on_site_changed)
 
-    def load(self) -> str:
-        """Re-read the figures; returns an error message, or '' when all is well."""
+    @property
+    def is_loading(self) -> bool:
+        return self.loads.is_loading
+
+    def load(self) -> None:
+        """Re-read the figures off the GUI thread; a failure is shown and sent as ``failed``."""
         site: uuid.UUID | None = self.site_combo.currentData()
-        try:
-            rows = self._service.rows(site)
-            points = self._service.series(site) if site is not None else []
-        except Exception as exc:
-            return describe_failure(exc, "read supervision compliance")
+        service = self._service
+
+        def read() -> ComplianceOverview:
+            if site is None:
+                return ComplianceOverview(service.rows(None), [])
+            return service.overview(site)
+
+        self.notice.setText("Loading…")
+        self.loads.start(read, self._show, self._on_load_failed)
+
+    def _on_load_failed(self, error: BaseException) -> None:
+        text = describe_failure(error, "read supervision compliance")
+        self.notice.setText(text)
+        self.failed.emit(text)
+
+    def _show(self, overview: ComplianceOverview) -> None:
+        rows, points = overview.rows, overview.points
         self.model.set_rows(rows)
         self.table.sortByColumn(STATUS_COLUMN, Qt.SortOrder.AscendingOrder)
         fit_columns(self.table)
@@ -182,7 +204,6 @@ class ComplianceView(QWidget):
         self.notice.setText(
             "" if rows else "No supervision requirements apply to staff at this site yet."
         )
-        return ""
 
     def _on_site_changed(self, _index: int) -> None:
         self.load()

@@ -1,7 +1,8 @@
 """The supervision page: records (list and form), the review queue, and compliance, as tabs.
 
-The records list asks SupervisionService for a page of rows at a time, newest first, and more
-as the user scrolls; filters and search run in the database. It starts on the last year.
+The records list asks SupervisionService for a page of rows at a time, newest first or in the
+order of the column heading clicked, and more as the user scrolls; sorting, filters and
+search run in the database. It starts on the last year.
 The review queue tab is only there for people who can sign off.
 """
 
@@ -25,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.domain.enums import SupervisionStatus
-from pipe_app.gui.list_form_stack import ListFormStack
+from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
+from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.supervision_compliance_view import ComplianceView
@@ -41,7 +43,13 @@ from pipe_app.gui.table_model import LazyRowTableModel
 from pipe_app.gui.tables import plain_view
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
-from pipe_app.services.supervision import SupervisionRow, SupervisionService
+from pipe_app.services.supervision import (
+    NEWEST_FIRST,
+    SupervisionOrder,
+    SupervisionRow,
+    SupervisionService,
+    SupervisionSort,
+)
 from pipe_app.services.supervision_compliance import SupervisionComplianceService
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
@@ -50,6 +58,13 @@ LIST_DAYS = 365
 PAGE_SIZE = 200
 SEARCH_DELAY_MS = 200
 COLUMN_WIDTHS = (150, 170, 180, 260)
+# What a header click on RECORD_COLUMNS sorts by (Supervisees is not sortable).
+RECORD_SORTS = {
+    0: SupervisionSort.DATE,
+    1: SupervisionSort.KIND,
+    2: SupervisionSort.SUPERVISOR,
+    4: SupervisionSort.STATUS,
+}
 
 
 def _date_edit(name: str, accessible: str, day: date) -> QDateEdit:
@@ -73,8 +88,13 @@ class SupervisionPage(Page):
         super().__init__(spec, db, actor, parent)
         self._service = SupervisionService(db, actor)
         self._sites = self._my_sites()
-        self.model: LazyRowTableModel[SupervisionRow] = LazyRowTableModel(
-            RECORD_COLUMNS, parent=self, page_size=PAGE_SIZE, what="more supervision records"
+        self.model: LazyRowTableModel[SupervisionRow, SupervisionSort] = LazyRowTableModel(
+            RECORD_COLUMNS,
+            parent=self,
+            page_size=PAGE_SIZE,
+            what="more supervision records",
+            order=NEWEST_FIRST,
+            sorts=RECORD_SORTS,
         )
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("supervisionSearch")
@@ -106,11 +126,10 @@ class SupervisionPage(Page):
         self.new_button.setToolTip("Write a new supervision record (Ctrl+N)")
         self.new_button.setAccessibleName("New supervision record")
         self.new_button.setEnabled(actor.can(Permission.SUPERVISION_WRITE))
-        self.table = plain_view(
-            "supervisionTable", "Supervision records, newest first", self.model, self
-        )
+        self.table = plain_view("supervisionTable", "Supervision records", self.model, self)
         for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
+        self.sorting = DatabaseSortHeader(self.table, self.model)
         self.count_label = QLabel()
         self.count_label.setObjectName("supervisionCount")
         self.count_label.setProperty("role", "hint")
@@ -140,11 +159,12 @@ class SupervisionPage(Page):
         panel.addLayout(counts)
         panel.addWidget(self.table, 1)
 
-        self.form = SupervisionForm(db, actor)
-        self.stack = ListFormStack("supervisionStack", self.list_panel, self.form, self.table)
+        form = FormMaker(SupervisionForm, db, actor)  # built when first opened
+        self.stack = ListFormStack("supervisionStack", self.list_panel, form, self.table)
 
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget(self)  # in the page first: each tab is styled once, in place
         self.tabs.setObjectName("supervisionTabs")
+        self.body.addWidget(self.tabs, 1)
         self.tabs.addTab(self.stack, "Records")
         self.queue: SupervisionQueue | None = None
         if actor.can(Permission.SUPERVISION_SIGN_OFF):
@@ -152,7 +172,6 @@ class SupervisionPage(Page):
             self.tabs.addTab(self.queue, "Review queue")
         self.compliance = ComplianceView(SupervisionComplianceService(db, actor), self._sites)
         self.tabs.addTab(self.compliance, "Compliance")
-        self.body.addWidget(self.tabs, 1)
 
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -180,11 +199,9 @@ class SupervisionPage(Page):
         self.table.activated.connect(self._on_row_activated)
         self.new_button.clicked.connect(self.new_record)
         self.new_shortcut.activated.connect(self.new_record)
-        self.form.saved.connect(self._on_form_saved)
-        self.form.advanced.connect(self._on_form_advanced)
-        self.form.archived.connect(self._on_form_archived)
-        self.form.closed.connect(self._on_form_closed)
+        self.stack.form_built.connect(self._connect_form)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.compliance.failed.connect(self.show_error)
         if self.queue is not None:
             self.queue.open_requested.connect(self.open_record)
             self.queue.counted.connect(self._on_queue_counted)
@@ -197,7 +214,7 @@ class SupervisionPage(Page):
         if self.queue is not None:
             self.show_error(self.queue.load())
         if self.tabs.currentWidget() is self.compliance:
-            self.show_error(self.compliance.load())
+            self.compliance.load()
 
     def search_field(self) -> QLineEdit:
         return self.search_edit
@@ -216,8 +233,8 @@ class SupervisionPage(Page):
         filters, service = self._filters(), self._service
         self.show_error("")
 
-        def fetch(limit: int, offset: int) -> list[SupervisionRow]:
-            return service.rows(**filters, limit=limit, offset=offset)
+        def fetch(limit: int, offset: int, order: SupervisionOrder) -> list[SupervisionRow]:
+            return service.rows(**filters, order=order, limit=limit, offset=offset)
 
         self.model.reset(fetch)
         if self.model.error:
@@ -245,7 +262,7 @@ class SupervisionPage(Page):
 
     def _on_tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.compliance and self._loaded:
-            self.show_error(self.compliance.load())
+            self.compliance.load()
 
     def _on_queue_counted(self, count: int) -> None:
         if self.queue is not None:
@@ -255,6 +272,16 @@ class SupervisionPage(Page):
         self._load()
 
     # ---- the form ----------------------------------------------------------------------
+
+    def _connect_form(self, form: SupervisionForm) -> None:
+        form.saved.connect(self._on_form_saved)
+        form.advanced.connect(self._on_form_advanced)
+        form.archived.connect(self._on_form_archived)
+        form.closed.connect(self._on_form_closed)
+
+    @property
+    def form(self) -> SupervisionForm:
+        return self.stack.form_of(SupervisionForm)
 
     @property
     def form_open(self) -> bool:

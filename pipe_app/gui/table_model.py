@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from pipe_app.gui.problems import describe_failure
+from pipe_app.services.ordering import Order
 from pipe_app.timeutil import format_local
 
 R = TypeVar("R")
@@ -137,11 +139,15 @@ class _Identified(Protocol):
 
 
 RowWithId = TypeVar("RowWithId", bound=_Identified)
+SortKey = TypeVar("SortKey", bound=StrEnum)
 
 
-class LazyRowTableModel(RowTableModel[RowWithId]):
+class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
     """Holds the pages fetched so far; the view asks for more as the user scrolls, so a list
-    of 200,000 rows opens as fast as one of 200. ``fetch(limit, offset)`` reads one page."""
+    of 200,000 rows opens as fast as one of 200. ``fetch(limit, offset, order)`` reads one
+    page. ``sorts`` names the service's sort key for each column the database can sort by;
+    ``sort()`` on another column does nothing, on one of these it starts the fetch again in
+    the new ``order`` (which later queries keep)."""
 
     failed = Signal(str)
 
@@ -153,17 +159,22 @@ class LazyRowTableModel(RowTableModel[RowWithId]):
         *,
         page_size: int,
         what: str,
+        order: Order[SortKey],
+        sorts: Mapping[int, SortKey],
     ) -> None:
         super().__init__(columns, search_text, parent)
         self.page_size = page_size
+        self.order = order
+        self._sorts = dict(sorts)
         self._what = what
-        self._fetch: Callable[[int, int], list[RowWithId]] | None = None
+        self._fetch: Callable[[int, int, Order[SortKey]], list[RowWithId]] | None = None
         self._ids: set[uuid.UUID] = set()
         self._more = False
         self._resetting = False
+        self._inserting = False
         self.error = ""
 
-    def reset(self, fetch: Callable[[int, int], list[RowWithId]]) -> None:
+    def reset(self, fetch: Callable[[int, int, Order[SortKey]], list[RowWithId]]) -> None:
         """Start again with a new query; the first page is fetched at once."""
         self._resetting = True  # views and testers ask for more while a reset is announced
         try:
@@ -181,14 +192,41 @@ class LazyRowTableModel(RowTableModel[RowWithId]):
         """Every matching row is held (counting and client-side filtering are exact)."""
         return not self._more
 
+    # ---- order -------------------------------------------------------------------------
+
+    @property
+    def sort_keys(self) -> dict[int, SortKey]:
+        """The sort key of each column the database can sort by."""
+        return dict(self._sorts)
+
+    def sort_column(self) -> int:
+        """The column showing the current order (-1 when none does)."""
+        return next((c for c, key in self._sorts.items() if key == self.order.key), -1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self._sorts.get(column)
+        if key is None:
+            return
+        self.set_order(Order(key, descending=order == Qt.SortOrder.DescendingOrder))
+
+    def set_order(self, order: Order[SortKey]) -> None:
+        if order == self.order:
+            return
+        self.order = order
+        if self._fetch is not None:
+            self.reset(self._fetch)
+
+    # ---- fetching ----------------------------------------------------------------------
+
     def canFetchMore(self, parent: _Index) -> bool:
-        return not parent.isValid() and self._more and not self._resetting
+        busy = self._resetting or self._inserting  # asked again while rows are announced
+        return not parent.isValid() and self._more and not busy
 
     def fetchMore(self, parent: _Index) -> None:
         if not self.canFetchMore(parent) or self._fetch is None:
             return
         try:
-            page = self._fetch(self.page_size, len(self._rows))
+            page = self._fetch(self.page_size, len(self._rows), self.order)
         except Exception as exc:
             self._more = False
             self.error = describe_failure(exc, f"load {self._what}")
@@ -201,7 +239,11 @@ class LazyRowTableModel(RowTableModel[RowWithId]):
             self._more = self._more and bool(page)
             return
         start = len(self._rows)
-        self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
-        self._rows.extend(fresh)
-        self._ids.update(row.id for row in fresh)
-        self.endInsertRows()
+        self._inserting = True
+        try:
+            self.beginInsertRows(QModelIndex(), start, start + len(fresh) - 1)
+            self._rows.extend(fresh)
+            self._ids.update(row.id for row in fresh)
+            self.endInsertRows()
+        finally:
+            self._inserting = False

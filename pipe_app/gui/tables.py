@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from pipe_app.gui.table_model import SEARCH_ROLE, SORT_ROLE, RowTableModel
 
+FIT_ROWS = 50  # fit_columns measures this many rows (a screenful and more), not every row
+
 
 def plain_view(name: str, accessible_name: str, model: Any, parent: QWidget) -> QTableView:
     """A read-only table of whole rows: arrows move, Enter opens, Tab leaves."""
@@ -28,19 +30,26 @@ def plain_view(name: str, accessible_name: str, model: Any, parent: QWidget) -> 
     header.setStretchLastSection(True)
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setResizeContentsPrecision(FIT_ROWS)
     return view
 
 
-def sorted_view(
-    name: str, accessible_name: str, model: RowTableModel[Any], parent: QWidget
-) -> tuple[QTableView, QSortFilterProxyModel]:
-    """A table over ``model`` through a proxy that sorts by value and filters on search text."""
+def search_proxy(model: RowTableModel[Any], parent: QWidget) -> QSortFilterProxyModel:
+    """A proxy over ``model`` that filters on search text (and sorts by value if asked)."""
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(SORT_ROLE)
     proxy.setFilterRole(SEARCH_ROLE)
     proxy.setFilterKeyColumn(0)
     proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return proxy
+
+
+def sorted_view(
+    name: str, accessible_name: str, model: RowTableModel[Any], parent: QWidget
+) -> tuple[QTableView, QSortFilterProxyModel]:
+    """A table over ``model`` through a proxy that sorts by value and filters on search text."""
+    proxy = search_proxy(model, parent)
     view = plain_view(name, accessible_name, proxy, parent)
     view.setSortingEnabled(True)
     view.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -9,6 +9,7 @@ never touch widgets: they report through the ``Progress`` object, which is threa
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -46,6 +47,39 @@ class Progress:
         self._emit(done, total, text)
 
 
+class CollectorPause:
+    """Holds Python's cycle collector off while background work runs.
+
+    A collection can start on whichever thread allocates; one started on a worker would
+    destroy Qt objects' Python wrappers there, which crashes PySide. So while any work runs
+    the collector waits, and what was left meanwhile is collected on the GUI thread after.
+    Hold and release from the GUI thread only.
+    """
+
+    _holders = 0
+    _was_enabled = False
+
+    def __init__(self) -> None:
+        self._held = False
+
+    def hold(self) -> None:
+        if self._held:
+            return
+        self._held = True
+        if CollectorPause._holders == 0:
+            CollectorPause._was_enabled = gc.isenabled()
+            gc.disable()
+        CollectorPause._holders += 1
+
+    def release(self, *_args: object) -> None:
+        if not self._held:
+            return
+        self._held = False
+        CollectorPause._holders -= 1
+        if CollectorPause._holders == 0 and CollectorPause._was_enabled:
+            gc.enable()
+
+
 class _Signals(QObject):
     """Only plain C++ types cross threads; the outcome itself is handed over in ``box``."""
 
@@ -69,7 +103,10 @@ class _Runner(QRunnable):
             self.box["result"] = self.work(self.progress)
         except BaseException as error:  # delivered to the GUI thread, never lost
             self.box["error"] = error
-        self.signals.ended.emit()
+        try:
+            self.signals.ended.emit()
+        except RuntimeError:  # the page that asked has closed: nobody waits for the answer
+            log.info("background work ended after the page that started it closed")
 
 
 class Task(QObject):
@@ -112,6 +149,9 @@ class Task(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_slow)
         self._timer.start(SHOW_AFTER_MS)
+        self._collector = CollectorPause()
+        self._collector.hold()
+        self.destroyed.connect(self._collector.release)  # if the page goes before the work
         QThreadPool.globalInstance().start(_Runner(work, self._signals, self.progress, self._box))
 
     def _on_slow(self) -> None:
@@ -132,6 +172,7 @@ class Task(QObject):
 
     def _finish(self) -> None:
         self.done = True
+        self._collector.release()
         self._timer.stop()
         self.dialog.hide()
         self.dialog.deleteLater()
@@ -139,6 +180,15 @@ class Task(QObject):
 
     def _on_ended(self) -> None:
         self._finish()
+        try:
+            self._deliver()
+        except RuntimeError as exc:
+            if "already deleted" not in str(exc):
+                raise
+            # The view that asked was closed while the work ran: its answer has nowhere to go.
+            log.info("background work ended after its view closed: %s", exc)
+
+    def _deliver(self) -> None:
         error = self._box.get("error")
         if error is None:
             if not self.progress.cancelled:

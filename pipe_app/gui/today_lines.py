@@ -22,7 +22,7 @@ from pipe_app.services.key_work import KeyWorkService
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
 from pipe_app.services.supervision import SupervisionRow, SupervisionService
-from pipe_app.services.training import TrainingRecordRow, TrainingService
+from pipe_app.services.training import TrainingService
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import format_local, local_day, to_local, utc_now
 
@@ -281,25 +281,14 @@ def _acknowledge(db: Database, actor: Actor) -> TodaySection:
     )
 
 
-def _latest(records: list[TrainingRecordRow]) -> list[TrainingRecordRow]:
-    """Only the newest completion of each course per person decides whether it has lapsed."""
-    latest: dict[tuple[uuid.UUID, uuid.UUID], TrainingRecordRow] = {}
-    for record in records:
-        key = (record.staff_member_id, record.course_id)
-        if key not in latest or record.completed_on > latest[key].completed_on:
-            latest[key] = record
-    return list(latest.values())
-
-
 def _training(db: Database, actor: Actor, today: date) -> TodaySection:
     everyone = actor.can(Permission.TRAINING_WRITE)
-    service = TrainingService(db, actor)
-    records = service.rows() if everyone else service.rows(staff_member_id=actor.staff_member_id)
-    limit = today + timedelta(days=TRAINING_WARNING_DAYS)
+    mine = None if everyone else actor.staff_member_id
     lines = []
-    for record in _latest(records):
-        if record.expires_on is None or record.expires_on > limit:
-            continue
+    for record in TrainingService(db, actor).lapsing(
+        today, TRAINING_WARNING_DAYS, staff_member_id=mine
+    ):
+        assert record.expires_on is not None  # lapsing() returns only records that expire
         left = (record.expires_on - today).days
         if left > 0:
             status, level = f"Expires in {days_text(left)}", Level.SOON

@@ -1,6 +1,6 @@
 """Today: what needs the signed-in user now, one card per kind of work.
 
-Loaded off the GUI thread (``run_task``) so a slow database never freezes the window. Every
+Loaded off the GUI thread (``LatestLoad``) so a slow database never freezes the window. Every
 line opens its record (Enter or double-click) by asking the main window through
 ``record_requested``; urgency is always written out and shown by an icon, never colour alone.
 """
@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.table_model import Column, RowTableModel
-from pipe_app.gui.tasks import run_task
 from pipe_app.gui.today_lines import Level, TodayLine, TodaySection, gather_today
 from pipe_app.services.permissions import Actor
 from pipe_app.storage.database import Database
@@ -172,8 +172,7 @@ class TodayPage(Page):
     ) -> None:
         super().__init__(spec, db, actor, parent)
         self.cards: dict[str, SectionCard] = {}
-        self._running = 0
-        self._generation = 0
+        self.loads = LatestLoad(self, "Loading Today")
 
         top = QHBoxLayout()
         self.date_label = QLabel()
@@ -206,33 +205,18 @@ class TodayPage(Page):
 
     @property
     def is_loading(self) -> bool:
-        return self._running > 0
+        return self.loads.is_loading
 
     def refresh(self) -> None:
         today = local_today()
         self.date_label.setText(f"{today:%A %d %B %Y} · {self.actor.display_name}")
         self.status_label.setText("Loading…")
-        self._generation += 1
-        generation = self._generation
         db, actor = self.db, self.actor
-        self._running += 1
-        # The task is not kept on the page: a page <-> task reference cycle made PySide crash
-        # at exit (bool_dealloc) once many pages had been built and torn down.
-        task = run_task(
-            self,
-            "Loading Today",
-            lambda _progress: gather_today(db, actor, today),
-            lambda sections: self._on_sections_loaded(generation, sections),
-            lambda error: self._on_load_failed(generation, error),
+        self.loads.start(
+            lambda: gather_today(db, actor, today), self._on_sections_loaded, self._on_load_failed
         )
-        task.ended.connect(self._on_task_ended)
 
-    def _on_task_ended(self) -> None:
-        self._running -= 1
-
-    def _on_sections_loaded(self, generation: int, sections: list[TodaySection]) -> None:
-        if generation != self._generation:
-            return  # an older load finished after a newer one started
+    def _on_sections_loaded(self, sections: list[TodaySection]) -> None:
         self.show_error("")
         self._show(sections)
         waiting = sum(len(s.lines) for s in sections)
@@ -243,9 +227,7 @@ class TodayPage(Page):
         )
         self.loaded.emit()
 
-    def _on_load_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._generation:
-            return
+    def _on_load_failed(self, error: BaseException) -> None:
         self.status_label.setText("")
         self.show_error(describe_failure(error, "load your day"))
         self.loaded.emit()

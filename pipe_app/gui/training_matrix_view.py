@@ -1,5 +1,6 @@
 """The training matrix tab: staff down the side, courses across, each cell a status in words
-and in colour, filtered by site and job role, exported as CSV or PDF off the GUI thread."""
+and in colour, filtered by site and job role. Read and exported (CSV or PDF) off the GUI
+thread."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.domain.enums import StaffRole
+from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.tasks import Progress, Task, run_task
 from pipe_app.reports.training_matrix import TrainingMatrix, build_matrix, export, role_label
@@ -141,6 +143,7 @@ class TrainingMatrixView(QWidget):
         self.setObjectName("trainingMatrixView")
         self.model = MatrixModel(self)
         self.task: Task | None = None
+        self.loads = LatestLoad(self, "Loading the training matrix")
         self._ready = False
 
         self.site_combo = QComboBox()
@@ -224,23 +227,44 @@ class TrainingMatrixView(QWidget):
         self.site_combo.blockSignals(False)
         self._ready = True
 
+    @property
+    def is_loading(self) -> bool:
+        return self.loads.is_loading
+
     def refresh(self) -> None:
+        """Read the matrix for the chosen filters off the GUI thread."""
         try:
             if not self._ready:
                 self._fill_sites()
-            self.model.set_matrix(self._build())
         except Exception as exc:
-            self.model.set_matrix(None)
-            self.failed.emit(describe_failure(exc, "build the training matrix"))
-        self._show_summary()
-
-    def _build(self) -> TrainingMatrix | None:
+            self._on_load_failed(exc)
+            return
         site_id: uuid.UUID | None = self.site_combo.currentData()
         if site_id is None:
-            return None
+            self._show_matrix(None)
+            return
         role = self.role_combo.currentData()
         roles = (StaffRole(role),) if role else ()
-        return build_matrix(self.db, self.actor, site_id, job_roles=roles)
+        db, actor = self.db, self.actor
+        self.csv_button.setEnabled(False)
+        self.pdf_button.setEnabled(False)
+        self.summary_label.setText("Loading…")
+        self.loads.start(
+            lambda: build_matrix(db, actor, site_id, job_roles=roles),
+            self._show_matrix,
+            self._on_load_failed,
+        )
+
+    def _on_load_failed(self, error: BaseException) -> None:
+        self.model.set_matrix(None)
+        text = describe_failure(error, "build the training matrix")
+        self._show_summary()
+        self.summary_label.setText(text)
+        self.failed.emit(text)
+
+    def _show_matrix(self, matrix: TrainingMatrix | None) -> None:
+        self.model.set_matrix(matrix)
+        self._show_summary()
 
     def _show_summary(self) -> None:
         matrix = self.model.matrix

@@ -138,8 +138,13 @@ def gather(
     order = {c: n for n, c in enumerate(criteria)}
     rows = [
         row
-        for row in evidence_service.rows(site_id=site_id, status=EvidenceStatus.APPROVED)
-        if start <= row.effective_on <= end and row.criterion_ids & criteria.keys()
+        for row in evidence_service.rows(
+            site_id=site_id,
+            status=EvidenceStatus.APPROVED,
+            effective_from=start,
+            effective_to=end,
+        )
+        if row.criterion_ids & criteria.keys()
     ]
     # In the order the pack shows them: by first criterion, then date and title.
     rows.sort(

@@ -345,7 +345,7 @@ def summary_pdf(summary: SupervisionSummary) -> bytes:
         story.append(_table(data, [2.3 * cm, 3.4 * cm, 5 * cm, doc.width - 10.7 * cm]))
     else:
         story.append(p("No cases or themes were recorded.", sheet["body"]))
-    doc.multiBuild(story)
+    doc.build_laid_out(story)
     return buffer.getvalue()
 
 

@@ -283,7 +283,7 @@ def matrix_pdf(matrix: TrainingMatrix) -> bytes:
             )
         if matrix.rows:
             story.append(_grid(matrix, first, courses, doc.width))
-    doc.multiBuild(story)
+    doc.build_laid_out(story)
     return buffer.getvalue()
 
 

@@ -192,12 +192,20 @@ class EvidenceService(Service):
         status: EvidenceStatus | None = None,
         criterion_id: uuid.UUID | None = None,
         include_archived: bool = False,
+        effective_from: date | None = None,
+        effective_to: date | None = None,
     ) -> list[EvidenceRow]:
+        """Newest first; ``effective_from``/``effective_to`` keep items effective in the
+        period (inclusive), chosen by the database."""
         query = self._query(site_id).order_by(EvidenceItem.effective_on.desc(), EvidenceItem.title)
         if not include_archived:
             query = query.where(EvidenceItem.archived_at.is_(None))
         if status is not None:
             query = query.where(EvidenceItem.status == status)
+        if effective_from is not None:
+            query = query.where(EvidenceItem.effective_on >= effective_from)
+        if effective_to is not None:
+            query = query.where(EvidenceItem.effective_on <= effective_to)
         if criterion_id is not None:
             query = query.where(
                 exists().where(

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
@@ -31,6 +32,7 @@ from pipe_app.services.base import Service, check_version, get_live, sync_links
 from pipe_app.services.errors import NotFound
 from pipe_app.services.history import HistoryRow
 from pipe_app.services.key_work import display_name
+from pipe_app.services.ordering import Order, SortColumns, in_enum_order, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.residents import placed_on
 from pipe_app.services.sites import ActivityTemplate, SiteRow, site_row, site_settings
@@ -230,6 +232,27 @@ def _write_register(
     group.updated_at = utc_now()
 
 
+class GroupSort(StrEnum):
+    STARTS = "starts"
+    TITLE = "title"
+    ACTIVITY = "activity"
+    KIND = "kind"
+    SITE = "site"
+    STATUS = "status"
+
+
+GroupOrder = Order[GroupSort]
+NEWEST_FIRST = GroupOrder(GroupSort.STARTS, descending=True)
+_SORTS: dict[GroupSort, SortColumns] = {
+    GroupSort.STARTS: (GroupSession.started_at,),
+    GroupSort.TITLE: (func.lower(GroupSession.title),),
+    GroupSort.ACTIVITY: (func.lower(GroupSession.activity),),
+    GroupSort.KIND: (in_enum_order(GroupSession.kind, GroupKind),),
+    GroupSort.SITE: (Site.name,),
+    GroupSort.STATUS: (in_enum_order(GroupSession.status, GroupStatus),),
+}
+
+
 class GroupService(Service):
     # ---- reads -------------------------------------------------------------------------
 
@@ -331,10 +354,12 @@ class GroupService(Service):
         search: str = "",
         status: GroupStatus | str | None = None,
         facilitator_id: uuid.UUID | None = None,
+        order: GroupOrder = NEWEST_FIRST,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[GroupRow]:
-        """Newest first; ``search`` looks in the title, activity and observations."""
+        """Newest first unless ``order`` says otherwise (ties by id); ``search`` looks in the
+        title, activity and observations."""
         conditions = self._conditions(
             site_id, date_from, date_to, kind, search, status, facilitator_id
         )
@@ -342,7 +367,7 @@ class GroupService(Service):
             select(GroupSession, Site.name)
             .join(Site, Site.id == GroupSession.site_id)
             .where(*conditions)
-            .order_by(GroupSession.started_at.desc(), GroupSession.id)
+            .order_by(*order_clauses(order, _SORTS, GroupSession.id))
         )
         if limit is not None:
             query = query.limit(limit).offset(offset)

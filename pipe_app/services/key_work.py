@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
@@ -25,6 +26,7 @@ from pipe_app.domain import (
 from pipe_app.domain.enums import SessionStatus
 from pipe_app.services.base import Service, check_version, get_live
 from pipe_app.services.errors import NotFound
+from pipe_app.services.ordering import Order, SortColumns, in_enum_order, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.residents import placed_on
 from pipe_app.services.staff import works_at
@@ -157,6 +159,34 @@ def _joined(query: Select[*Ts]) -> Select[*Ts]:
     )
 
 
+class KeyWorkSort(StrEnum):
+    STARTED = "started"
+    RESIDENT = "resident"
+    CRN = "crn"
+    KEY_WORKER = "key_worker"
+    SITE = "site"
+    MINUTES = "minutes"
+    RISK = "risk"
+    STATUS = "status"
+
+
+KeyWorkOrder = Order[KeyWorkSort]
+NEWEST_FIRST = KeyWorkOrder(KeyWorkSort.STARTED, descending=True)
+_SORTS: dict[KeyWorkSort, SortColumns] = {
+    KeyWorkSort.STARTED: (KeyWorkSession.started_at,),
+    KeyWorkSort.RESIDENT: (func.lower(Resident.family_name), func.lower(Resident.given_name)),
+    KeyWorkSort.CRN: (Resident.crn,),
+    KeyWorkSort.KEY_WORKER: (
+        func.lower(StaffMember.family_name),
+        func.lower(StaffMember.given_name),
+    ),
+    KeyWorkSort.SITE: (_SITE_NAME,),
+    KeyWorkSort.MINUTES: (KeyWorkSession.duration_minutes,),
+    KeyWorkSort.RISK: (KeyWorkSession.risk_concern,),
+    KeyWorkSort.STATUS: (in_enum_order(KeyWorkSession.status, SessionStatus),),
+}
+
+
 class KeyWorkService(Service):
     # ---- reads -------------------------------------------------------------------------
 
@@ -222,17 +252,18 @@ class KeyWorkService(Service):
         date_to: date | None = None,
         search: str = "",
         status: SessionStatus | str | None = None,
+        order: KeyWorkOrder = NEWEST_FIRST,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[KeyWorkRow]:
-        """Newest first."""
+        """Newest first unless ``order`` says otherwise; ties in the order by id."""
         conditions = self._conditions(
             site_id, resident_id, key_worker_id, date_from, date_to, search, status
         )
         query = (
             _joined(select(KeyWorkSession, Resident, StaffMember, _SITE_NAME))
             .where(*conditions)
-            .order_by(KeyWorkSession.started_at.desc(), KeyWorkSession.id)
+            .order_by(*order_clauses(order, _SORTS, KeyWorkSession.id))
         )
         if limit is not None:
             query = query.limit(limit).offset(offset)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -18,6 +19,7 @@ from pipe_app.domain import KeyWorkerAssignment, Placement, Resident, Site, Staf
 from pipe_app.domain.enums import DepartureReason, ReleaseType, RoshLevel, SentenceType
 from pipe_app.services.base import Service, check_version, get_live
 from pipe_app.services.errors import NotFound, ValidationError
+from pipe_app.services.ordering import Order, SortColumns, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.staff import works_at
 from pipe_app.services.validation import Checks
@@ -136,6 +138,52 @@ def placed_on(day: date) -> list[ColumnElement[bool]]:
     ]
 
 
+class ResidentSort(StrEnum):
+    NAME = "name"
+    CRN = "crn"
+    SITE = "site"
+    PLACEMENT = "placement"
+    ARRIVED = "arrived"
+    EXPECTED_DEPARTURE = "expected_departure"
+    LEFT = "left"
+
+
+ResidentOrder = Order[ResidentSort]
+BY_NAME = ResidentOrder(ResidentSort.NAME)
+_SORTS: dict[ResidentSort, SortColumns] = {
+    ResidentSort.NAME: (func.lower(Resident.family_name), func.lower(Resident.given_name)),
+    ResidentSort.CRN: (Resident.crn,),
+    ResidentSort.SITE: (Site.name,),
+    ResidentSort.PLACEMENT: (Placement.is_pipe,),
+    ResidentSort.ARRIVED: (Placement.actual_arrival,),
+    ResidentSort.EXPECTED_DEPARTURE: (Placement.expected_departure,),
+    ResidentSort.LEFT: (Placement.actual_departure,),
+}
+
+
+def _stay(
+    expected_arrival: date,
+    actual_arrival: date | None,
+    expected_departure: date,
+    actual_departure: date | None,
+) -> tuple[date, date]:
+    """The days a placement holds the resident: from arrival (or the expected day) to the
+    departure; once arrived, until a departure is recorded, whatever was expected."""
+    start = actual_arrival or expected_arrival
+    if actual_departure is not None:
+        return start, actual_departure
+    return start, date.max if actual_arrival is not None else expected_departure
+
+
+def _stay_text(placement: Placement) -> str:
+    start = placement.actual_arrival or placement.expected_arrival
+    if placement.actual_departure is not None:
+        return f"from {start:%d %b %Y} to {placement.actual_departure:%d %b %Y}"
+    if placement.actual_arrival is not None:
+        return f"from {start:%d %b %Y}, which has no departure recorded yet"
+    return f"expected from {start:%d %b %Y} to {placement.expected_departure:%d %b %Y}"
+
+
 class ResidentService(Service):
     # ---- reads -------------------------------------------------------------------------
 
@@ -225,12 +273,14 @@ class ResidentService(Service):
         site_id: uuid.UUID | None = None,
         search: str = "",
         current_on: date | None = None,
+        order: ResidentOrder = BY_NAME,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[ResidentRow]:
-        """Residents by family name; each word searched must match a name or the CRN."""
+        """Residents by family name unless ``order`` says otherwise (ties by id); each word
+        searched must match a name or the CRN."""
         query = self._query(site_id, search, current_on).order_by(
-            Resident.family_name, Resident.given_name, Resident.id
+            *order_clauses(order, _SORTS, Resident.id)
         )
         if limit is not None:
             query = query.limit(limit).offset(offset)
@@ -430,7 +480,6 @@ class ResidentService(Service):
         placement_values = self._placement_checks(placement, checks)
         checks.raise_if_any()
         with self._writing() as session:
-            get_live(session, Site, placement.site_id, "site")
             existing = session.scalars(
                 select(Resident).where(Resident.crn == resident_values["crn"])
             ).one_or_none()
@@ -439,22 +488,35 @@ class ResidentService(Service):
             record = existing or Resident(**resident_values)
             session.add(record)
             session.flush()
-            self._check_overlap(session, record.id, placement, None)
-            new = Placement(resident_id=record.id, **placement_values)
-            session.add(new)
-            session.flush()
-            if placement.key_worker_id is not None:
-                start = placement.actual_arrival or placement.expected_arrival
-                self._check_key_worker(session, placement.key_worker_id, placement.site_id, start)
-                session.add(
-                    KeyWorkerAssignment(
-                        placement_id=new.id,
-                        staff_member_id=placement.key_worker_id,
-                        from_date=start,
-                    )
-                )
+            self._place(session, record.id, placement, placement_values)
             resident_id = record.id
         return self.get(resident_id)
+
+    def _place(
+        self,
+        session: Session,
+        resident_id: uuid.UUID,
+        data: PlacementInput,
+        values: dict[str, object],
+    ) -> Placement:
+        """A checked new placement of the resident, with its first key worker if chosen."""
+        get_live(session, Site, data.site_id, "site")
+        # Two desktops placing the same resident at once: the second waits, then sees the first.
+        session.execute(select(Resident.id).where(Resident.id == resident_id).with_for_update())
+        self._check_overlap(session, resident_id, data, None)
+        new = Placement(resident_id=resident_id, **values)
+        session.add(new)
+        session.flush()
+        if data.key_worker_id is not None:
+            start = data.actual_arrival or data.expected_arrival
+            self._check_key_worker(session, data.key_worker_id, data.site_id, start)
+            session.add(
+                KeyWorkerAssignment(
+                    placement_id=new.id, staff_member_id=data.key_worker_id, from_date=start
+                )
+            )
+            session.flush()
+        return new
 
     def _check_overlap(
         self,
@@ -463,21 +525,36 @@ class ResidentService(Service):
         data: PlacementInput,
         exclude: uuid.UUID | None,
     ) -> None:
-        start = data.actual_arrival or data.expected_arrival
-        end = data.actual_departure or data.expected_departure
-        query = select(Placement).where(
-            Placement.resident_id == resident_id, Placement.archived_at.is_(None)
+        """A resident is placed once at a time: refuse a stay that meets another, naming the
+        date that runs into it (its dates only where the user may see that placement)."""
+        start, end = _stay(
+            data.expected_arrival,
+            data.actual_arrival,
+            data.expected_departure,
+            data.actual_departure,
         )
-        for other in session.scalars(query):
+        query = select(Placement, Site.name).join(Site, Site.id == Placement.site_id)
+        query = query.where(Placement.resident_id == resident_id, Placement.archived_at.is_(None))
+        for other, site_name in session.execute(query):
             if other.id == exclude:
                 continue
-            other_start = other.actual_arrival or other.expected_arrival
-            other_end = other.actual_departure or (
-                other.expected_departure if other.actual_arrival is None else date.max
+            other_start, other_end = _stay(
+                other.expected_arrival,
+                other.actual_arrival,
+                other.expected_departure,
+                other.actual_departure,
             )
             if start <= other_end and other_start <= end:
+                if other_start > start:  # the new stay runs on into the other one
+                    field = "actual_departure" if data.actual_departure else "expected_departure"
+                else:
+                    field = "actual_arrival" if data.actual_arrival else "expected_arrival"
+                if not self.actor.can(Permission.RESIDENT_READ, other.site_id):
+                    raise ValidationError.single(
+                        field, "overlaps another placement of this resident"
+                    )
                 raise ValidationError.single(
-                    "expected_arrival", "overlaps another placement of this resident"
+                    field, f"overlaps the placement at {site_name} {_stay_text(other)}"
                 )
 
     def update(self, resident_id: uuid.UUID, version: int, data: ResidentInput) -> ResidentRow:
@@ -500,24 +577,18 @@ class ResidentService(Service):
         return self.get(resident_id)
 
     def add_placement(self, resident_id: uuid.UUID, data: PlacementInput) -> PlacementRow:
-        resident = self.get(resident_id)
-        return self._placement_for(resident.crn, data)
-
-    def _placement_for(self, crn: str, data: PlacementInput) -> PlacementRow:
+        """Another stay for a resident already known here (a return after a placement ended).
+        Refused while it would meet any other placement of theirs, at any site."""
+        self.get(resident_id)  # visible at the user's sites
         self.actor.require(Permission.RESIDENT_WRITE, data.site_id)
-        with self._reading() as session:
-            resident = session.scalars(select(Resident).where(Resident.crn == crn)).one()
-            copy = ResidentInput(
-                resident.crn,
-                resident.given_name,
-                resident.family_name,
-                resident.date_of_birth,
-                resident.gender,
-                resident.preferred_name,
-                resident.pronouns,
-            )
-        self.admit(copy, data)
-        return self.placements(resident.id)[0]
+        checks = Checks()
+        values = self._placement_checks(data, checks)
+        checks.raise_if_any()
+        with self._writing() as session:
+            get_live(session, Resident, resident_id, "resident")
+            placement = self._place(session, resident_id, data, values)
+            site_name = session.get_one(Site, placement.site_id).name
+            return self._placement_row(session, placement, site_name)
 
     def update_placement(
         self, placement_id: uuid.UUID, version: int, data: PlacementInput

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 
 from sqlalchemy import ColumnElement, Select, String, cast, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
@@ -40,6 +41,7 @@ from pipe_app.services.errors import (
     StateError,
     ValidationError,
 )
+from pipe_app.services.ordering import Order, SortColumns, in_enum_order, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.staff import works_at
 from pipe_app.services.validation import Checks
@@ -221,6 +223,26 @@ def _people(record: SupervisionSession) -> set[uuid.UUID]:
 def _rows(session: Session, records: Sequence[SupervisionSession]) -> list[SupervisionRow]:
     names = _names(session, set().union(*(_people(r) for r in records)) if records else set())
     return [_row(record, names) for record in records]
+
+
+class SupervisionSort(StrEnum):
+    DATE = "date"
+    KIND = "kind"
+    SUPERVISOR = "supervisor"
+    STATUS = "status"
+
+
+SupervisionOrder = Order[SupervisionSort]
+NEWEST_FIRST = SupervisionOrder(SupervisionSort.DATE, descending=True)
+_SORTS: dict[SupervisionSort, SortColumns] = {
+    SupervisionSort.DATE: (SupervisionSession.started_at,),
+    SupervisionSort.KIND: (in_enum_order(SupervisionSession.kind, SupervisionKind),),
+    SupervisionSort.SUPERVISOR: (  # joined in rows() only for this order
+        func.lower(StaffMember.family_name),
+        func.lower(StaffMember.given_name),
+    ),
+    SupervisionSort.STATUS: (in_enum_order(SupervisionSession.status, SupervisionStatus),),
+}
 
 
 def _with_people(query: Select[SupervisionSession]) -> Select[SupervisionSession]:
@@ -613,15 +635,18 @@ class SupervisionService(Service):
         from_day: date | None = None,
         to_day: date | None = None,
         search: str = "",
+        order: SupervisionOrder = NEWEST_FIRST,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[SupervisionRow]:
-        """Newest first; days are UK local days, both ends included. ``search`` looks in the
-        people's names, themes, cases and summary; ``limit``/``offset`` read one page."""
+        """Newest first unless ``order`` says otherwise (ties by id); days are UK local days,
+        both ends included. ``search`` looks in the people's names, themes, cases and
+        summary; ``limit``/``offset`` read one page."""
         conditions = self._filters(site_id, status, kind, from_day, to_day, search)
-        query = _with_people(select(SupervisionSession).where(*conditions)).order_by(
-            SupervisionSession.started_at.desc(), SupervisionSession.id
-        )
+        query = _with_people(select(SupervisionSession).where(*conditions))
+        if order.key == SupervisionSort.SUPERVISOR:
+            query = query.join(StaffMember, StaffMember.id == SupervisionSession.supervisor_id)
+        query = query.order_by(*order_clauses(order, _SORTS, SupervisionSession.id))
         if limit is not None:
             query = query.limit(limit).offset(offset)
         with self._reading() as session:

@@ -78,6 +78,14 @@ class CompliancePoint:
 
 
 @dataclass(frozen=True)
+class ComplianceOverview:
+    """What the Compliance tab shows for one site: today's rows and the monthly series."""
+
+    rows: list[ComplianceRow]
+    points: list[CompliancePoint]
+
+
+@dataclass(frozen=True)
 class _Member:
     id: uuid.UUID
     name: str
@@ -262,6 +270,17 @@ class SupervisionComplianceService(Service):
         day = on or local_today()
         with self._reading() as session:
             data = self._load(session, sites, day)
+        return self._points(data, day, months)
+
+    def overview(self, site_id: uuid.UUID, on: date | None = None) -> ComplianceOverview:
+        """``rows`` and ``series`` of one site from a single read of its supervision."""
+        sites = self._sites(site_id)
+        day = on or local_today()
+        with self._reading() as session:
+            data = self._load(session, sites, day)
+        return ComplianceOverview(self._evaluate(data, day), self._points(data, day, SERIES_MONTHS))
+
+    def _points(self, data: _Data, day: date, months: int) -> list[CompliancePoint]:
         points = []
         for month, measured in month_ends(day, months):
             rows = self._evaluate(data, measured)

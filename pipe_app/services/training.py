@@ -10,11 +10,11 @@ import math
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
-from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from pipe_app.domain import (
     Attachment,
@@ -449,6 +449,39 @@ class TrainingService(Service):
         with self._reading() as session:
             return [_record_row(r, m, c) for r, m, c in session.execute(query)]
 
+    def lapsing(
+        self, on: date, within_days: int, *, staff_member_id: uuid.UUID | None = None
+    ) -> list[TrainingRecordRow]:
+        """Each person's newest record of a course (as the matrix picks it) that has expired by
+        ``on`` or expires within ``within_days`` after it; older, renewed records are left out.
+        Soonest expiry first. Selected in SQL, so only these few rows are read."""
+        newer = aliased(TrainingRecord)
+        mine, it = TrainingRecord, newer
+        renewed = exists().where(
+            it.staff_member_id == mine.staff_member_id,
+            it.course_id == mine.course_id,
+            it.archived_at.is_(None),
+            or_(
+                it.completed_on > mine.completed_on,
+                and_(
+                    it.completed_on == mine.completed_on,
+                    or_(
+                        it.expires_on.is_(None),
+                        it.expires_on > mine.expires_on,
+                        and_(it.expires_on == mine.expires_on, it.id > mine.id),
+                    ),
+                ),
+            ),
+        )
+        query = self._records_query(self._visible_sites(None)).where(
+            mine.expires_on <= on + timedelta(days=within_days), ~renewed
+        )
+        if staff_member_id is not None:
+            query = query.where(mine.staff_member_id == staff_member_id)
+        query = query.order_by(mine.expires_on, StaffMember.family_name, TrainingCourse.name)
+        with self._reading() as session:
+            return [_record_row(r, m, c) for r, m, c in session.execute(query)]
+
     def get(self, record_id: uuid.UUID) -> TrainingRecordRow:
         query = self._records_query(self._visible_sites(None)).where(TrainingRecord.id == record_id)
         with self._reading() as session:
@@ -483,8 +516,18 @@ class TrainingService(Service):
                 )
                 .order_by(StaffMember.family_name, StaffMember.given_name)
             ).all()
+        by_cell: dict[tuple[uuid.UUID, uuid.UUID], list[TrainingRecordRow]] = {}
+        for record in records:  # grouped once: each cell then looks only at its own records
+            by_cell.setdefault((record.staff_member_id, record.course_id), []).append(record)
         return [
-            staff_training_status(member_id, role, course, records, day, expiring_within_days)
+            staff_training_status(
+                member_id,
+                role,
+                course,
+                by_cell.get((member_id, course.id), ()),
+                day,
+                expiring_within_days,
+            )
             for member_id, role in members
             for course in courses
         ]

@@ -63,6 +63,11 @@ def upgrade(db: Database, revision: str = "head", *, backup: bool = True) -> Pat
         log.info("backed up the database before upgrading the schema to %s", taken.name)
     with db.engine.begin() as connection:
         command.upgrade(alembic_config(db, connection), revision)
+    if current is not None:
+        # An index added to tables that already hold data has no planner statistics yet,
+        # and SQLite's planner may pass it by for a worse one until it has.
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
     log.info("database schema upgraded from %s to %s", current, target)
     return taken
 

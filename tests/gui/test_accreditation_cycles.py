@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QLabel
+from PySide6.QtWidgets import QCheckBox, QLabel
 
 from pipe_app.domain.enums import Role
 from pipe_app.gui import record_form
@@ -18,7 +18,7 @@ from pipe_app.gui.today_page import TodayPage
 from pipe_app.services.accreditation import AccreditationService, CycleInput, CycleRow
 from pipe_app.services.frameworks import FrameworkService
 from pipe_app.timeutil import add_months, local_today
-from tests.gui.helpers import click
+from tests.gui.helpers import click, type_date
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -41,16 +41,6 @@ def _cycle(world, **dates: date | None) -> CycleRow:
     return AccreditationService(world.db, world.system).create(
         CycleInput(world.crowley.id, framework, **dates)  # type: ignore[arg-type]
     )
-
-
-def _type_date(qtbot, edit: QDateEdit, day: date) -> None:
-    """Select the day section from the start, then type the digits (sections follow on)."""
-    edit.setFocus()
-    qtbot.keyClick(edit, Qt.Key.Key_Home)
-    for _ in range(2):
-        qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.keyClicks(edit, f"{day:%d%m%Y}")
-    assert edit.date() == QDate(day.year, day.month, day.day)
 
 
 def _tick(qtbot, form: CycleForm, name: str) -> None:
@@ -79,11 +69,11 @@ def test_manager_records_a_cycle_and_sees_the_expiry(qtbot, qtmodeltester, world
     assert form.status_label.text() == "New"
     assert not form.optional["portfolio_due_on"][1].isEnabled()
 
-    _type_date(qtbot, form.membership_date, date(2024, 3, 1))
+    type_date(qtbot, form.membership_date, date(2024, 3, 1))
     _tick(qtbot, form, "portfolioCheck")
-    _type_date(qtbot, form.optional["portfolio_due_on"][1], date(2024, 6, 30))
+    type_date(qtbot, form.optional["portfolio_due_on"][1], date(2024, 6, 30))
     _tick(qtbot, form, "awardVisitCheck")
-    _type_date(qtbot, form.optional["award_visit_on"][1], date(2024, 10, 1))
+    type_date(qtbot, form.optional["award_visit_on"][1], date(2024, 10, 1))
     qtbot.keyClick(form.membership_date, Qt.Key.Key_S, CTRL)
     assert not view.stack.form_open
     assert view.model.rowCount() == 1
@@ -95,6 +85,7 @@ def test_manager_records_a_cycle_and_sees_the_expiry(qtbot, qtmodeltester, world
         date(2024, 10, 1),
         None,
     )
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
     assert page.report is not None and page.report.cycle_id == row.id  # coverage follows it
 
     view.table.setFocus()
@@ -105,7 +96,7 @@ def test_manager_records_a_cycle_and_sees_the_expiry(qtbot, qtmodeltester, world
     assert form.status_label.text() == "Award visit"
     assert form.expires_label.text() == "Three years after the award, once its date is set"
     _tick(qtbot, form, "awardCheck")
-    _type_date(qtbot, form.award_date, date(2024, 10, 31))
+    type_date(qtbot, form.award_date, date(2024, 10, 31))
     assert form.expires_label.text() == "31 Oct 2027, three years after the award"
     click(qtbot, form.save_button)
     assert not view.stack.form_open
@@ -122,7 +113,7 @@ def test_dates_out_of_order_are_named_under_the_field(qtbot, world, monkeypatch)
     _open_tab(qtbot, page)
     assert view.open_cycle(cycle.id)
     _tick(qtbot, form, "awardVisitCheck")
-    _type_date(qtbot, form.optional["award_visit_on"][1], date(2024, 5, 1))
+    type_date(qtbot, form.optional["award_visit_on"][1], date(2024, 5, 1))
     qtbot.keyClick(form.membership_date, Qt.Key.Key_S, CTRL)
     assert view.stack.form_open
     assert _error(form, "awardVisitDate") == "Award visit cannot be before the portfolio due date."

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog
 
 from pipe_app.domain.enums import EvidenceKind, EvidenceStatus, Role
-from pipe_app.gui import accreditation_page, evidence_form, record_form
+from pipe_app.gui import accreditation_page, evidence_form, report_result
 from pipe_app.gui.accreditation_page import AccreditationPage
 from pipe_app.gui.pages import spec_for
 from pipe_app.services import evidence as evidence_service
@@ -18,6 +20,7 @@ from pipe_app.services.evidence import EvidenceInput, EvidenceRow, EvidenceServi
 from pipe_app.services.frameworks import FrameworkService
 from pipe_app.timeutil import local_today
 from tests.gui.helpers import click, type_into
+from tests.gui.test_reports_page import _evidence
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -32,7 +35,13 @@ def _page(qtbot, world, role: Role = Role.MANAGER) -> AccreditationPage:
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     page.activate()
+    _settled(qtbot, page)
     return page
+
+
+def _settled(qtbot, page: AccreditationPage) -> None:
+    """The coverage is worked out off the GUI thread: wait for it."""
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
 
 
 def _item(world, title: str = "Community meeting minutes") -> EvidenceRow:
@@ -69,9 +78,12 @@ def test_tree_shows_no_evidence_then_covered(qtbot, qtmodeltester, world) -> Non
     service = EvidenceService(world.db, world.system)
     service.link(item.id, criterion.criterion_id, "Residents chaired it")
     page.refresh()
+    assert page.overall_label.text() == "Loading…"
+    _settled(qtbot, page)
     assert page.coverage_text(criterion.code) == "Draft only"
     service.approve(item.id, item.version)
     page.refresh()
+    _settled(qtbot, page)
     assert page.coverage_text(criterion.code) == "Covered"
     assert "1 of" in page.overall_label.text()
     qtmodeltester.check(page.coverage_model)
@@ -85,6 +97,7 @@ def test_tree_shows_no_evidence_then_covered(qtbot, qtmodeltester, world) -> Non
 def test_manager_sets_self_assessment_inline(qtbot, world) -> None:
     page = _page(qtbot, world)
     click(qtbot, page.start_cycle_button)
+    _settled(qtbot, page)
     assert page.report.cycle_id is not None
     criterion = page.report.standards[0].criteria[1]
     page.select_criterion(criterion.criterion_id)
@@ -93,6 +106,7 @@ def test_manager_sets_self_assessment_inline(qtbot, world) -> None:
     assert "required" in page.assessment_message.text()
     type_into(qtbot, page.justification_edit, "We have no garden")
     click(qtbot, page.save_assessment_button)
+    _settled(qtbot, page)
     assert page.coverage_text(criterion.code) == "Not applicable"
 
 
@@ -135,6 +149,7 @@ def test_manager_adds_links_attaches_and_approves(qtbot, world, tmp_path, monkey
     assert len(detail.links) == 1 and len(detail.attachments) == 1
     assert form.status_label.text() == "Approved"
     code = detail.links[0].criterion_code
+    _settled(qtbot, page)
     assert page.coverage_text(code) == "Covered"
 
 
@@ -149,46 +164,81 @@ def test_key_worker_cannot_approve(qtbot, world) -> None:
     assert page.start_cycle_button.isHidden()
 
 
-def test_print_pack_writes_pdf_and_offers_to_open(qtbot, world, tmp_path, monkeypatch) -> None:
-    page = _page(qtbot, world)
-    output = tmp_path / "pack.pdf"
-    today = local_today()
-    opened: list[Path] = []
+def _ask_pack(monkeypatch, start: date, end: date, output: Path) -> None:
+    """The period and file dialogs answer as a user would."""
     monkeypatch.setattr(
-        accreditation_page.PackPeriodDialog,
-        "ask",
-        classmethod(lambda cls, parent: (today - timedelta(days=365), today)),
+        accreditation_page.PackPeriodDialog, "ask", classmethod(lambda cls, p: (start, end))
     )
     monkeypatch.setattr(
         accreditation_page.AskPackFile, "ask", classmethod(lambda cls, p, s: output)
     )
-    monkeypatch.setattr(record_form.Confirm, "ask", classmethod(lambda cls, *a, **k: True))
-    monkeypatch.setattr(accreditation_page, "open_file", opened.append)
+
+
+def test_print_pack_produces_then_opens_and_prints(qtbot, world, tmp_path, monkeypatch) -> None:
+    family_name, crn = _evidence(world)  # approved, linked, and naming a resident
+    page = _page(qtbot, world)
+    out = tmp_path / "out"
+    out.mkdir()
+    output = out / "pack.pdf"
+    today = local_today()
+    _ask_pack(monkeypatch, today - timedelta(days=365), today, output)
+    assert page.pack_card.isHidden()
     click(qtbot, page.print_button)
     qtbot.waitUntil(lambda: page.pack_task is None, timeout=60_000)
+    assert page.error_banner.isHidden(), page.error_banner.text()
+    assert not page.pack_card.isHidden()
+    assert list(out.iterdir()) == [output]  # written whole: no temporary file left over
+    pages = len(PdfReader(output).pages)
+    text = "".join(p.extract_text() for p in PdfReader(output).pages)
+    assert "OFFICIAL-SENSITIVE" in text and "Garden day" in text
+    assert family_name not in text and "Philippa" not in text and crn not in text
+    assert f"{pages} pages" in page.pack_card.label.text()
+    assert str(output) in page.pack_card.label.text()
+
+    opened: list[Path] = []
+    monkeypatch.setattr(report_result, "open_in_viewer", lambda path: opened.append(path) or True)
+    click(qtbot, page.pack_card.open_button)
     assert opened == [output]
-    text = "".join(p.extract_text() for p in PdfReader(output).pages[:2])
-    assert "OFFICIAL-SENSITIVE" in text
+
+    printout = tmp_path / "printout.pdf"
+
+    def accept(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(printout))
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    click(qtbot, page.pack_card.print_button)
+    qtbot.waitUntil(lambda: page.pack_card.note.text().startswith("Sent"), timeout=60_000)
+    assert page.pack_card.note.text() == f"Sent {pages} pages to print."
+    assert len(PdfReader(printout).pages) == pages
+
+
+def test_pack_checks_the_request_like_the_reports_page(qtbot, world, tmp_path, monkeypatch) -> None:
+    page = _page(qtbot, world)
+    today = local_today()
+    _ask_pack(monkeypatch, today, today - timedelta(days=1), tmp_path / "missing" / "pack.pdf")
+    assert not page.print_pack()
+    assert page.error_banner.text() == (
+        "To is before the start of the period: the period is empty. "
+        f"File cannot be written: the folder {tmp_path / 'missing'} does not exist."
+    )
+    assert page.pack_task is None and page.pack_card.isHidden()
+    assert not (tmp_path / "missing").exists()
 
 
 def test_cancelled_pack_reports_nothing(qtbot, world, tmp_path, monkeypatch) -> None:
     page = _page(qtbot, world)
     today = local_today()
-    asked: list[str] = []
-    monkeypatch.setattr(
-        accreditation_page.PackPeriodDialog, "ask", classmethod(lambda cls, p: (today, today))
-    )
-    monkeypatch.setattr(
-        accreditation_page.AskPackFile, "ask", classmethod(lambda cls, p, s: tmp_path / "x.pdf")
-    )
-    monkeypatch.setattr(
-        record_form.Confirm, "ask", classmethod(lambda cls, *a, **k: asked.append(a[2]))
-    )
+    out = tmp_path / "out"
+    out.mkdir()
+    _ask_pack(monkeypatch, today, today, out / "x.pdf")
     assert page.print_pack()
     assert not page.print_button.isEnabled()  # one pack at a time
     page.pack_task.cancel()
     qtbot.waitUntil(lambda: page.pack_task is None, timeout=60_000)
-    assert asked == [] and page.error_banner.isHidden()
+    assert page.error_banner.isHidden() and page.pack_card.isHidden()
+    assert list(out.iterdir()) == []  # a cancelled pack leaves no file behind
     assert page.print_button.isEnabled()
 
 

@@ -16,7 +16,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog
 
 from pipe_app.domain.enums import EvidenceKind, Role
-from pipe_app.gui import record_form, reports_page, training_matrix_view
+from pipe_app.gui import record_form, report_result, training_matrix_view
 from pipe_app.gui.pages import spec_for
 from pipe_app.gui.reports_page import ReportsPage
 from pipe_app.services.evidence import EvidenceInput, EvidenceService
@@ -121,8 +121,8 @@ def test_a_manager_produces_each_report(qtbot, world, tmp_path: Path) -> None:
     assert "OFFICIAL-SENSITIVE" in text and "Crowley House" in text
     assert name not in text and "Philippa" not in text and crn not in text
     assert page.current is not None and page.current.pages == len(PdfReader(pack).pages)
-    assert page.result_heading.text() == "Evidence pack ready"
-    assert str(pack) in page.result_label.text()
+    assert page.result_card.heading.text() == "Evidence pack ready"
+    assert str(pack) in page.result_card.label.text()
     assert not list(tmp_path.glob(".*partial"))
 
     _choose(qtbot, page.report_combo, "Training matrix")
@@ -133,7 +133,7 @@ def test_a_manager_produces_each_report(qtbot, world, tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(matrix_csv.read_text(encoding="utf-8-sig"))))
     assert rows[0][:2] == ["Staff", "Job role"]
     assert any(row[1] == "Residential worker" for row in rows[1:])
-    assert not page.print_button.isEnabled()  # a CSV is printed from a spreadsheet
+    assert not page.result_card.print_button.isEnabled()  # a CSV is printed from a spreadsheet
 
     _choose(qtbot, page.format_combo, "PDF (to print or send)")
     assert page.output_edit.text() == str(tmp_path / "matrix.pdf")  # the suffix follows
@@ -225,7 +225,10 @@ def test_cancelling_leaves_no_file(qtbot, world, tmp_path: Path) -> None:
     assert page.busy_label.text() == "Cancelled: no file was written."
     assert list(out.iterdir()) == []
     assert page.current is None and page.produce_button.isEnabled()
-    assert not page.open_button.isEnabled() and not page.print_button.isEnabled()
+    assert (
+        not page.result_card.open_button.isEnabled()
+        and not page.result_card.print_button.isEnabled()
+    )
 
 
 def test_choose_open_and_print_the_result(qtbot, world, tmp_path: Path, monkeypatch) -> None:
@@ -241,8 +244,8 @@ def test_choose_open_and_print_the_result(qtbot, world, tmp_path: Path, monkeypa
     assert produced.is_file()
 
     opened: list[Path] = []
-    monkeypatch.setattr(reports_page, "open_in_viewer", lambda path: opened.append(path) or True)
-    click(qtbot, page.open_button)
+    monkeypatch.setattr(report_result, "open_in_viewer", lambda path: opened.append(path) or True)
+    click(qtbot, page.result_card.open_button)
     assert opened == [produced]
 
     printout = tmp_path / "printout.pdf"
@@ -253,9 +256,9 @@ def test_choose_open_and_print_the_result(qtbot, world, tmp_path: Path, monkeypa
         return QDialog.DialogCode.Accepted.value
 
     monkeypatch.setattr(QPrintDialog, "exec", accept)
-    click(qtbot, page.print_button)
-    qtbot.waitUntil(lambda: page.busy_label.text().startswith("Sent"), timeout=60_000)
+    click(qtbot, page.result_card.print_button)
+    qtbot.waitUntil(lambda: page.result_card.note.text().startswith("Sent"), timeout=60_000)
     pages = len(PdfReader(produced).pages)
-    assert page.busy_label.text() == f"Sent {pages} pages to print."
+    assert page.result_card.note.text() == f"Sent {pages} pages to print."
     assert len(PdfReader(printout).pages) == pages
     assert page.print_file() == produced  # what Ctrl+P prints on this page

@@ -63,6 +63,7 @@ def test_matrix_shows_expired_and_missing_and_filters_by_role(qtbot, qtmodeltest
     page = _page(qtbot, world)
     page.tabs.setCurrentIndex(MATRIX_TAB)
     view = page.matrix_view
+    qtbot.waitUntil(lambda: not view.is_loading)
     qtmodeltester.check(view.model)
     assert _cell(page, worker.full_name, "Safeguarding adults").startswith("Expired")
     assert _cell(page, worker.full_name, "First aid") == "Missing"
@@ -74,6 +75,8 @@ def test_matrix_shows_expired_and_missing_and_filters_by_role(qtbot, qtmodeltest
 
     combo = page.findChild(type(view.role_combo), "matrixRoleFilter")
     combo.setCurrentIndex(combo.findData(StaffRole.MANAGER.value))
+    assert view.summary_label.text() == "Loading…"
+    qtbot.waitUntil(lambda: not view.is_loading)
     names = {view.model.data(view.model.index(r, 0)) for r in range(view.model.rowCount())}
     assert names == {manager.full_name}
     qtmodeltester.check(view.model)
@@ -85,6 +88,7 @@ def test_csv_export_writes_the_staff_names(qtbot, world, tmp_path, monkeypatch):
     monkeypatch.setattr(training_matrix_view, "ask_save_path", lambda *args: target)
     page = _page(qtbot, world)
     page.tabs.setCurrentIndex(MATRIX_TAB)
+    qtbot.waitUntil(lambda: not page.matrix_view.is_loading)
     click(qtbot, page.matrix_view.csv_button)
     qtbot.waitUntil(lambda: page.matrix_view.task is not None and page.matrix_view.task.done)
     written = (tmp_path / "matrix.csv").read_text(encoding="utf-8-sig")

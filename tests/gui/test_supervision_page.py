@@ -185,6 +185,8 @@ def test_compliance_shows_who_is_overdue(qtbot, world, qtmodeltester):
     _locked_record(world, days_ago=60)
     page = _page(qtbot, world, Role.MANAGER)
     page.tabs.setCurrentWidget(page.compliance)
+    assert page.compliance.notice.text() == "Loading…"
+    qtbot.waitUntil(lambda: not page.compliance.is_loading)
     model = page.compliance.model
     qtmodeltester.check(model)
     worker = world.staff[(Role.KEY_WORKER, "crowley")].full_name

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
-from PySide6.QtCore import QThread
+import shiboken6
+from PySide6.QtCore import QThread, QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pipe_app.gui.tasks import Cancelled, Progress, run_task
@@ -64,3 +66,46 @@ def test_failures_reach_the_failure_callback(qtbot) -> None:
     qtbot.waitUntil(lambda: task.done)
     assert [str(f) for f in failures] == ["the disk is full"]
     assert not isinstance(failures[0], Cancelled)
+
+
+def test_no_garbage_collection_starts_on_a_worker_while_work_runs(qtbot) -> None:
+    """A collection on a worker would destroy Qt wrappers there and crash PySide."""
+    assert gc.isenabled()
+    first, second = QWidget(), QWidget()
+    qtbot.addWidget(first)
+    release = threading.Event()
+    enabled_in_work: list[bool] = []
+
+    def work(progress: Progress) -> None:
+        enabled_in_work.append(gc.isenabled())
+        release.wait(10)
+
+    done = run_task(first, "One", work, lambda _r: None)
+    gone = run_task(second, "Two", work, lambda _r: None)
+    assert not gc.isenabled()
+    second.deleteLater()  # a page closed before its work ended still lets the collector go
+    qtbot.waitUntil(lambda: not shiboken6.isValid(gone))
+    assert not gc.isenabled()  # the other work still runs
+    release.set()
+    qtbot.waitUntil(lambda: done.done)
+    assert gc.isenabled()
+    assert enabled_in_work == [False, False]
+    QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def test_an_answer_for_a_view_closed_meanwhile_is_dropped_quietly(qtbot) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    closed = QWidget()
+    delivered: list[str] = []
+
+    def show(_result: object) -> None:
+        closed.setWindowTitle("too late")  # the view's C++ side is gone by now
+        delivered.append("shown")
+
+    release = threading.Event()
+    task = run_task(holder, "Late", lambda _p: release.wait(10), show)
+    shiboken6.delete(closed)
+    release.set()
+    qtbot.waitUntil(lambda: task.done)
+    assert delivered == []

@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 import pytest
@@ -19,12 +20,13 @@ from sqlalchemy import func, select
 
 from pipe_app.domain import GroupFacilitator, GroupSession, KeyWorkSession, Placement, Resident
 from pipe_app.services.auth import sign_in
-from pipe_app.services.groups import GroupService
+from pipe_app.services.groups import GroupService, GroupSort
 from pipe_app.services.history import AuditTrailService
-from pipe_app.services.key_work import KeyWorkService
+from pipe_app.services.key_work import KeyWorkService, KeyWorkSort
+from pipe_app.services.ordering import Order
 from pipe_app.services.permissions import Actor
-from pipe_app.services.residents import ResidentService
-from pipe_app.services.supervision import SupervisionService
+from pipe_app.services.residents import ResidentService, ResidentSort
+from pipe_app.services.supervision import SupervisionService, SupervisionSort
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 from tests.perf.conftest import MakeDb
@@ -145,8 +147,28 @@ def _groups_all_my_sites(db: Database, actor: Actor) -> Any:
     return (service.rows(search="e", limit=200, offset=200), service.count(search="e"))
 
 
+def _sorted_pages() -> dict[str, Callable[[Database, Actor], Callable[[], Any]]]:
+    """A header click: the first page of each list across the user's sites, in each order."""
+    services: list[tuple[str, type[Any], type[StrEnum]]] = [
+        ("key-work", KeyWorkService, KeyWorkSort),
+        ("residents", ResidentService, ResidentSort),
+        ("supervision", SupervisionService, SupervisionSort),
+        ("group", GroupService, GroupSort),
+    ]
+    return {
+        f"{name} list page sorted by {key.value}": _plain(
+            lambda db, a, service=service, key=key: service(db, a).rows(
+                order=Order(key, descending=True), limit=200, offset=0
+            )
+        )
+        for name, service, sorts in services
+        for key in sorts
+    }
+
+
 # Each entry prepares (outside the recording) and returns the call to explain.
 PATHS: dict[str, Callable[[Database, Actor], Callable[[], Any]]] = {
+    **_sorted_pages(),
     "residents list by site": _plain(lambda db, a: ResidentService(db, a).rows(site_id=_site(a))),
     "key-work list by site and date": _plain(_recent),
     "key work by placement": _key_work_of,

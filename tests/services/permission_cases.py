@@ -671,6 +671,12 @@ def _(world, site):
     return lambda actor: TrainingService(world.db, actor).rows(site_id=world.site(site).id)
 
 
+@case("TrainingService", "lapsing", EVERYONE, EVERYONE)  # reads only the actor's own sites
+def _(world, site):
+    _training(world, site)
+    return lambda actor: TrainingService(world.db, actor).lapsing(local_today(), 30)
+
+
 @case("TrainingService", "get", EVERYONE, frozenset({ADM}))
 def _(world, site):
     row = _training(world, site)
@@ -1076,6 +1082,12 @@ def _(world, site):
 def _(world, site):
     _requirement(world, site)
     return lambda actor: SupervisionComplianceService(world.db, actor).series(world.site(site).id)
+
+
+@case("SupervisionComplianceService", "overview", CARE)
+def _(world, site):
+    _requirement(world, site)
+    return lambda actor: SupervisionComplianceService(world.db, actor).overview(world.site(site).id)
 
 
 # ---- coverage and record-derived figures (care roles read; the manager maps figures) -----

@@ -223,3 +223,16 @@ def test_attachment_rules_name_their_fields(world):
     assert exactly.size_bytes == MAX_ATTACHMENT_BYTES
     with pytest.raises(PermissionDenied):
         service(world, KW).add_attachment(row.id, "k.txt", "text/plain", b"k")
+
+
+def test_rows_in_a_period_are_chosen_by_the_database(world):
+    evidence = service(world)
+    for day in (date(2026, 2, 28), date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 1)):
+        evidence.create(entry(world, title=f"Minutes {day:%d %b}", effective_on=day))
+    march = evidence.rows(
+        site_id=world.crowley.id, effective_from=date(2026, 3, 1), effective_to=date(2026, 3, 31)
+    )
+    assert [row.title for row in march] == ["Minutes 31 Mar", "Minutes 01 Mar"]  # ends included
+    later = evidence.rows(site_id=world.crowley.id, effective_from=date(2026, 3, 31))
+    assert [row.title for row in later] == ["Minutes 01 Apr", "Minutes 31 Mar"]
+    assert len(evidence.rows(site_id=world.crowley.id, effective_to=date(2026, 2, 28))) == 1

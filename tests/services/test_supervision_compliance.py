@@ -230,3 +230,22 @@ def test_a_psychologist_at_both_sites_sees_both_in_one_call(world):
     assert (kirk.frequency_days, kirk.status, kirk.days_overdue) == (14, "overdue", 6)
     assert len(rows) == 2
     assert len(compliance(world).rows()) == 1  # the Crowley psychologist: Crowley only
+
+
+def test_overview_is_rows_and_series_from_one_read(world):
+    requirement(world, days=60)
+    supervise(world, world.staff[(KW, "crowley")].id, local_today() - timedelta(days=100))
+    service = compliance(world)
+    counted: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        counted.append(statement)
+
+    event.listen(world.db.engine, "before_cursor_execute", count)
+    try:
+        overview = service.overview(world.crowley.id)
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", count)
+    assert overview.rows == service.rows(world.crowley.id)
+    assert overview.points == service.series(world.crowley.id)
+    assert len([s for s in counted if s.lstrip().upper().startswith("SELECT")]) == 3

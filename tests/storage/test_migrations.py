@@ -108,4 +108,7 @@ def test_sqlite_upgrade_backs_up_an_existing_database_first(tmp_path, app_home) 
         assert conn.exec_driver_sql("SELECT name FROM sites").scalar_one() == "Crowley House"
     copy.dispose()
     assert upgrade(db) is None  # already at head: no second backup
+    with db.engine.connect() as conn:  # the planner has statistics for the indexes added
+        analysed = {row[0] for row in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
+    assert "sites" in analysed
     db.dispose()
