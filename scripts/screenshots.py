@@ -364,6 +364,13 @@ class Camera:
         self.press(residents.table, "Return")
         self.wait_for(lambda: residents.detail.record is not None, "the resident page")
         self.save(window, "83-resident-page")
+        residents.detail.departure_button.click()  # the placement form, departure ticked
+        self.save(window, "84-resident-placement-departure")
+        form = residents.placement_form
+        assert form.record_id is not None
+        form.open_record(form.record_id, offer_draft=False)  # untouched again: leaving asks nothing
+        form.forget_draft()
+        residents.can_leave()
         window.sign_out()
 
     def staff_views(self) -> None:
@@ -427,6 +434,7 @@ class Camera:
         window.show_page("accreditation")
         page = window.pages["accreditation"]
         assert isinstance(page, AccreditationPage)
+        self.wait_for(lambda: page.report is not None, "the coverage")
         assert page.report is not None
         page.select_criterion(page.report.standards[0].criteria[0].criterion_id)
         self.save(window, "60-accreditation-coverage")
@@ -435,6 +443,12 @@ class Camera:
         page.open_record(page.evidence_model.row(0).id)
         self.save(window, "62-accreditation-evidence-item")
         page.form.cancel_button.click()
+        page.tabs.setCurrentWidget(page.cycles_view)
+        self.wait_for(lambda: page.cycles_view.model.rowCount() > 0, "the award cycles")
+        self.save(window, "63-accreditation-cycles")
+        page.cycles_view.open_cycle(page.cycles_view.model.row(0).id)
+        self.save(window, "64-accreditation-cycle-form")
+        page.cycles_view.leave()
         window.sign_out()
 
     def reports_views(self) -> None:
