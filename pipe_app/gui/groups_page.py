@@ -17,15 +17,12 @@ from typing import Any
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +36,7 @@ from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.supervision_queue import filter_bar, filter_combo
 from pipe_app.gui.table_model import Column, LazyRowTableModel
+from pipe_app.gui.tables import plain_view
 from pipe_app.services.groups import (
     NEWEST_FIRST,
     GroupOrder,
@@ -178,24 +176,9 @@ class GroupsPage(Page):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
 
-        self.table = QTableView()
-        self.table.setObjectName("groupsTable")
-        self.table.setAccessibleName("Group sessions")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table = plain_view("groupsTable", "Group sessions", self.model, self)
         for column, width in enumerate((150, 170, 130, 140, 120, 84, 100)):
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            self.table.horizontalHeader().resizeSection(column, width)
         self.sorting = DatabaseSortHeader(self.table, self.model)
         self.count_label = QLabel()
         self.count_label.setObjectName("groupCount")

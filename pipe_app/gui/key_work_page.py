@@ -22,15 +22,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -45,6 +42,7 @@ from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm, when_text
 from pipe_app.gui.table_model import Column, LazyRowTableModel
+from pipe_app.gui.tables import plain_view
 from pipe_app.services.key_work import (
     NEWEST_FIRST,
     KeyWorkOrder,
@@ -195,24 +193,9 @@ class KeyWorkPage(Page):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
 
-        self.table = QTableView()
-        self.table.setObjectName("keyWorkTable")
-        self.table.setAccessibleName("Key-work sessions")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table = plain_view("keyWorkTable", "Key-work sessions", self.model, self)
         for column, width in enumerate((150, 160, 84, 140, 120, 76, 128, 124, 96)):
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            self.table.horizontalHeader().resizeSection(column, width)
         self.sorting = DatabaseSortHeader(self.table, self.model)
         self.count_label = QLabel()
         self.count_label.setObjectName("keyWorkCount")
