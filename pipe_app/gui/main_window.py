@@ -26,6 +26,7 @@ from pipe_app.gui.page_registry import PAGE_CLASSES
 from pipe_app.gui.pages import PAGES, Page, PageSpec, visible_pages
 from pipe_app.gui.printing import print_page
 from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.view_layout import restore_layout, save_layout
 from pipe_app.services.permissions import Actor
 from pipe_app.services.sites import SiteService
 from pipe_app.storage.database import Database
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         # page into the window would style every widget in it again.
         page = PAGE_CLASSES[key](self.specs[index], self.db, self.actor, area.viewport())
         page.record_requested.connect(self._on_record_requested)
+        restore_layout(page, self.settings, self.actor.username)
         area.setWidget(page)
         page.setAutoFillBackground(False)  # setWidget turns it on; let the page colour show
         self.pages[key] = page
@@ -346,6 +348,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self.settings.setValue(STATE_KEY, self.saveState())
         self.settings.setValue(last_page_key(self.actor.username), self.current_page_key)
+        for page in self.pages.values():
+            save_layout(page, self.settings, self.actor.username)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from pipe_app.gui.table_model import SEARCH_ROLE, SORT_ROLE, RowTableModel
+from pipe_app.gui.view_layout import USER_WIDTHS
 
 FIT_ROWS = 50  # fit_columns measures this many rows (a screenful and more), not every row
 
@@ -57,7 +58,10 @@ def sorted_view(
 
 
 def fit_columns(view: QTableView, *, least: int = 64, most: int = 320) -> None:
-    """Columns as wide as their content plus breathing room, within sensible bounds."""
+    """Columns as wide as their content plus breathing room, within sensible bounds; unless
+    the user set them (``view_layout``), which they keep."""
+    if view.property(USER_WIDTHS):
+        return
     view.resizeColumnsToContents()
     columns = view.model().columnCount()
     if view.horizontalHeader().stretchLastSection():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -269,3 +270,30 @@ def test_a_record_on_a_page_not_yet_built_opens_it(qtbot, world, settings):
     assert window.current_page_key == "residents"
     page = window.pages["residents"]
     qtbot.waitUntil(lambda: page.detail.isVisible())
+
+
+def test_a_column_the_user_widens_keeps_its_width_next_time(qtbot, world, settings):
+    window = _window(qtbot, world, settings, Role.MANAGER, "crowley")
+    click_entry(qtbot, window.navigation, "Staff & training")
+    table = window.pages["staff"].staff_table
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0)
+    header = table.horizontalHeader()
+    fitted = header.sectionSize(0)
+    edge = QPoint(header.sectionViewportPosition(0) + fitted - 1, header.height() // 2)
+    # Drag the first column's right edge 60 pixels to the right, as with the mouse.
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=edge)
+    for step in range(1, 7):
+        QTest.mouseMove(header.viewport(), edge + QPoint(10 * step, 0))
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=edge + QPoint(60, 0))
+    widened = header.sectionSize(0)
+    assert widened > fitted + 30
+    other = window.pages["staff"].records_table.horizontalHeader().sectionSize(0)
+    window.close()
+
+    again = _window(qtbot, world, settings, Role.MANAGER, "crowley")
+    click_entry(qtbot, again.navigation, "Staff & training")
+    table = again.pages["staff"].staff_table
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0)
+    assert table.horizontalHeader().sectionSize(0) == widened  # not fitted again
+    records = again.pages["staff"].records_table.horizontalHeader()
+    assert records.sectionSize(0) == other  # untouched tables are still fitted to content
