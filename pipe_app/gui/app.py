@@ -10,14 +10,10 @@ down by constructor.
 
 from __future__ import annotations
 
-import ast
 import importlib
-import importlib.util
 import logging
-import pkgutil
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QThread, QTimer, Signal
@@ -25,10 +21,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from pipe_app import paths
 from pipe_app.gui.assets import apply_look
+from pipe_app.gui.collector import CollectorPause
 from pipe_app.gui.problems import as_sentence
 from pipe_app.gui.settings import APPLICATION, ORGANISATION, make_settings
 from pipe_app.gui.sign_in import SignInDialog
-from pipe_app.gui.tasks import CollectorPause
 
 if TYPE_CHECKING:
     from pipe_app.gui.first_run import FirstRunDialog
@@ -95,6 +91,8 @@ def bootstrap(database_url: str | None) -> Desk:
 
 def modules_of(package: str) -> list[str]:
     """The modules of one of the app's packages, by name (nothing is imported but the package)."""
+    import pkgutil
+
     folder = importlib.import_module(package).__path__
     return sorted(f"{package}.{info.name}" for info in pkgutil.iter_modules(folder))
 
@@ -102,6 +100,10 @@ def modules_of(package: str) -> list[str]:
 def leaves_first(package: str) -> list[str]:
     """The package's modules ordered so that each comes after the package modules it imports
     (read from the source, nothing imported), so loading them one by one loads little each."""
+    import ast
+    import importlib.util
+    from pathlib import Path
+
     names = modules_of(package)
     needs: dict[str, set[str]] = {}
     for name in names:

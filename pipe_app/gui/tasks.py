@@ -9,7 +9,6 @@ never touch widgets: they report through the ``Progress`` object, which is threa
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -17,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from pipe_app.gui.collector import CollectorPause
 
 log = logging.getLogger(__name__)
 SHOW_AFTER_MS = 500
@@ -45,39 +46,6 @@ class Progress:
         if self.cancelled:
             raise Cancelled
         self._emit(done, total, text)
-
-
-class CollectorPause:
-    """Holds Python's cycle collector off while background work runs.
-
-    A collection can start on whichever thread allocates; one started on a worker would
-    destroy Qt objects' Python wrappers there, which crashes PySide. So while any work runs
-    the collector waits, and what was left meanwhile is collected on the GUI thread after.
-    Hold and release from the GUI thread only.
-    """
-
-    _holders = 0
-    _was_enabled = False
-
-    def __init__(self) -> None:
-        self._held = False
-
-    def hold(self) -> None:
-        if self._held:
-            return
-        self._held = True
-        if CollectorPause._holders == 0:
-            CollectorPause._was_enabled = gc.isenabled()
-            gc.disable()
-        CollectorPause._holders += 1
-
-    def release(self, *_args: object) -> None:
-        if not self._held:
-            return
-        self._held = False
-        CollectorPause._holders -= 1
-        if CollectorPause._holders == 0 and CollectorPause._was_enabled:
-            gc.enable()
 
 
 class _Signals(QObject):

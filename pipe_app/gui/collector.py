@@ -1,0 +1,39 @@
+"""Python's cycle collector, held off while work runs on other threads (no Qt here, so the
+start-up can use it before the first window paints)."""
+
+from __future__ import annotations
+
+import gc
+
+
+class CollectorPause:
+    """Holds Python's cycle collector off while background work runs.
+
+    A collection can start on whichever thread allocates; one started on a worker would
+    destroy Qt objects' Python wrappers there, which crashes PySide. So while any work runs
+    the collector waits, and what was left meanwhile is collected on the GUI thread after.
+    Hold and release from the GUI thread only.
+    """
+
+    _holders = 0
+    _was_enabled = False
+
+    def __init__(self) -> None:
+        self._held = False
+
+    def hold(self) -> None:
+        if self._held:
+            return
+        self._held = True
+        if CollectorPause._holders == 0:
+            CollectorPause._was_enabled = gc.isenabled()
+            gc.disable()
+        CollectorPause._holders += 1
+
+    def release(self, *_args: object) -> None:
+        if not self._held:
+            return
+        self._held = False
+        CollectorPause._holders -= 1
+        if CollectorPause._holders == 0 and CollectorPause._was_enabled:
+            gc.enable()
