@@ -383,6 +383,7 @@ class Camera:
         window.show_page("staff")
         page = window.pages["staff"]
         assert isinstance(page, StaffPage)
+        self.wait_for(lambda: not page.is_loading, "the staff lists and the matrix")
         page.tabs.setCurrentIndex(MATRIX_TAB)
         self.save(window, "90-staff-training-matrix")
         page.tabs.setCurrentIndex(RECORDS_TAB)

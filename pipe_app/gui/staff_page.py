@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.drafts import DraftKey, load_draft
+from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
@@ -57,6 +58,7 @@ class StaffPage(Page):
     ) -> None:
         super().__init__(spec, db, actor, parent)
         self._training = TrainingService(db, actor)
+        self.loads = LatestLoad(self, "Loading the staff and training records")
         self._site_names: dict[uuid.UUID, str] = {}
         self.can_write = actor.can(Permission.TRAINING_WRITE)
         self.import_dialog: TrainingImportDialog | None = None
@@ -160,17 +162,33 @@ class StaffPage(Page):
     def search_field(self) -> QLineEdit | None:
         return self.search_edit if self.tabs.currentIndex() == STAFF_TAB else None
 
+    @property
+    def is_loading(self) -> bool:
+        return self.loads.is_loading or self.matrix_view.is_loading
+
     def refresh(self) -> None:
+        """Read the staff and training records off the GUI thread (thousands at a busy site)."""
         self.show_error("")
-        try:
-            self._site_names = {s.id: s.name for s in SiteService(self.db, self.actor).rows()}
-            self.staff_model.set_rows(StaffService(self.db, self.actor).rows())
-            self.records_model.set_rows(self._training.rows())
-        except Exception as exc:
-            self.show_error(describe_failure(exc, "read the staff and training records"))
+        db, actor, training = self.db, self.actor, self._training
+
+        def read() -> tuple[dict[uuid.UUID, str], list[StaffRow], list[TrainingRecordRow]]:
+            sites = {site.id: site.name for site in SiteService(db, actor).rows()}
+            return sites, StaffService(db, actor).rows(), training.rows()
+
+        self.loads.start(read, self._show_lists, self._on_lists_failed)
+        self.matrix_view.refresh()
+
+    def _show_lists(
+        self, lists: tuple[dict[uuid.UUID, str], list[StaffRow], list[TrainingRecordRow]]
+    ) -> None:
+        self._site_names, staff, records = lists
+        self.staff_model.set_rows(staff)
+        self.records_model.set_rows(records)
         fit_columns(self.staff_table)
         fit_columns(self.records_table)
-        self.matrix_view.refresh()
+
+    def _on_lists_failed(self, error: BaseException) -> None:
+        self.show_error(describe_failure(error, "read the staff and training records"))
 
     def _on_tab_changed(self, _index: int) -> None:
         self.show_error("")

@@ -40,6 +40,7 @@ def _page(qtbot, world, role: Role = Role.MANAGER) -> StaffPage:
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     page.activate()
+    qtbot.waitUntil(lambda: not page.is_loading)  # the lists load off the GUI thread
     return page
 
 
@@ -139,7 +140,7 @@ def test_import_with_a_bad_row_writes_only_the_valid_rows_when_asked(
         (worker.full_name, "Safeguarding adults"),
         (manager.full_name, "First aid"),
     }
-    assert page.records_model.rowCount() == 2
+    qtbot.waitUntil(lambda: page.records_model.rowCount() == 2)  # reloaded in the background
     click(qtbot, dialog.cancel_button)
 
 
@@ -170,8 +171,8 @@ def test_recording_a_completion_with_the_form(qtbot, qtmodeltester, world):
         local_today(),
     )
     assert row.expires_on is not None
+    qtbot.waitUntil(lambda: page.records_model.rowCount() == 1)  # reloaded in the background
     qtmodeltester.check(page.records_model)
-    assert page.records_model.rowCount() == 1
     assert "Saved" in page.notice_label.text()
 
 
