@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 APP_NAME = "PIPE Desk"
+ENV_DATABASE_URL = "PIPE_APP_DATABASE_URL"  # the database when --database is not given
 APP_AUTHOR = "PIPE"
 
 

@@ -23,12 +23,13 @@ from pipe_app import paths
 from pipe_app.gui.assets import apply_look
 from pipe_app.gui.collector import CollectorPause
 from pipe_app.gui.problems import as_sentence
-from pipe_app.gui.settings import APPLICATION, ORGANISATION, make_settings
+from pipe_app.gui.settings import APPLICATION, ORGANISATION, SERVER_URL_KEY, make_settings
 from pipe_app.gui.sign_in import SignInDialog
 
 if TYPE_CHECKING:
     from pipe_app.gui.first_run import FirstRunDialog
     from pipe_app.gui.main_window import MainWindow
+    from pipe_app.gui.server_dialog import ServerDialog
     from pipe_app.services.permissions import Actor
     from pipe_app.storage.database import Database
 
@@ -184,19 +185,23 @@ class Launcher(QObject):
         self.window: MainWindow | None = None
         self.problem = ""
         self.problem_box: QMessageBox | None = None
-        self._thread = _BootstrapThread(database_url, self)
+        self._thread = _BootstrapThread(database_url or saved_server(settings), self)
         self._started = False
+        self.server_dialog: ServerDialog | None = None
         self._collector = CollectorPause()
         self._connect_signals()
 
     def _connect_signals(self) -> None:
-        self._thread.succeeded.connect(self._on_bootstrapped)
-        self.sign_in.drawn.connect(self._open_database)
-        self._thread.failed.connect(self._on_bootstrap_failed)
+        self._connect_thread()
         self._thread.core_loaded.connect(self._load_gui_modules)
-        self._thread.finished.connect(self._collector.release)
+        self.sign_in.drawn.connect(self._open_database)
         self.sign_in.accepted.connect(self._on_signed_in)
         self.sign_in.rejected.connect(self._on_sign_in_cancelled)
+
+    def _connect_thread(self) -> None:
+        self._thread.succeeded.connect(self._on_bootstrapped)
+        self._thread.failed.connect(self._on_bootstrap_failed)
+        self._thread.finished.connect(self._collector.release)
 
     def start(self) -> None:
         """Show the sign-in dialog, then open the database once the dialog has been drawn."""
@@ -225,6 +230,7 @@ class Launcher(QObject):
         self.sign_in.hide()
         self.first_run = FirstRunDialog(desk.db)
         self.first_run.finished.connect(self._on_first_run_finished)
+        self.first_run.server_requested.connect(self._on_server_requested)
         self.first_run.show()
 
     def _on_bootstrap_failed(self, message: str) -> None:
@@ -246,6 +252,35 @@ class Launcher(QObject):
             return
         self.sign_in.set_database(self.db, username=created.administrator.username)
         self.sign_in.show()
+
+    def _on_server_requested(self) -> None:
+        from pipe_app.gui.server_dialog import ServerDialog
+
+        dialog = ServerDialog(self.first_run)
+        dialog.connected.connect(self._on_server_connected)
+        dialog.finished.connect(dialog.deleteLater)
+        self.server_dialog = dialog
+        dialog.show()
+
+    def _on_server_connected(self, url: str) -> None:
+        """Remember the server, leave the empty local file, and start again on the server."""
+        self.settings.setValue(SERVER_URL_KEY, url)
+        self.settings.sync()
+        self.server_dialog = None
+        dialog, self.first_run = self.first_run, None
+        if dialog is not None:
+            dialog.finished.disconnect(self._on_first_run_finished)
+            dialog.close()
+            dialog.deleteLater()
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+        self._thread.wait()
+        self._thread = _BootstrapThread(url, self)
+        self._connect_thread()
+        self.sign_in.show()  # it enables itself once the server is ready (or asks first run)
+        self._collector.hold()
+        self._thread.start()
 
     def _load_gui_modules(self, waiting: list[str]) -> None:
         """One GUI module per turn of the event loop, so typing never waits long; then the
@@ -294,6 +329,16 @@ class Launcher(QObject):
         if self.db is not None:
             self.db.dispose()
         self.finished.emit(code)
+
+
+def saved_server(settings: QSettings) -> str | None:
+    """The site server chosen at first run, unless the environment names a database."""
+    import os
+
+    if os.environ.get(paths.ENV_DATABASE_URL):
+        return None
+    saved = settings.value(SERVER_URL_KEY)
+    return saved if isinstance(saved, str) and saved else None
 
 
 def _show_unexpected(kind: type[BaseException], exc: BaseException, tb: object) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -73,7 +73,10 @@ class _SiteFields:
 
 
 class FirstRunDialog(QDialog):
-    """Creates the first administrator and sites as the system actor (nobody can sign in yet)."""
+    """Creates the first administrator and sites as the system actor (nobody can sign in yet),
+    or (``server_requested``) hands over to connecting to the site's server instead."""
+
+    server_requested = Signal()
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +110,13 @@ class FirstRunDialog(QDialog):
         self.create_button.setAccessibleName("Create the administrator and sites")
         self.create_button.setDefault(True)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Quit")
+        self.server_button = buttons.addButton(
+            "Use a site &server instead…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.server_button.setObjectName("serverButton")
+        self.server_button.setToolTip(
+            "Where several desktops share one database: connect to the site's server"
+        )
         self._connect_signals(buttons)
         self.username_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -127,6 +137,7 @@ class FirstRunDialog(QDialog):
     def _connect_signals(self, buttons: QDialogButtonBox) -> None:
         buttons.accepted.connect(self._on_create_clicked)
         buttons.rejected.connect(self.reject)
+        self.server_button.clicked.connect(self.server_requested)
 
     # ---- checks ------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 
 ORGANISATION = "PIPE"
+SERVER_URL_KEY = "database/server"  # the site server chosen at first run (no password)
 APPLICATION = "PIPE Desk"
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipe_app import paths
 
-ENV_DATABASE_URL = "PIPE_APP_DATABASE_URL"
+ENV_DATABASE_URL = paths.ENV_DATABASE_URL
 BUSY_TIMEOUT_MS = 10_000
 
 

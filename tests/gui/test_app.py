@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QMessageBox
+from sqlalchemy.engine import make_url
 
 from pipe_app.domain.enums import Role
 from pipe_app.gui import app as app_module
-from pipe_app.gui.app import Launcher, StartupError, bootstrap
+from pipe_app.gui.app import Launcher, StartupError, bootstrap, saved_server
+from pipe_app.gui.settings import SERVER_URL_KEY
 from pipe_app.storage.migrations import current_revision, head_revision
 from tests.factories import PASSWORD
 from tests.gui.helpers import click, type_into
@@ -149,3 +151,35 @@ def test_gui_modules_load_leaves_first():
     assert position["pipe_app.gui.record_form"] < position["pipe_app.gui.key_work_form"]
     assert position["pipe_app.gui.key_work_page"] < position["pipe_app.gui.page_registry"]
     assert position["pipe_app.gui.page_registry"] < position["pipe_app.gui.main_window"]
+
+
+@pytest.mark.postgres
+def test_first_run_can_connect_to_the_site_server_instead(
+    qtbot, tmp_path, postgres, launched, settings
+):
+    """A second desktop at a site: first run on an empty local file, then the site server."""
+    server = make_url(postgres.new())
+    launcher = launched(f"sqlite:///{tmp_path / 'local.sqlite3'}")
+    qtbot.waitUntil(lambda: launcher.first_run is not None and launcher.first_run.isVisible())
+    local = launcher.first_run
+    click(qtbot, local.server_button)
+    dialog = launcher.server_dialog
+    assert dialog is not None and dialog.isVisible()
+    type_into(qtbot, dialog.host_edit, server.host or "127.0.0.1")
+    type_into(qtbot, dialog.port_spin, "1")  # nothing listens there
+    type_into(qtbot, dialog.database_edit, server.database or "")
+    type_into(qtbot, dialog.username_edit, server.username or "")
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: "did not answer" in dialog.errors.message_for("host"), timeout=30_000)
+    assert launcher.first_run is local and settings.value(SERVER_URL_KEY) is None
+
+    type_into(qtbot, dialog.port_spin, str(server.port or 5432))
+    click(qtbot, dialog.save_button)
+    # The server is empty too: first run goes on there, and this desktop remembers it.
+    qtbot.waitUntil(
+        lambda: launcher.first_run is not None and launcher.first_run is not local, timeout=30_000
+    )
+    assert launcher.db is not None and launcher.db.url.database == server.database
+    saved = settings.value(SERVER_URL_KEY)
+    assert make_url(saved).database == server.database and make_url(saved).password is None
+    assert saved_server(settings) == saved
