@@ -78,6 +78,7 @@ def test_manager_records_a_cycle_and_sees_the_expiry(qtbot, qtmodeltester, world
     assert not view.stack.form_open
     assert view.model.rowCount() == 1
     qtmodeltester.check(view.model)
+    qtmodeltester.check(view.proxy)
     row = view.model.row(0)
     assert (row.membership_on, row.portfolio_due_on, row.award_visit_on, row.award_on) == (
         date(2024, 3, 1),

@@ -102,6 +102,7 @@ def test_administrator_creates_a_login_that_can_then_sign_in(qtbot, world, setti
     window = _window(qtbot, world, settings, Role.ADMINISTRATOR)
     page = _page(window)
     qtmodeltester.check(page.users_model)
+    qtmodeltester.check(page.users_tab.proxy)
     kirk_worker = StaffService(world.db, world.system).create(
         StaffInput("Jo", "Bloggs", "residential_worker", date(2025, 1, 6), {world.kirk.id})
     )
@@ -249,6 +250,7 @@ def test_manager_changes_site_settings_which_are_saved_and_audited(
     page = _page(window)
     page.show_tab(page.sites_tab)
     qtmodeltester.check(page.sites_model)
+    qtmodeltester.check(page.sites_tab.proxy)
     assert [page.sites_model.row(r).name for r in range(page.sites_model.rowCount())] == [
         "Crowley House"
     ]
@@ -325,6 +327,7 @@ def test_back_up_now_writes_a_verified_file_and_shows_its_result(
     assert " tables, " in lines[2] and " rows, " in lines[2]
     assert tab.model.rowCount() == 1
     assert tab.model.row(0).path == made
+    qtmodeltester.check(tab.proxy)
 
 
 def test_a_backup_that_cannot_be_written_is_a_sentence(

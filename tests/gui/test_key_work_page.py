@@ -92,7 +92,7 @@ def _pick_resident(qtbot, page: KeyWorkPage, text: str) -> None:
 
 
 @popups
-def test_record_a_session_with_the_keyboard_alone(qtbot, world, settings):
+def test_record_a_session_with_the_keyboard_alone(qtbot, qtmodeltester, world, settings):
     world.admit("crowley", given_name="Jade", family_name="Morris")
     world.admit("crowley", given_name="Megan", family_name="Price")
     actor = world.actor(Role.KEY_WORKER, "crowley")
@@ -116,6 +116,9 @@ def test_record_a_session_with_the_keyboard_alone(qtbot, world, settings):
 
     _pick_resident(qtbot, page, "jad")
     assert form.resident_edit.text().startswith("Jade Morris (")
+    assert form.completer.model().rowCount() == 1  # the matches it offered
+    qtmodeltester.check(form.completer.model())
+    qtmodeltester.check(form.completer.completionModel())
     for _ in range(12):
         if QApplication.focusWidget() is form.summary_edit:
             break

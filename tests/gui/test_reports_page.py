@@ -101,7 +101,7 @@ def _offered(page: ReportsPage) -> list[str]:
     return [combo.itemText(i) for i in range(combo.count())]
 
 
-def test_a_manager_produces_each_report(qtbot, world, tmp_path: Path) -> None:
+def test_a_manager_produces_each_report(qtbot, qtmodeltester, world, tmp_path: Path) -> None:
     name, crn = _evidence(world)
     page = _page(qtbot, world)
     assert _offered(page) == ALL
@@ -147,6 +147,7 @@ def test_a_manager_produces_each_report(qtbot, world, tmp_path: Path) -> None:
 
     recent = page.recent_model.rows
     assert [r.produced.path for r in recent] == [summary, tmp_path / "matrix.pdf", matrix_csv, pack]
+    qtmodeltester.check(page.recent_model)
     page.recent_table.setFocus()
     qtbot.keyClick(page.recent_table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     assert page.current is not None and page.current.path == pack  # the list picks the result

@@ -149,6 +149,7 @@ def test_recording_a_completion_with_the_form(qtbot, qtmodeltester, world):
     worker = world.staff[(Role.KEY_WORKER, "crowley")]
     page = _page(qtbot, world)
     qtmodeltester.check(page.staff_model)
+    qtmodeltester.check(page.staff_proxy)
     assert page.staff_model.rowCount() >= 4
     qtbot.keyClick(page, Qt.Key.Key_N, CTRL)
     assert page.form_open
@@ -173,6 +174,7 @@ def test_recording_a_completion_with_the_form(qtbot, qtmodeltester, world):
     assert row.expires_on is not None
     qtbot.waitUntil(lambda: page.records_model.rowCount() == 1)  # reloaded in the background
     qtmodeltester.check(page.records_model)
+    qtmodeltester.check(page.records_proxy)
     assert "Saved" in page.notice_label.text()
 
 

@@ -119,6 +119,7 @@ def test_write_acknowledge_sign_off_and_add_to_a_record(qtbot, world, monkeypatc
     queue = page.queue
     assert queue is not None
     qtmodeltester.check(queue.model)
+    qtmodeltester.check(queue.proxy)
     qtmodeltester.check(page.model)
     page.tabs.setCurrentWidget(queue)
     assert page.tabs.tabText(page.tabs.currentIndex()) == "Review queue (1)"
@@ -189,6 +190,7 @@ def test_compliance_shows_who_is_overdue(qtbot, world, qtmodeltester):
     qtbot.waitUntil(lambda: not page.compliance.is_loading)
     model = page.compliance.model
     qtmodeltester.check(model)
+    qtmodeltester.check(page.compliance.proxy)
     worker = world.staff[(Role.KEY_WORKER, "crowley")].full_name
     [row] = [n for n in range(model.rowCount()) if model.index(n, 1).data() == worker]
     status = model.index(row, 0)
