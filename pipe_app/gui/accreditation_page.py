@@ -51,21 +51,19 @@ from pipe_app.gui.coverage_view import (
 )
 from pipe_app.gui.cycles_view import CyclesView
 from pipe_app.gui.evidence_form import STATUS_LABELS, EvidenceForm, day_of
+from pipe_app.gui.evidence_list import EvidenceList
 from pipe_app.gui.field_errors import sentence
 from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.report_result import ResultCard, documents_folder, producing
-from pipe_app.gui.table_model import Column, RowTableModel
-from pipe_app.gui.tables import sorted_view
 from pipe_app.gui.tasks import Task, run_task
-from pipe_app.reports.pack_data import KIND_LABELS
 from pipe_app.reports.produce import Produced, ReportKind, ReportRequest, check, default_file_name
 from pipe_app.services.accreditation import AccreditationService, CycleInput, SelfAssessmentRow
 from pipe_app.services.coverage import LABELS, CoverageReport, CriterionCoverage
 from pipe_app.services.errors import ValidationError
-from pipe_app.services.evidence import EvidenceRow, EvidenceService
+from pipe_app.services.evidence import EvidenceService
 from pipe_app.services.frameworks import FrameworkService, FrameworkTree
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
@@ -73,16 +71,6 @@ from pipe_app.storage.database import Database
 from pipe_app.timeutil import add_months, local_today
 
 PACK_FIELDS = {"date_from": "From", "date_to": "To", "output": "File", "framework_id": "Framework"}
-
-EVIDENCE_COLUMNS: list[Column[EvidenceRow]] = [
-    Column("Title", lambda r: r.title),
-    Column("Status", lambda r: STATUS_LABELS[r.status]),
-    Column("Kind", lambda r: KIND_LABELS[r.kind]),
-    Column("Effective", lambda r: r.effective_on),
-    Column("Review by", lambda r: r.review_by),
-    Column("Criteria", lambda r: len(r.criterion_ids), align_right=True),
-    Column("Files", lambda r: r.attachment_count, align_right=True),
-]
 
 
 class PackPeriodDialog(QDialog):
@@ -297,32 +285,15 @@ class AccreditationPage(Page):
         return splitter
 
     def _evidence_tab(self) -> QWidget:
-        self.evidence_model: RowTableModel[EvidenceRow] = RowTableModel(
-            EVIDENCE_COLUMNS, lambda r: f"{r.title} {r.narrative}", self
-        )
-        self.evidence_table, self.evidence_proxy = sorted_view(
-            "evidenceTable", "Evidence items", self.evidence_model, self
-        )
-        self.evidence_table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
-        for number, width in enumerate((360, 100, 180, 110, 110, 80)):
-            self.evidence_table.horizontalHeader().resizeSection(number, width)
-        self.new_button = QPushButton("New evidence")
-        self.new_button.setObjectName("newEvidenceButton")
-        self.new_button.setToolTip("Add an evidence item (Ctrl+N)")
-        self.evidence_notice = QLabel()
-        self.evidence_notice.setObjectName("evidenceNotice")
-        self.evidence_notice.setProperty("role", "hint")
-        list_panel = QWidget()
-        panel = QVBoxLayout(list_panel)
-        panel.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
-        bar.addWidget(self.evidence_notice, 1)
-        bar.addWidget(self.new_button)
-        panel.addLayout(bar)
-        panel.addWidget(self.evidence_table, 1)
-        self.evidence_list = list_panel
+        self.evidence_list = EvidenceList(self.db, self.actor)
+        self.evidence_model = self.evidence_list.model
+        self.evidence_table = self.evidence_list.table
+        self.evidence_notice = self.evidence_list.notice
+        self.new_button = self.evidence_list.new_button
         form = FormMaker(EvidenceForm, self.db, self.actor)  # built when first opened
-        self.evidence_stack = ListFormStack("evidenceStack", list_panel, form, self.evidence_table)
+        self.evidence_stack = ListFormStack(
+            "evidenceStack", self.evidence_list, form, self.evidence_table
+        )
         return self.evidence_stack
 
     def _connect_signals(self) -> None:
@@ -335,7 +306,8 @@ class AccreditationPage(Page):
         self.start_cycle_button.clicked.connect(self._on_start_cycle_clicked)
         self.new_button.clicked.connect(self.new_evidence)
         self.new_shortcut.activated.connect(self.new_evidence)
-        self.evidence_table.activated.connect(self._on_evidence_activated)
+        self.evidence_list.opened.connect(self.open_record)
+        self.evidence_list.failed.connect(self.show_error)
         self.evidence_stack.form_built.connect(self._connect_form)
 
     def _connect_form(self, form: EvidenceForm) -> None:
@@ -564,19 +536,7 @@ class AccreditationPage(Page):
         self.new_button.setVisible(
             site is not None and self.actor.can(Permission.EVIDENCE_WRITE, site)
         )
-        if site is None:
-            self.evidence_model.set_rows([])
-            return
-        try:
-            rows = EvidenceService(self.db, self.actor).rows(site_id=site)
-        except Exception as exc:
-            self.show_error(describe_failure(exc, "read the evidence"))
-            return
-        self.evidence_model.set_rows(rows)
-        if not rows:
-            self.evidence_notice.setText("No evidence recorded yet.")
-        elif self.evidence_notice.text().startswith("No "):
-            self.evidence_notice.clear()
+        self.evidence_list.load(site)
 
     @property
     def form_open(self) -> bool:
@@ -611,11 +571,6 @@ class AccreditationPage(Page):
             self.form.focus_first()
         else:
             self.show_error(self.form.errors.general_message)
-
-    def _on_evidence_activated(self, index: QModelIndex) -> None:
-        source = self.evidence_proxy.mapToSource(index)
-        if source.isValid():
-            self.open_record(self.evidence_model.row(source.row()).id)
 
     def _on_form_saved(self, _record_id: object) -> None:
         self.evidence_notice.setText(f"Saved: {self.form.title_edit.text()}.")

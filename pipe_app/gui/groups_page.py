@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from pipe_app.gui.draft_offers import offer_newest_draft, reopen_draft
 from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.group_form import KIND_LABELS, STATUS_LABELS, GroupForm
+from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filtered_day
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -51,8 +51,6 @@ from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 
 PAGE_SIZE = 200
-SEARCH_DELAY_MS = 200
-ANY_DAY = QDate(2000, 1, 1)
 LIST_DAYS_BACK = 28
 
 GROUP_COLUMNS: list[Column[GroupRow]] = [
@@ -115,24 +113,6 @@ class GroupTableModel(LazyRowTableModel[GroupRow, GroupSort]):
         )
 
 
-def _date_filter(name: str, accessible: str, day: date | None) -> QDateEdit:
-    """A date box whose lowest value reads "Any": no limit on that side."""
-    edit = QDateEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setMinimumDate(ANY_DAY)
-    edit.setSpecialValueText("Any")
-    edit.setDate(QDate(day.year, day.month, day.day) if day else ANY_DAY)
-    return edit
-
-
-def _day(edit: QDateEdit) -> date | None:
-    value = edit.date()
-    return None if value == ANY_DAY else date(value.year(), value.month(), value.day())
-
-
 class GroupsPage(Page):
     """A list and a form in one stack: the list is shown until a session is opened."""
 
@@ -158,10 +138,10 @@ class GroupsPage(Page):
             "groupFacilitatorFilter", "Show sessions run by facilitator"
         )
         today = local_today()
-        self.from_edit = _date_filter(
+        self.from_edit = date_filter(
             "groupFromDate", "Sessions from date", today - timedelta(days=LIST_DAYS_BACK)
         )
-        self.to_edit = _date_filter("groupToDate", "Sessions up to date", None)
+        self.to_edit = date_filter("groupToDate", "Sessions up to date", None)
         self.new_button = QPushButton("New session")
         self.new_button.setObjectName("newGroupButton")
         self.new_button.setAccessibleName("New group session")
@@ -292,8 +272,8 @@ class GroupsPage(Page):
     def _read_filters(self) -> GroupFilters:
         return GroupFilters(
             site_id=self.site_filter.currentData(),
-            date_from=_day(self.from_edit),
-            date_to=_day(self.to_edit),
+            date_from=filtered_day(self.from_edit),
+            date_to=filtered_day(self.to_edit),
             kind=self.kind_filter.currentData(),
             facilitator_id=self.facilitator_filter.currentData(),
             search=self.search_edit.text().strip(),

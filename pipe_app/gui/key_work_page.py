@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -22,8 +21,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from pipe_app.domain.enums import SessionStatus
 from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
-from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm, day_of
+from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm
+from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filtered_day, plain_combo
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -56,8 +54,6 @@ from pipe_app.services.staff import StaffService
 from pipe_app.storage.database import Database
 
 PAGE_SIZE = 200
-SEARCH_DELAY_MS = 200
-ANY_DAY = QDate(2000, 1, 1)
 RISK_COLOUR = QColor("#a8201a")
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -141,27 +137,6 @@ class KeyWorkTableModel(LazyRowTableModel[KeyWorkRow, KeyWorkSort]):
         return super().data(index, role)
 
 
-def _date_filter(name: str, accessible: str) -> QDateEdit:
-    """A date box whose lowest value reads "Any": no limit on that side."""
-    edit = QDateEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setMinimumDate(ANY_DAY)
-    edit.setSpecialValueText("Any")
-    edit.setDate(ANY_DAY)
-    return edit
-
-
-def _combo(name: str, accessible: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setAccessibleName(accessible)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    return combo
-
-
 class KeyWorkPage(Page):
     """A list and a form in one stack: the list is shown until a session is opened."""
 
@@ -180,11 +155,11 @@ class KeyWorkPage(Page):
         self.search_edit.setPlaceholderText("Search residents, CRN, key worker, notes  (Ctrl+F)")
         self.search_edit.setAccessibleName("Search key-work sessions")
         self.search_edit.setClearButtonEnabled(True)
-        self.site_combo = _combo("keyWorkSiteFilter", "Show sessions at site")
-        self.worker_combo = _combo("keyWorkWorkerFilter", "Show sessions by key worker")
-        self.status_combo = _combo("keyWorkStatusFilter", "Show sessions with status")
-        self.from_edit = _date_filter("keyWorkFromFilter", "Sessions from date")
-        self.to_edit = _date_filter("keyWorkToFilter", "Sessions up to date")
+        self.site_combo = plain_combo("keyWorkSiteFilter", "Show sessions at site")
+        self.worker_combo = plain_combo("keyWorkWorkerFilter", "Show sessions by key worker")
+        self.status_combo = plain_combo("keyWorkStatusFilter", "Show sessions with status")
+        self.from_edit = date_filter("keyWorkFromFilter", "Sessions from date")
+        self.to_edit = date_filter("keyWorkToFilter", "Sessions up to date")
         self.new_button = QPushButton("New session")
         self.new_button.setObjectName("newKeyWorkButton")
         self.new_button.setToolTip("Record a new key-work session (Ctrl+N)")
@@ -306,15 +281,11 @@ class KeyWorkPage(Page):
         self._filters_ready = True
 
     def _read_filters(self) -> KeyWorkFilters:
-        def day(edit: QDateEdit) -> date | None:
-            value = edit.date()
-            return None if value == ANY_DAY else day_of(value)
-
         return KeyWorkFilters(
             site_id=self.site_combo.currentData(),
             key_worker_id=self.worker_combo.currentData(),
-            date_from=day(self.from_edit),
-            date_to=day(self.to_edit),
+            date_from=filtered_day(self.from_edit),
+            date_to=filtered_day(self.to_edit),
             status=self.status_combo.currentData(),
             search=self.search_edit.text().strip(),
         )

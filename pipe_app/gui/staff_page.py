@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,29 +27,17 @@ from pipe_app.gui.tables import fit_columns, sorted_view
 from pipe_app.gui.training_import_dialog import TrainingImportDialog, ask_import_file
 from pipe_app.gui.training_matrix_view import TrainingMatrixView
 from pipe_app.gui.training_record_form import TrainingRecordForm
-from pipe_app.reports.training_matrix import LABELS, role_label
+from pipe_app.gui.training_records_list import TrainingRecordsList
+from pipe_app.reports.training_matrix import role_label
 from pipe_app.services.permissions import Actor, Permission
-from pipe_app.services.sites import SiteService
+from pipe_app.services.sites import SiteRow, SiteService
 from pipe_app.services.staff import StaffRow, StaffService
-from pipe_app.services.training import TrainingRecordRow, TrainingService
+from pipe_app.services.training import CourseRow, TrainingService
 from pipe_app.services.training_import import TrainingImportService
 from pipe_app.storage.database import Database
-from pipe_app.timeutil import local_today
 
 STAFF_TAB, MATRIX_TAB, RECORDS_TAB = range(3)
-
-
-def _record_columns() -> list[Column[TrainingRecordRow]]:
-    today = local_today()
-    return [
-        Column("Staff member", lambda r: r.staff_name),
-        Column("Course", lambda r: r.course_name),
-        Column("Completed", lambda r: r.completed_on),
-        Column("Expires", lambda r: r.expires_on, sort_key=lambda r: str(r.expires_on or "9")),
-        Column("Status", lambda r: LABELS[r.status_on(today)]),
-        Column("Hours", lambda r: f"{r.hours:g}", sort_key=lambda r: r.hours, align_right=True),
-        Column("Notes", lambda r: " ".join(r.notes.split())[:120]),
-    ]
+_Lists = tuple[list[SiteRow], list[StaffRow], list[CourseRow]]
 
 
 class StaffPage(Page):
@@ -92,12 +80,8 @@ class StaffPage(Page):
         self.matrix_view = TrainingMatrixView(db, actor)
 
         # Records
-        self.records_model: RowTableModel[TrainingRecordRow] = RowTableModel(
-            _record_columns(), parent=self
-        )
-        self.records_table, self.records_proxy = sorted_view(
-            "trainingRecordsTable", "Training records", self.records_model, self
-        )
+        self.records = TrainingRecordsList(self._training, actor)
+        self.records_model, self.records_table = self.records.model, self.records.table
         self.new_button = QPushButton("Record training")
         self.new_button.setObjectName("newTrainingRecordButton")
         self.new_button.setToolTip("Record a training completion (Ctrl+N)")
@@ -118,7 +102,7 @@ class StaffPage(Page):
         bar.addWidget(self.import_button)
         bar.addWidget(self.new_button)
         list_layout.addLayout(bar)
-        list_layout.addWidget(self.records_table, 1)
+        list_layout.addWidget(self.records, 1)
         form = FormMaker(TrainingRecordForm, db, actor)  # built when first opened
         self.records_stack = ListFormStack(
             "trainingRecordsStack", records_list, form, self.records_table
@@ -138,6 +122,7 @@ class StaffPage(Page):
         self.search_edit.textChanged.connect(self.staff_proxy.setFilterFixedString)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.matrix_view.failed.connect(self.show_error)
+        self.records.failed.connect(self.show_error)
         self.new_button.clicked.connect(self.new_record)
         self.new_shortcut.activated.connect(self.new_record)
         self.import_button.clicked.connect(self._on_import_clicked)
@@ -160,32 +145,35 @@ class StaffPage(Page):
     # ---- loading -----------------------------------------------------------------------
 
     def search_field(self) -> QLineEdit | None:
-        return self.search_edit if self.tabs.currentIndex() == STAFF_TAB else None
+        index = self.tabs.currentIndex()
+        if index == RECORDS_TAB and not self.form_open:
+            return self.records.search_edit
+        return self.search_edit if index == STAFF_TAB else None
 
     @property
     def is_loading(self) -> bool:
         return self.loads.is_loading or self.matrix_view.is_loading
 
     def refresh(self) -> None:
-        """Read the staff and training records off the GUI thread (thousands at a busy site)."""
+        """Read the staff (and the filter choices) off the GUI thread; the training records
+        are fetched a page at a time once they are in."""
         self.show_error("")
         db, actor, training = self.db, self.actor, self._training
 
-        def read() -> tuple[dict[uuid.UUID, str], list[StaffRow], list[TrainingRecordRow]]:
-            sites = {site.id: site.name for site in SiteService(db, actor).rows()}
-            return sites, StaffService(db, actor).rows(), training.rows()
+        def read() -> _Lists:
+            return SiteService(db, actor).rows(), StaffService(db, actor).rows(), training.courses()
 
         self.loads.start(read, self._show_lists, self._on_lists_failed)
         self.matrix_view.refresh()
 
-    def _show_lists(
-        self, lists: tuple[dict[uuid.UUID, str], list[StaffRow], list[TrainingRecordRow]]
-    ) -> None:
-        self._site_names, staff, records = lists
+    def _show_lists(self, lists: _Lists) -> None:
+        sites, staff, courses = lists
+        self._site_names = {site.id: site.name for site in sites}
         self.staff_model.set_rows(staff)
-        self.records_model.set_rows(records)
         fit_columns(self.staff_table)
-        fit_columns(self.records_table)
+        if not self.records.filters_ready:
+            self.records.fill_filters(sites, courses)
+        self.records.load()
 
     def _on_lists_failed(self, error: BaseException) -> None:
         self.show_error(describe_failure(error, "read the staff and training records"))
@@ -236,12 +224,9 @@ class StaffPage(Page):
         self.form.focus_first()
         return True
 
-    def _on_record_activated(self, index: object) -> None:
-        if not self.can_write:
-            return
-        source = self.records_proxy.mapToSource(self.records_table.currentIndex())
-        if source.isValid():
-            self.open_record(self.records_model.row(source.row()).id)
+    def _on_record_activated(self, index: QModelIndex) -> None:
+        if self.can_write and index.isValid():
+            self.open_record(self.records_model.row(index.row()).id)
 
     def can_leave(self) -> bool:
         return self.records_stack.leave()

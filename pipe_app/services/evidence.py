@@ -12,8 +12,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from pipe_app.domain import (
@@ -29,6 +30,7 @@ from pipe_app.domain import (
 from pipe_app.domain.enums import EvidenceKind, EvidenceStatus
 from pipe_app.services.base import Service, check_version, get_live
 from pipe_app.services.errors import NotFound, ValidationError
+from pipe_app.services.ordering import Order, SortColumns, in_enum_order, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import local_today, utc_now
@@ -166,6 +168,38 @@ def attachment_row(attachment: Attachment) -> AttachmentRow:
     )
 
 
+class EvidenceSort(StrEnum):
+    TITLE = "title"
+    STATUS = "status"
+    KIND = "kind"
+    EFFECTIVE = "effective"
+    REVIEW_BY = "review_by"
+
+
+EvidenceOrder = Order[EvidenceSort]
+NEWEST_FIRST = EvidenceOrder(EvidenceSort.EFFECTIVE, descending=True)
+_SORTS: dict[EvidenceSort, SortColumns] = {
+    EvidenceSort.TITLE: (func.lower(EvidenceItem.title),),
+    EvidenceSort.STATUS: (in_enum_order(EvidenceItem.status, EvidenceStatus),),
+    EvidenceSort.KIND: (in_enum_order(EvidenceItem.kind, EvidenceKind),),
+    EvidenceSort.EFFECTIVE: (EvidenceItem.effective_on,),
+    EvidenceSort.REVIEW_BY: (EvidenceItem.review_by,),
+}
+
+
+def _search(text: str) -> ColumnElement[bool]:
+    """The title or the author's name holds ``text`` (any case)."""
+    authors = select(StaffMember.id).where(
+        func.lower(StaffMember.given_name + " " + StaffMember.family_name).contains(
+            text, autoescape=True
+        )
+    )
+    return or_(
+        func.lower(EvidenceItem.title).contains(text, autoescape=True),
+        EvidenceItem.author_id.in_(authors),
+    )
+
+
 class EvidenceService(Service):
     # ---- reads -------------------------------------------------------------------------
 
@@ -176,46 +210,115 @@ class EvidenceService(Service):
         self.actor.require(Permission.EVIDENCE_READ)
         return None if self.actor.is_system else sorted(self.actor.site_ids)
 
-    def _query(self, site_id: uuid.UUID | None) -> Select[EvidenceItem]:
-        query = select(EvidenceItem).options(
-            selectinload(EvidenceItem.links), selectinload(EvidenceItem.attachments)
-        )
+    def _scope(self, site_id: uuid.UUID | None) -> list[ColumnElement[bool]]:
         sites = self._sites(site_id)
-        if sites is not None:
-            query = query.where(EvidenceItem.site_id.in_(sites))
-        return query
+        return [] if sites is None else [EvidenceItem.site_id.in_(sites)]
 
-    def rows(
+    @staticmethod
+    def _query(conditions: Sequence[ColumnElement[bool]]) -> Select[EvidenceItem]:
+        """Items meeting ``conditions``, with the links and files their rows count."""
+        return (
+            select(EvidenceItem)
+            .options(selectinload(EvidenceItem.links), selectinload(EvidenceItem.attachments))
+            .where(*conditions)
+        )
+
+    def _conditions(
         self,
-        *,
-        site_id: uuid.UUID | None = None,
-        status: EvidenceStatus | None = None,
-        criterion_id: uuid.UUID | None = None,
-        include_archived: bool = False,
-        effective_from: date | None = None,
-        effective_to: date | None = None,
-    ) -> list[EvidenceRow]:
-        """Newest first; ``effective_from``/``effective_to`` keep items effective in the
-        period (inclusive), chosen by the database."""
-        query = self._query(site_id).order_by(EvidenceItem.effective_on.desc(), EvidenceItem.title)
+        site_id: uuid.UUID | None,
+        status: EvidenceStatus | str | None,
+        kind: EvidenceKind | str | None,
+        criterion_id: uuid.UUID | None,
+        include_archived: bool,
+        effective_from: date | None,
+        effective_to: date | None,
+        search: str,
+    ) -> list[ColumnElement[bool]]:
+        conditions = self._scope(site_id)
         if not include_archived:
-            query = query.where(EvidenceItem.archived_at.is_(None))
+            conditions.append(EvidenceItem.archived_at.is_(None))
         if status is not None:
-            query = query.where(EvidenceItem.status == status)
+            conditions.append(EvidenceItem.status == EvidenceStatus(status))
+        if kind is not None:
+            conditions.append(EvidenceItem.kind == EvidenceKind(kind))
         if effective_from is not None:
-            query = query.where(EvidenceItem.effective_on >= effective_from)
+            conditions.append(EvidenceItem.effective_on >= effective_from)
         if effective_to is not None:
-            query = query.where(EvidenceItem.effective_on <= effective_to)
+            conditions.append(EvidenceItem.effective_on <= effective_to)
         if criterion_id is not None:
-            query = query.where(
+            conditions.append(
                 exists().where(
                     EvidenceLink.evidence_item_id == EvidenceItem.id,
                     EvidenceLink.criterion_id == criterion_id,
                     EvidenceLink.archived_at.is_(None),
                 )
             )
+        text = search.strip().lower()
+        if text:
+            conditions.append(_search(text))
+        return conditions
+
+    def rows(
+        self,
+        *,
+        site_id: uuid.UUID | None = None,
+        status: EvidenceStatus | str | None = None,
+        kind: EvidenceKind | str | None = None,
+        criterion_id: uuid.UUID | None = None,
+        include_archived: bool = False,
+        effective_from: date | None = None,
+        effective_to: date | None = None,
+        search: str = "",
+        order: EvidenceOrder = NEWEST_FIRST,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[EvidenceRow]:
+        """Newest first unless ``order`` says otherwise, ties by title then id;
+        ``effective_from``/``effective_to`` keep items effective in the period (inclusive);
+        ``search`` looks in the title and the author's name. All chosen by the database."""
+        conditions = self._conditions(
+            site_id,
+            status,
+            kind,
+            criterion_id,
+            include_archived,
+            effective_from,
+            effective_to,
+            search,
+        )
+        *terms, by_id = order_clauses(order, _SORTS, EvidenceItem.id)
+        query = self._query(conditions).order_by(*terms, EvidenceItem.title, by_id)
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
         with self._reading() as session:
             return [evidence_row(item) for item in session.scalars(query)]
+
+    def count(
+        self,
+        *,
+        site_id: uuid.UUID | None = None,
+        status: EvidenceStatus | str | None = None,
+        kind: EvidenceKind | str | None = None,
+        criterion_id: uuid.UUID | None = None,
+        include_archived: bool = False,
+        effective_from: date | None = None,
+        effective_to: date | None = None,
+        search: str = "",
+    ) -> int:
+        """How many items ``rows`` would return with the same filters."""
+        conditions = self._conditions(
+            site_id,
+            status,
+            kind,
+            criterion_id,
+            include_archived,
+            effective_from,
+            effective_to,
+            search,
+        )
+        query = select(func.count()).select_from(EvidenceItem).where(*conditions)
+        with self._reading() as session:
+            return int(session.scalar(query) or 0)
 
     def get(self, evidence_item_id: uuid.UUID) -> EvidenceDetail:
         return self.details([evidence_item_id])[0]
@@ -223,7 +326,7 @@ class EvidenceService(Service):
     def details(self, evidence_item_ids: Sequence[uuid.UUID]) -> list[EvidenceDetail]:
         """Items with their links and files, in the order asked, in the same few statements
         however many (for reports); an item at a site the user may not read is not found."""
-        query = self._query(None)
+        query = self._query(self._scope(None))
         wanted = list(dict.fromkeys(evidence_item_ids))
         if not wanted:
             return []

@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Literal
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from pipe_app.domain import (
@@ -33,6 +34,7 @@ from pipe_app.services.evidence import (
     checked_file,
     new_attachment,
 )
+from pipe_app.services.ordering import Order, SortColumns, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.sites import site_row, site_settings
 from pipe_app.services.validation import Checks
@@ -43,6 +45,31 @@ MAX_RENEWAL_MONTHS = 120
 MAX_HOURS = 500
 
 Status = Literal["current", "expiring", "expired", "missing", "not required"]
+RecordStatus = Literal["current", "expiring", "expired"]
+
+
+class TrainingSort(StrEnum):
+    STAFF = "staff"
+    COURSE = "course"
+    COMPLETED = "completed"
+    EXPIRES = "expires"
+    HOURS = "hours"
+
+
+TrainingOrder = Order[TrainingSort]
+BY_STAFF = TrainingOrder(TrainingSort.STAFF)
+_SORTS: dict[TrainingSort, SortColumns] = {
+    TrainingSort.STAFF: (
+        func.lower(StaffMember.family_name),
+        func.lower(StaffMember.given_name),
+        func.lower(TrainingCourse.name),
+    ),
+    TrainingSort.COURSE: (func.lower(TrainingCourse.name),),
+    TrainingSort.COMPLETED: (TrainingRecord.completed_on,),
+    # Records that never expire sort after every date.
+    TrainingSort.EXPIRES: (TrainingRecord.expires_on.is_(None), TrainingRecord.expires_on),
+    TrainingSort.HOURS: (TrainingRecord.hours,),
+}
 
 
 def expiry_for(completed_on: date, renewal_months: int | None) -> date | None:
@@ -418,15 +445,51 @@ class TrainingService(Service):
             .join(TrainingCourse, TrainingCourse.id == TrainingRecord.course_id)
             .where(TrainingRecord.archived_at.is_(None), StaffMember.archived_at.is_(None))
         )
-        if sites is not None:
+        if sites is not None:  # as a list of staff: read through the records' staff index
             query = query.where(
-                exists().where(
-                    StaffSite.staff_member_id == StaffMember.id,
-                    StaffSite.archived_at.is_(None),
-                    StaffSite.site_id.in_(sites),
+                TrainingRecord.staff_member_id.in_(
+                    select(StaffSite.staff_member_id).where(
+                        StaffSite.archived_at.is_(None), StaffSite.site_id.in_(sites)
+                    )
                 )
             )
         return query
+
+    @staticmethod
+    def _record_conditions(
+        staff_member_id: uuid.UUID | None,
+        course_id: uuid.UUID | None,
+        completed_from: date | None,
+        completed_to: date | None,
+        status: RecordStatus | None,
+        search: str,
+    ) -> list[ColumnElement[bool]]:
+        """The filters in SQL; ``status`` as on today (the same rule as ``training_status``)."""
+        record = TrainingRecord
+        conditions: list[ColumnElement[bool]] = []
+        if staff_member_id is not None:
+            conditions.append(record.staff_member_id == staff_member_id)
+        if course_id is not None:
+            conditions.append(record.course_id == course_id)
+        if completed_from is not None:
+            conditions.append(record.completed_on >= completed_from)
+        if completed_to is not None:
+            conditions.append(record.completed_on <= completed_to)
+        today = local_today()
+        warning = today + timedelta(days=EXPIRING_WITHIN_DAYS)
+        if status == "expired":
+            conditions.append(record.expires_on <= today)
+        elif status == "expiring":
+            conditions.append(and_(record.expires_on > today, record.expires_on <= warning))
+        elif status == "current":
+            conditions.append(or_(record.expires_on.is_(None), record.expires_on > warning))
+        text = search.strip().lower()
+        if text:
+            columns = (StaffMember.given_name, StaffMember.family_name, TrainingCourse.name)
+            conditions.append(
+                or_(*(func.lower(column).contains(text, autoescape=True) for column in columns))
+            )
+        return conditions
 
     def rows(
         self,
@@ -434,20 +497,56 @@ class TrainingService(Service):
         site_id: uuid.UUID | None = None,
         staff_member_id: uuid.UUID | None = None,
         course_id: uuid.UUID | None = None,
+        completed_from: date | None = None,
+        completed_to: date | None = None,
+        status: RecordStatus | None = None,
+        search: str = "",
+        order: TrainingOrder | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[TrainingRecordRow]:
-        query = self._records_query(self._visible_sites(site_id))
-        if staff_member_id is not None:
-            query = query.where(TrainingRecord.staff_member_id == staff_member_id)
-        if course_id is not None:
-            query = query.where(TrainingRecord.course_id == course_id)
-        query = query.order_by(
-            StaffMember.family_name,
-            StaffMember.given_name,
-            TrainingCourse.name,
-            TrainingRecord.completed_on.desc(),
+        """Every matching record unless ``limit`` is given. Without ``order``: by staff name,
+        course, newest completion first; ties in any order broken by id."""
+        query = self._records_query(self._visible_sites(site_id)).where(
+            *self._record_conditions(
+                staff_member_id, course_id, completed_from, completed_to, status, search
+            )
         )
+        if order is None:
+            query = query.order_by(
+                StaffMember.family_name,
+                StaffMember.given_name,
+                TrainingCourse.name,
+                TrainingRecord.completed_on.desc(),
+                TrainingRecord.id,
+            )
+        else:
+            query = query.order_by(*order_clauses(order, _SORTS, TrainingRecord.id))
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
         with self._reading() as session:
             return [_record_row(r, m, c) for r, m, c in session.execute(query)]
+
+    def count(
+        self,
+        *,
+        site_id: uuid.UUID | None = None,
+        staff_member_id: uuid.UUID | None = None,
+        course_id: uuid.UUID | None = None,
+        completed_from: date | None = None,
+        completed_to: date | None = None,
+        status: RecordStatus | None = None,
+        search: str = "",
+    ) -> int:
+        """How many records ``rows`` gives with the same filters."""
+        query = self._records_query(self._visible_sites(site_id)).where(
+            *self._record_conditions(
+                staff_member_id, course_id, completed_from, completed_to, status, search
+            )
+        )
+        counted = query.with_only_columns(func.count(TrainingRecord.id))
+        with self._reading() as session:
+            return int(session.scalar(counted) or 0)
 
     def lapsing(
         self, on: date, within_days: int, *, staff_member_id: uuid.UUID | None = None

@@ -88,7 +88,6 @@ def test_tree_shows_no_evidence_then_covered(qtbot, qtmodeltester, world) -> Non
     assert "1 of" in page.overall_label.text()
     qtmodeltester.check(page.coverage_model)
     qtmodeltester.check(page.evidence_model)
-    qtmodeltester.check(page.evidence_proxy)
     assert page.evidence_model.rowCount() == 1
 
     page.select_criterion(criterion.criterion_id)

@@ -46,7 +46,7 @@ def _page_with_file(qtbot, world, role: Role) -> AccreditationPage:
     view = page.evidence_table
     page.tabs.setCurrentIndex(1)
     view.setFocus()
-    view.setCurrentIndex(page.evidence_proxy.index(0, 0))
+    view.setCurrentIndex(page.evidence_model.index(0, 0))
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert page.form_open and page.form.record_id == item.id
     return page

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from pipe_app.domain import GroupFacilitator, GroupSession
 from pipe_app.services.auth import sign_in
+from pipe_app.services.evidence import EvidenceService
 from pipe_app.services.groups import GroupService
 from pipe_app.services.key_work import KeyWorkService
 from pipe_app.services.permissions import Actor
@@ -59,9 +60,15 @@ CALLS: dict[str, Call] = {
     "GroupService.register": _register,
     "GroupService.rows page by facilitator": _groups_page,
     "TrainingService.matrix": lambda db, a: TrainingService(db, a).matrix(_site(a)),
+    "TrainingService.rows page": lambda db, a: TrainingService(db, a).rows(
+        site_id=_site(a), limit=200, offset=0
+    ),
     "SupervisionService.rows": lambda db, a: SupervisionService(db, a).rows(site_id=_site(a)),
     "SupervisionService.rows page": lambda db, a: SupervisionService(db, a).rows(
         site_id=_site(a), limit=200, offset=0
+    ),
+    "EvidenceService.rows page": lambda db, a: EvidenceService(db, a).rows(
+        site_id=_site(a), search="e", limit=200, offset=0
     ),
 }
 

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from pipe_app.domain import GroupFacilitator, GroupSession, KeyWorkSession, Placement, Resident
 from pipe_app.services.auth import sign_in
+from pipe_app.services.evidence import EvidenceService, EvidenceSort
 from pipe_app.services.groups import GroupService, GroupSort
 from pipe_app.services.history import AuditTrailService
 from pipe_app.services.key_work import KeyWorkService, KeyWorkSort
@@ -27,6 +28,7 @@ from pipe_app.services.ordering import Order
 from pipe_app.services.permissions import Actor
 from pipe_app.services.residents import ResidentService, ResidentSort
 from pipe_app.services.supervision import SupervisionService, SupervisionSort
+from pipe_app.services.training import TrainingService, TrainingSort
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 from tests.perf.conftest import MakeDb
@@ -46,6 +48,9 @@ BIG = frozenset(
         "supervision_supervisees",
         "supervision_actions",
         "training_records",
+        "evidence_items",
+        "evidence_links",
+        "attachments",
     }
 )
 Call = Callable[[Database, Actor], Any]
@@ -147,6 +152,22 @@ def _groups_all_my_sites(db: Database, actor: Actor) -> Any:
     return (service.rows(search="e", limit=200, offset=200), service.count(search="e"))
 
 
+def _training_filters(actor: Actor) -> dict[str, Any]:
+    today = local_today()
+    return {
+        "site_id": _site(actor),
+        "completed_from": today - timedelta(days=365),
+        "status": "current",
+        "search": "a",
+    }
+
+
+def _training_page(db: Database, actor: Actor) -> Any:
+    """What the training records list sends: one page and the count, filtered and searched."""
+    service, filters = TrainingService(db, actor), _training_filters(actor)
+    return service.rows(**filters, limit=200, offset=0), service.count(**filters)
+
+
 def _sorted_pages() -> dict[str, Callable[[Database, Actor], Callable[[], Any]]]:
     """A header click: the first page of each list across the user's sites, in each order."""
     services: list[tuple[str, type[Any], type[StrEnum]]] = [
@@ -154,6 +175,8 @@ def _sorted_pages() -> dict[str, Callable[[Database, Actor], Callable[[], Any]]]
         ("residents", ResidentService, ResidentSort),
         ("supervision", SupervisionService, SupervisionSort),
         ("group", GroupService, GroupSort),
+        ("training", TrainingService, TrainingSort),
+        ("evidence", EvidenceService, EvidenceSort),
     ]
     return {
         f"{name} list page sorted by {key.value}": _plain(
@@ -166,6 +189,20 @@ def _sorted_pages() -> dict[str, Callable[[Database, Actor], Callable[[], Any]]]
     }
 
 
+def _evidence_page(db: Database, actor: Actor) -> Any:
+    """What the Evidence list sends: one page and the count, filtered and searched."""
+    filters: dict[str, Any] = {
+        "site_id": _site(actor),
+        "status": "draft",
+        "kind": "minutes",
+        "effective_from": local_today() - timedelta(days=365),
+        "effective_to": local_today(),
+        "search": "a",
+    }
+    service = EvidenceService(db, actor)
+    return (service.rows(**filters, limit=200, offset=0), service.count(**filters))
+
+
 # Each entry prepares (outside the recording) and returns the call to explain.
 PATHS: dict[str, Callable[[Database, Actor], Callable[[], Any]]] = {
     **_sorted_pages(),
@@ -176,9 +213,13 @@ PATHS: dict[str, Callable[[Database, Actor], Callable[[], Any]]] = {
     "group sessions by site and date": _plain(_groups_recent),
     "group list page by facilitator, kind and search": _groups_page,
     "group list page across my sites": _plain(_groups_all_my_sites),
+    "evidence list page by site, filters and search": _plain(_evidence_page),
+    "evidence count by site": _plain(lambda db, a: EvidenceService(db, a).count(site_id=_site(a))),
     "attendance by session": _register,
     "register history by session": _register_history,
     "audit history by entity": _history,
+    "training records page and count by site, date, status and search": _plain(_training_page),
+    "training records count across my sites": _plain(lambda db, a: TrainingService(db, a).count()),
     "supervision by site": _plain(lambda db, a: SupervisionService(db, a).rows(site_id=_site(a))),
     "supervision list page by site and date": _plain(_supervision_page),
     "supervision count by site and date": _plain(_supervision_count),

@@ -671,6 +671,11 @@ def _(world, site):
     return lambda actor: TrainingService(world.db, actor).rows(site_id=world.site(site).id)
 
 
+@case("TrainingService", "count", EVERYONE, frozenset({ADM}))
+def _(world, site):
+    return lambda actor: TrainingService(world.db, actor).count(site_id=world.site(site).id)
+
+
 @case("TrainingService", "lapsing", EVERYONE, EVERYONE)  # reads only the actor's own sites
 def _(world, site):
     _training(world, site)
@@ -735,6 +740,14 @@ def _criterion_id(world: Any) -> Any:
 def _(world, site):
     _evidence(world, site)
     return lambda actor: EvidenceService(world.db, actor).rows(site_id=world.site(site).id)
+
+
+@case("EvidenceService", "count", CARE)
+def _(world, site):
+    _evidence(world, site)
+    return lambda actor: EvidenceService(world.db, actor).count(
+        site_id=world.site(site).id, search="minutes"
+    )
 
 
 @case("EvidenceService", "get", CARE)

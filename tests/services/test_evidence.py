@@ -16,10 +16,13 @@ from pipe_app.services import audit
 from pipe_app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from pipe_app.services.evidence import (
     MAX_ATTACHMENT_BYTES,
+    NEWEST_FIRST,
     AttachmentRow,
     EvidenceInput,
     EvidenceService,
+    EvidenceSort,
 )
+from pipe_app.services.ordering import Order
 from pipe_app.timeutil import local_today
 
 KW, MGR, PSY = Role.KEY_WORKER, Role.MANAGER, Role.PSYCHOLOGIST
@@ -236,3 +239,60 @@ def test_rows_in_a_period_are_chosen_by_the_database(world):
     later = evidence.rows(site_id=world.crowley.id, effective_from=date(2026, 3, 31))
     assert [row.title for row in later] == ["Minutes 01 Apr", "Minutes 31 Mar"]
     assert len(evidence.rows(site_id=world.crowley.id, effective_to=date(2026, 2, 28))) == 1
+
+
+def test_list_pages_filters_search_and_order_in_the_database(world):
+    evidence = service(world)
+    manager = world.staff[(MGR, "crowley")].id
+    made = {
+        "Minutes 100%_done": (EvidenceKind.MINUTES, date(2026, 3, 1), None),
+        "Garden photo": (EvidenceKind.PHOTO, date(2026, 3, 2), manager),
+        "Outing photo": (EvidenceKind.PHOTO, date(2026, 3, 2), None),
+        "Questionnaire": (EvidenceKind.QUESTIONNAIRE, date(2026, 3, 4), None),
+        "Annual narrative": (EvidenceKind.NARRATIVE, date(2026, 3, 5), manager),
+    }
+    rows = {
+        title: evidence.create(entry(world, title=title, kind=kind, effective_on=on, author_id=who))
+        for title, (kind, on, who) in made.items()
+    }
+    evidence.approve(rows["Garden photo"].id, rows["Garden photo"].version)
+    service(world, MGR, "kirk").create(
+        entry(world, site_id=world.kirk.id, title="Kirk photo", author_id=None)
+    )
+    crowley = world.crowley.id
+
+    pages = [evidence.rows(site_id=crowley, limit=2, offset=n) for n in (0, 2, 4)]
+    titles = [row.title for page in pages for row in page]
+    assert titles == [
+        "Annual narrative",
+        "Questionnaire",
+        "Garden photo",  # same day: by title
+        "Outing photo",
+        "Minutes 100%_done",
+    ]
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert evidence.count(site_id=crowley) == 5
+    assert [r.title for r in evidence.rows(site_id=crowley)] == titles  # unpaged, same order
+
+    by_title = evidence.rows(site_id=crowley, order=Order(EvidenceSort.TITLE), limit=3)
+    assert [r.title for r in by_title] == ["Annual narrative", "Garden photo", "Minutes 100%_done"]
+    newest_kind = evidence.rows(site_id=crowley, order=Order(EvidenceSort.KIND, descending=True))
+    assert newest_kind[0].kind == EvidenceKind.NARRATIVE
+    assert evidence.rows(site_id=crowley, order=NEWEST_FIRST) == evidence.rows(site_id=crowley)
+
+    assert [r.title for r in evidence.rows(site_id=crowley, status="approved")] == ["Garden photo"]
+    photos = evidence.rows(site_id=crowley, kind=EvidenceKind.PHOTO)
+    assert [r.title for r in photos] == ["Garden photo", "Outing photo"]  # not Kirk's
+    assert evidence.count(site_id=crowley, kind="photo", status=EvidenceStatus.DRAFT) == 1
+    assert evidence.count(site_id=crowley, effective_from=date(2026, 3, 2), kind="photo") == 2
+
+    author = world.staff[(MGR, "crowley")]
+    by_author = evidence.rows(site_id=crowley, search=f"  {author.full_name.upper()} ")
+    assert [r.title for r in by_author] == ["Annual narrative", "Garden photo"]
+    assert evidence.count(site_id=crowley, search="PHOTO") == 2
+    assert [r.title for r in evidence.rows(site_id=crowley, search="100%_")] == [
+        "Minutes 100%_done"
+    ]
+    assert evidence.count(site_id=crowley, search="0%d") == 0  # % and _ are not wildcards
+    with pytest.raises(ValueError):
+        evidence.rows(site_id=crowley, kind="poster")

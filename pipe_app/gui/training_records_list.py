@@ -1,0 +1,235 @@
+"""The training records on the Staff & training page, fetched a page at a time.
+
+TrainingService reads 200 records at a time in the order of the column heading clicked
+(staff name first), so the list opens as fast with thousands of records as with a few;
+the filters (site, completion dates, course, status) and the search run in the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filtered_day
+from pipe_app.gui.list_sort import DatabaseSortHeader
+from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.supervision_queue import filter_combo
+from pipe_app.gui.table_model import Column, LazyRowTableModel
+from pipe_app.gui.tables import fit_columns, plain_view
+from pipe_app.reports.training_matrix import LABELS
+from pipe_app.services.permissions import Actor
+from pipe_app.services.sites import SiteRow
+from pipe_app.services.training import (
+    BY_STAFF,
+    CourseRow,
+    RecordStatus,
+    TrainingOrder,
+    TrainingRecordRow,
+    TrainingService,
+    TrainingSort,
+)
+from pipe_app.timeutil import local_today
+
+PAGE_SIZE = 200
+SITE_FILTER_ACTIONS = 2  # the site label and box lead the filter bar
+STATUSES: tuple[RecordStatus, ...] = ("current", "expiring", "expired")
+
+
+def _record_columns() -> list[Column[TrainingRecordRow]]:
+    today = local_today()
+    return [
+        Column("Staff member", lambda r: r.staff_name),
+        Column("Course", lambda r: r.course_name),
+        Column("Completed", lambda r: r.completed_on),
+        Column("Expires", lambda r: r.expires_on),
+        Column("Status", lambda r: LABELS[r.status_on(today)]),
+        Column("Hours", lambda r: f"{r.hours:g}", align_right=True),
+        Column("Notes", lambda r: " ".join(r.notes.split())[:120]),
+    ]
+
+
+# What a header click sorts by (Status follows Expires; Notes is not sortable).
+RECORD_SORTS = {
+    0: TrainingSort.STAFF,
+    1: TrainingSort.COURSE,
+    2: TrainingSort.COMPLETED,
+    3: TrainingSort.EXPIRES,
+    5: TrainingSort.HOURS,
+}
+
+
+class TrainingRecordsModel(LazyRowTableModel[TrainingRecordRow, TrainingSort]):
+    def __init__(self, parent: QWidget | None = None, page_size: int = PAGE_SIZE) -> None:
+        super().__init__(
+            _record_columns(),
+            parent=parent,
+            page_size=page_size,
+            what="more training records",
+            order=BY_STAFF,
+            sorts=RECORD_SORTS,
+        )
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    site_id: uuid.UUID | None = None
+    course_id: uuid.UUID | None = None
+    completed_from: date | None = None
+    completed_to: date | None = None
+    status: RecordStatus | None = None
+    search: str = ""
+
+    def as_arguments(self) -> dict[str, Any]:
+        return {
+            "site_id": self.site_id,
+            "course_id": self.course_id,
+            "completed_from": self.completed_from,
+            "completed_to": self.completed_to,
+            "status": self.status,
+            "search": self.search,
+        }
+
+
+class TrainingRecordsList(QWidget):
+    """Filter bar, count and table; ``load()`` reads the first page again."""
+
+    failed = Signal(str)
+
+    def __init__(self, service: TrainingService, actor: Actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._service = service
+        self._actor = actor
+        self._filters_ready = False
+        self._fitted = False
+        self.filters = RecordFilters()
+        self.model = TrainingRecordsModel(self)
+        self.table = plain_view("trainingRecordsTable", "Training records", self.model, self)
+        self.sorting = DatabaseSortHeader(self.table, self.model)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("trainingRecordsSearch")
+        self.search_edit.setPlaceholderText("Search staff or course  (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search training records")
+        self.search_edit.setClearButtonEnabled(True)
+        self.site_combo = filter_combo("trainingSiteFilter", "Show training at site")
+        self.course_combo = filter_combo("trainingCourseFilter", "Show training in course")
+        self.status_combo = filter_combo("trainingStatusFilter", "Show training with status")
+        self.from_edit = date_filter("trainingFromFilter", "Completed from date")
+        self.to_edit = date_filter("trainingToFilter", "Completed up to date")
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("trainingRecordsCount")
+        self.count_label.setProperty("role", "hint")
+        self.count_label.setAccessibleName("Number of training records found")
+
+        self.filter_bar = QToolBar("Filters")
+        self.filter_bar.setObjectName("trainingRecordFilters")
+        self.filter_bar.setProperty("role", "filters")
+        for caption, widget in (
+            ("Site", self.site_combo),
+            ("Completed from", self.from_edit),
+            ("To", self.to_edit),
+            ("Course", self.course_combo),
+            ("Status", self.status_combo),
+        ):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            self.filter_bar.addWidget(label)
+            self.filter_bar.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.table, 1)
+
+        self.search_edit.textChanged.connect(self._on_search_edited)
+        self.search_timer.timeout.connect(self._on_filters_changed)
+        for combo in (self.site_combo, self.course_combo, self.status_combo):
+            combo.currentIndexChanged.connect(self._on_filters_changed)
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateChanged.connect(self._on_filters_changed)
+        self.model.failed.connect(self.failed)
+
+    @property
+    def filters_ready(self) -> bool:
+        return self._filters_ready
+
+    def fill_filters(self, sites: list[SiteRow], courses: list[CourseRow]) -> None:
+        """Choices for the filter boxes, once: the user's sites and the courses."""
+        combos = (self.site_combo, self.course_combo, self.status_combo)
+        for combo in combos:
+            combo.blockSignals(True)
+            combo.clear()
+        self.site_combo.addItem("All my sites", None)
+        for site in sites:
+            if self._actor.is_system or site.id in self._actor.site_ids:
+                self.site_combo.addItem(site.name, site.id)
+        self.course_combo.addItem("Any course", None)
+        for course in courses:
+            self.course_combo.addItem(course.name, course.id)
+        self.status_combo.addItem("Any", None)
+        for status in STATUSES:
+            self.status_combo.addItem(LABELS[status], status)
+        several = self.site_combo.count() > 2
+        for action in self.filter_bar.actions()[:SITE_FILTER_ACTIONS]:
+            action.setVisible(several)
+        for combo in combos:
+            combo.blockSignals(False)
+        self._filters_ready = True
+
+    def _read_filters(self) -> RecordFilters:
+        return RecordFilters(
+            site_id=self.site_combo.currentData(),
+            course_id=self.course_combo.currentData(),
+            completed_from=filtered_day(self.from_edit),
+            completed_to=filtered_day(self.to_edit),
+            status=self.status_combo.currentData(),
+            search=self.search_edit.text().strip(),
+        )
+
+    def load(self) -> None:
+        """Fetch the first page with the current filters, and count when there are more."""
+        self.search_timer.stop()
+        self.filters = filters = self._read_filters()
+        arguments = filters.as_arguments()
+        service = self._service
+
+        def fetch(limit: int, offset: int, order: TrainingOrder) -> list[TrainingRecordRow]:
+            return service.rows(**arguments, order=order, limit=limit, offset=offset)
+
+        self.model.reset(fetch)
+        if not self._fitted:  # once: later loads keep the widths
+            self._fitted = True
+            fit_columns(self.table)
+        total = self.model.rowCount()
+        if self.model.canFetchMore(QModelIndex()):  # only a full first page needs counting
+            try:
+                total = service.count(**arguments)
+            except Exception as exc:
+                self.failed.emit(describe_failure(exc, "count the training records"))
+                return
+        self.count_label.setText(f"{total:,} record" + ("" if total == 1 else "s"))
+
+    def _on_search_edited(self, _text: str) -> None:
+        self.search_timer.start()  # restarts: the query runs once typing pauses
+
+    def _on_filters_changed(self, *_args: object) -> None:
+        if self._filters_ready:
+            self.load()
