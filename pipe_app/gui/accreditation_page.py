@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -537,6 +538,10 @@ class AccreditationPage(Page):
             site is not None and self.actor.can(Permission.EVIDENCE_WRITE, site)
         )
         self.evidence_list.load(site)
+
+    def search_field(self) -> QLineEdit | None:
+        """Ctrl+F searches the evidence, the page's one searchable list (on whichever tab)."""
+        return None if self.evidence_stack.form_open else self.evidence_list.search_edit
 
     @property
     def form_open(self) -> bool:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QStackedWidget,
+    QTabWidget,
     QToolBar,
     QWidget,
 )
@@ -309,9 +310,18 @@ class MainWindow(QMainWindow):
 
     def _on_find_triggered(self) -> None:
         field = self.current_page.search_field()
-        if field is not None:
-            field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            field.selectAll()
+        if field is None:
+            return
+        holder = field.parentWidget()  # bring forward every tab the search box sits on
+        while holder is not None and holder is not self.current_page:
+            if isinstance(holder, QTabWidget):
+                for index in range(holder.count()):
+                    tab = holder.widget(index)
+                    if tab is not None and tab.isAncestorOf(field):
+                        holder.setCurrentIndex(index)
+            holder = holder.parentWidget()
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        field.selectAll()
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(

@@ -297,3 +297,16 @@ def test_a_column_the_user_widens_keeps_its_width_next_time(qtbot, world, settin
     assert table.horizontalHeader().sectionSize(0) == widened  # not fitted again
     records = again.pages["staff"].records_table.horizontalHeader()
     assert records.sectionSize(0) == other  # untouched tables are still fitted to content
+
+
+def test_ctrl_f_on_accreditation_brings_up_the_evidence_search(qtbot, world, settings):
+    window = _window(qtbot, world, settings, Role.MANAGER, "crowley")
+    click_entry(qtbot, window.navigation, "Accreditation")
+    page = window.pages["accreditation"]
+    assert page.tabs.currentIndex() == 0  # Coverage
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.navigation, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = page.evidence_list.search_edit
+    assert page.tabs.currentWidget().isAncestorOf(search)
+    qtbot.waitUntil(search.hasFocus)
