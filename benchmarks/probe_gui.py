@@ -151,6 +151,7 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
                 seen.append((sql, params))
 
         event.listen(db.engine, "before_cursor_execute", on_execute)
+        dog.mark(f"open {name}")
         began = time.perf_counter()
         window.show_page(key)
         page = window.pages[key]
@@ -175,19 +176,23 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
     search = page.search_field()
     table = _view_of(page, "residentsTable", "")
     if search is not None and table is not None:
+        dog.mark("search residents")
         out["residents_search"] = _typing(search, table.viewport())
     out["key_work_list"] = opening("key_work")
     for name in ("coverage", "training_matrix", "compliance"):
         out[f"{name}_view"] = opening(name)
     out["page_open"] = {}  # seconds from the click to the page painted, pages already built too
     for key in keys:  # the rest of a typical session: every page once, then F5
+        dog.mark(f"page {key}")
         began = time.perf_counter()
         window.show_page(key)
         out["page_open"][key] = painted_after(window.pages[key], began)
+    dog.mark("F5 on residents")
     window.show_page("residents")
     QTest.keyClick(window, Qt.Key.Key_F5)
     painted_after(window.pages["residents"], time.perf_counter())
     out["longest_stall_after_sign_in"] = dog.stop()
+    out["stalls_by_step"] = {step: round(gap * 1000) for step, gap in dog.by_step.items()}
     out["longest_stall"] = max(out["longest_stall_after_sign_in"], out["longest_stall_signing_in"])
     out["peak_rss_mb"] = peak_rss_mb()
     out["pages_built"] = sorted(k for k, p in window.pages.items() if not _is_placeholder(p))

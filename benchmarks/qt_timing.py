@@ -53,11 +53,16 @@ def painted_after(widget: QWidget, began: float, ready: Callable[[], bool] = lam
 
 
 class Watchdog(QObject):
-    """A 10 ms timer on the GUI thread: the longest gap between ticks is the longest stall."""
+    """A 10 ms timer on the GUI thread: the longest gap between ticks is the longest stall.
+
+    ``mark(step)`` names what the script does next; each gap is put down to the step under
+    way when it ended (``by_step``), so a stall can be traced to what caused it."""
 
     def __init__(self) -> None:
         super().__init__()
         self.longest = 0.0
+        self.by_step: dict[str, float] = {}
+        self._step = "start"
         self._last = time.perf_counter()
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -66,8 +71,13 @@ class Watchdog(QObject):
 
     def _on_tick(self) -> None:
         now = time.perf_counter()
-        self.longest = max(self.longest, now - self._last)
+        gap = now - self._last
+        self.longest = max(self.longest, gap)
+        self.by_step[self._step] = max(self.by_step.get(self._step, 0.0), gap)
         self._last = now
+
+    def mark(self, step: str) -> None:
+        self._step = step
 
     def stop(self) -> float:
         self._timer.stop()

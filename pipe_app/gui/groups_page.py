@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from pipe_app.gui.draft_offers import offer_newest_draft, reopen_draft
 from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.group_form import KIND_LABELS, STATUS_LABELS, GroupForm
+from pipe_app.gui.list_count import ListCount
 from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filtered_day
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
@@ -164,6 +165,7 @@ class GroupsPage(Page):
         self.count_label.setObjectName("groupCount")
         self.count_label.setProperty("role", "hint")
         self.count_label.setAccessibleName("Number of group sessions found")
+        self.count = ListCount(self, self.count_label, "session", "sessions")
         self.notice_label = QLabel()
         self.notice_label.setObjectName("groupNotice")
         self.notice_label.setProperty("role", "hint")
@@ -201,6 +203,8 @@ class GroupsPage(Page):
         self._connect_signals()
 
     def _connect_signals(self) -> None:
+        self.count.counted.connect(self._on_counted)
+        self.count.failed.connect(self.show_error)
         self.search_edit.textChanged.connect(self._on_search_edited)
         self.search_timer.timeout.connect(self._on_filters_changed)
         for combo in (self.site_filter, self.kind_filter, self.facilitator_filter):
@@ -295,15 +299,9 @@ class GroupsPage(Page):
 
         self.model.reset(fetch)
         self._on_current_changed(QModelIndex(), QModelIndex())
-        total = self.model.rowCount()
-        if self.model.canFetchMore(QModelIndex()):  # only a full first page needs counting
-            try:
-                total = service.count(**arguments)
-            except Exception as exc:
-                self.show_error(describe_failure(exc, "count the group sessions"))
-                return
-        noun = "session" if total == 1 else "sessions"
-        self.count_label.setText(f"{total:,} {noun}")
+        self.count.update(self.model, lambda: service.count(**arguments))
+
+    def _on_counted(self, total: int) -> None:
         if total == 0:
             self.notice_label.setText("No group sessions match. Press Ctrl+N to record one.")
         elif self.notice_label.text().startswith("No "):

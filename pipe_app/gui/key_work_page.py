@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from pipe_app.domain.enums import SessionStatus
 from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
 from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm
+from pipe_app.gui.list_count import ListCount
 from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filtered_day, plain_combo
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
@@ -176,6 +177,8 @@ class KeyWorkPage(Page):
         self.count_label.setObjectName("keyWorkCount")
         self.count_label.setProperty("role", "hint")
         self.count_label.setAccessibleName("Number of key-work sessions found")
+        self.count = ListCount(self, self.count_label, "session", "sessions")
+        self._filtered = False  # the last load had a filter or search: "match", not "yet"
         self.notice_label = QLabel()
         self.notice_label.setObjectName("keyWorkNotice")
         self.notice_label.setProperty("role", "hint")
@@ -220,6 +223,8 @@ class KeyWorkPage(Page):
         self._connect_signals()
 
     def _connect_signals(self) -> None:
+        self.count.counted.connect(self._on_counted)
+        self.count.failed.connect(self.show_error)
         self.search_edit.textChanged.connect(self._on_search_edited)
         self.search_timer.timeout.connect(self._on_filters_changed)
         for combo in (self.site_combo, self.worker_combo, self.status_combo):
@@ -305,19 +310,14 @@ class KeyWorkPage(Page):
             return service.rows(**arguments, order=order, limit=limit, offset=offset)
 
         self.model.reset(fetch)
-        total = self.model.rowCount()
-        if self.model.canFetchMore(QModelIndex()):  # only a full first page needs counting
-            try:
-                total = service.count(**arguments)
-            except Exception as exc:
-                self.show_error(describe_failure(exc, "count the key-work sessions"))
-                return
-        noun = "session" if total == 1 else "sessions"
-        self.count_label.setText(f"{total:,} {noun}")
+        self._filtered = any(arguments.values())
+        self.count.update(self.model, lambda: service.count(**arguments))
+
+    def _on_counted(self, total: int) -> None:
         if total == 0:
             self.notice_label.setText(
                 "No key-work sessions match. Press Ctrl+N to record one."
-                if any(arguments.values())
+                if self._filtered
                 else "No key-work sessions recorded yet. Press Ctrl+N to record the first."
             )
         elif self.notice_label.text().startswith("No "):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.drafts import DraftKey, load_draft
+from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -134,6 +135,9 @@ class ResidentsPage(Page):
         self._loaded_search = ""
         self._total = 0
         self._matches = 0
+        self._counting = False
+        self._total_scope: tuple[object, object] | None = None  # what ``_total`` counted
+        self.counts = LatestLoad(self, "Counting the residents")
         self._saved_id: uuid.UUID | None = None
         self.model = ResidentTableModel(self)
         # The proxy narrows what is held while a search is typed; the database sorts.
@@ -387,6 +391,8 @@ class ResidentsPage(Page):
     def _load(self, *, keep_place: bool = False) -> None:
         self.search_timer.stop()
         place = self._place() if keep_place else None
+        if keep_place:  # reloaded in place (F5, a save): the records may have changed
+            self._total_scope = None
         service = self._service
         site_id = self.site_combo.currentData()
         current_on = local_today() if self.current_check.isChecked() else None
@@ -410,17 +416,45 @@ class ResidentsPage(Page):
             self.show_error(self.model.error)
             return
         self.show_error("")
-        try:
-            self._matches = self.model.rowCount()
-            if not self.model.complete:
-                self._matches = service.count(site_id=site_id, search=search, current_on=current_on)
-            self._total = self._matches
-            if search:
-                self._total = service.count(site_id=site_id, current_on=current_on)
-        except Exception as exc:
-            self.show_error(describe_failure(exc, "count the residents"))
+        held, complete = self.model.rowCount(), self.model.complete
+        scope = (site_id, current_on)  # the total does not change with the search
+        known = self._total if scope == self._total_scope else None
+        if complete and (not search or known is not None):
+            self._matches, self._total_scope = held, scope
+            self._total = known if search and known is not None else held
+            self._counting = False
+            self._update_count()
             return
+
+        def counts() -> tuple[int, int]:  # off the GUI thread: the first rows paint first
+            matches = held if complete else service.count(**filters)
+            if not search:
+                return matches, matches
+            total = known if known is not None else service.count(**scoped)
+            return matches, total
+
+        scoped = {"site_id": site_id, "current_on": current_on}
+        filters = {**scoped, "search": search}
+        self._counting = True
         self._update_count()
+        self.counts.start(
+            counts, lambda found: self._show_counts(found, scope), self._on_count_failed
+        )
+
+    def _show_counts(self, counts: tuple[int, int], scope: tuple[object, object]) -> None:
+        self._counting = False
+        self._matches, self._total = counts
+        self._total_scope = scope
+        self._update_count()
+
+    def _on_count_failed(self, error: BaseException) -> None:
+        self._counting = False
+        self.count_label.setText("")
+        self.show_error(describe_failure(error, "count the residents"))
+
+    @property
+    def is_loading(self) -> bool:
+        return self.counts.is_loading
 
     def _on_search_changed(self, text: str) -> None:
         # At once: narrow what is already held; after a pause: ask the database.
@@ -439,6 +473,9 @@ class ResidentsPage(Page):
     def _update_count(self) -> None:
         search = self.search_edit.text().strip()
         if search == self._loaded_search:
+            if self._counting:
+                self.count_label.setText("Counting…")
+                return
             shown = self._matches
         elif self.model.complete and not self._loaded_search:
             shown = self.proxy.rowCount()  # everything is held: filtering it is exact

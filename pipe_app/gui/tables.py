@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from pipe_app.gui.table_model import SEARCH_ROLE, SORT_ROLE, RowTableModel
@@ -59,13 +59,35 @@ def sorted_view(
 
 def fit_columns(view: QTableView, *, least: int = 64, most: int = 320) -> None:
     """Columns as wide as their content plus breathing room, within sensible bounds; unless
-    the user set them (``view_layout``), which they keep."""
+    the user set them (``view_layout``), which they keep.
+
+    Measures the display text of the first ``FIT_ROWS`` rows with the view's font, and asks
+    the delegate for one cell per column only (its padding, icon and font), instead of
+    ``resizeColumnsToContents``, which asks the delegate for every cell: under the style
+    sheet that took most of a list's first paint.
+    """
     if view.property(USER_WIDTHS):
         return
-    view.resizeColumnsToContents()
-    columns = view.model().columnCount()
-    if view.horizontalHeader().stretchLastSection():
+    model = view.model()
+    header = view.horizontalHeader()
+    metrics = view.fontMetrics()
+    rows = min(model.rowCount(), FIT_ROWS)
+    columns = model.columnCount()
+    if header.stretchLastSection():
         columns -= 1  # the last one takes what is left; widening it would add a scroll bar
     for column in range(columns):
-        width = view.columnWidth(column) + 12
-        view.setColumnWidth(column, min(max(width, least), most))
+        if view.isColumnHidden(column):
+            continue
+        widest = header.sectionSizeHint(column)
+        if rows:
+            texts = [_text(model.index(row, column)) for row in range(rows)]
+            first = model.index(0, column)
+            padding = view.sizeHintForIndex(first).width() - metrics.horizontalAdvance(texts[0])
+            cells = max(metrics.horizontalAdvance(text) for text in texts) + max(padding, 0)
+            widest = max(widest, cells)
+        view.setColumnWidth(column, min(max(widest + 12, least), most))
+
+
+def _text(index: QModelIndex) -> str:
+    value = index.data(Qt.ItemDataRole.DisplayRole)
+    return "" if value is None else str(value)

@@ -304,23 +304,30 @@ class GroupService(Service):
         ids = [group.id for group, _ in found]
         facilitators: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {gid: [] for gid in ids}
         people = session.execute(
-            select(GroupFacilitator.group_session_id, StaffMember)
+            select(
+                GroupFacilitator.group_session_id,
+                StaffMember.id,
+                StaffMember.given_name,
+                StaffMember.family_name,
+            )
             .join(StaffMember, StaffMember.id == GroupFacilitator.staff_member_id)
             .where(
                 GroupFacilitator.group_session_id.in_(ids), GroupFacilitator.archived_at.is_(None)
             )
             .order_by(StaffMember.family_name, StaffMember.given_name)
         )
-        for group_id, member in people:
-            facilitators[group_id].append((member.id, member.full_name))
-        counts: dict[tuple[uuid.UUID, AttendanceCode], int] = {
-            (group_id, code): number
-            for group_id, code, number in session.execute(
-                select(Attendance.group_session_id, Attendance.code, func.count())
-                .where(Attendance.group_session_id.in_(ids), Attendance.archived_at.is_(None))
-                .group_by(Attendance.group_session_id, Attendance.code)
-            )
-        }
+        for group_id, member_id, given_name, family_name in people:
+            facilitators[group_id].append((member_id, f"{given_name} {family_name}"))
+        attended: dict[uuid.UUID, int] = {}
+        marked: dict[uuid.UUID, int] = {}  # every register entry, whatever its code
+        for group_id, code, number in session.execute(
+            select(Attendance.group_session_id, Attendance.code, func.count())
+            .where(Attendance.group_session_id.in_(ids), Attendance.archived_at.is_(None))
+            .group_by(Attendance.group_session_id, Attendance.code)
+        ):
+            marked[group_id] = marked.get(group_id, 0) + number
+            if code == AttendanceCode.ATTENDED:
+                attended[group_id] = number
         return [
             GroupRow(
                 group.id,
@@ -338,8 +345,8 @@ class GroupService(Service):
                 group.resident_planning_note,
                 group.observations,
                 group.status,
-                counts.get((group.id, AttendanceCode.ATTENDED), 0),
-                sum(number for (gid, _), number in counts.items() if gid == group.id),
+                attended.get(group.id, 0),
+                marked.get(group.id, 0),
             )
             for group, site_name in found
         ]

@@ -1,0 +1,49 @@
+"""The "1,234 sessions" figure beside a lazily fetched list.
+
+When the first page holds every row the figure is its length. Otherwise a ``count(*)`` is
+needed, and it is read off the GUI thread after the first rows are on show: on a shared
+PostgreSQL server counting a site's ten years of sessions took longer than the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+from pipe_app.gui.latest_load import LatestLoad
+from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.table_model import LazyRowTableModel
+
+
+class ListCount(QObject):
+    counted = Signal(int)  # the total, once known
+    failed = Signal(str)  # what went wrong, for the page's error banner
+
+    def __init__(self, parent: QWidget, label: QLabel, noun: str, plural: str) -> None:
+        super().__init__(parent)
+        self._label = label
+        self._noun, self._plural = noun, plural
+        self._loads = LatestLoad(parent, f"Counting the {plural}")
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loads.is_loading
+
+    def update(self, model: LazyRowTableModel[Any, Any], count: Callable[[], int]) -> None:
+        """Show the total of what ``model`` was just reset to; ``count`` runs on a worker."""
+        if not model.canFetchMore(QModelIndex()):
+            self._show(model.rowCount())
+            return
+        self._label.setText("Counting…")
+        self._loads.start(count, self._show, self._on_failed)
+
+    def _show(self, total: int) -> None:
+        self._label.setText(f"{total:,} {self._noun if total == 1 else self._plural}")
+        self.counted.emit(total)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._label.clear()
+        self.failed.emit(describe_failure(error, f"count the {self._plural}"))
