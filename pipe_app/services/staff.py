@@ -77,15 +77,23 @@ class StaffService(Service):
     def rows(
         self, *, site_id: uuid.UUID | None = None, include_left: bool = False
     ) -> list[StaffRow]:
+        visible = self._visible_sites()
+        wanted = visible if site_id is None else visible & {site_id}
         with self._reading() as session:
             query = (
                 select(StaffMember)
-                .where(StaffMember.archived_at.is_(None))
+                .where(
+                    StaffMember.archived_at.is_(None),
+                    StaffMember.id.in_(  # only staff at the sites asked for, read in SQL
+                        select(StaffSite.staff_member_id).where(
+                            StaffSite.archived_at.is_(None), StaffSite.site_id.in_(wanted)
+                        )
+                    ),
+                )
                 .options(selectinload(StaffMember.site_links))
                 .order_by(StaffMember.family_name, StaffMember.given_name)
             )
             members = [staff_row(member) for member in session.scalars(query)]
-        visible = self._visible_sites()
         today = local_today()
         return [
             row
