@@ -21,6 +21,10 @@ class CollectorPause:
     def __init__(self) -> None:
         self._held = False
 
+    @staticmethod
+    def anyone_holding() -> bool:
+        return CollectorPause._holders > 0
+
     def hold(self) -> None:
         if self._held:
             return

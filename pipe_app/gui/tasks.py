@@ -117,9 +117,12 @@ class Task(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_slow)
         self._timer.start(SHOW_AFTER_MS)
-        self._collector = CollectorPause()
-        self._collector.hold()
-        self.destroyed.connect(self._collector.release)  # if the page goes before the work
+        self._collector = collector = CollectorPause()
+        collector.hold()
+        # If the page goes before the work ends. A lambda, not the bound method: PySide
+        # holds a bound method's object weakly, and by then the pause object was gone, so the
+        # collector stayed off for good (seen when a page closed while it was counting).
+        self.destroyed.connect(lambda *_: collector.release())
         QThreadPool.globalInstance().start(_Runner(work, self._signals, self.progress, self._box))
 
     def _on_slow(self) -> None:

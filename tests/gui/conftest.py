@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from pipe_app.gui.assets import apply_look
+from pipe_app.gui.collector import CollectorPause
 from pipe_app.gui.settings import make_settings, use_settings_folder
 
 
@@ -43,3 +45,8 @@ def _background_work_finishes() -> object:
     """No test leaves work running on the thread pool for the next one (or for exit)."""
     yield
     assert QThreadPool.globalInstance().waitForDone(10_000), "background work still running"
+    # Finished work hands its answer (and the cycle collector) back through the event loop.
+    deadline = time.monotonic() + 10
+    while CollectorPause.anyone_holding() and time.monotonic() < deadline:
+        QApplication.processEvents()
+    assert not CollectorPause.anyone_holding(), "the cycle collector is still held off"

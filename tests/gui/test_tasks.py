@@ -93,6 +93,20 @@ def test_no_garbage_collection_starts_on_a_worker_while_work_runs(qtbot) -> None
     QThreadPool.globalInstance().waitForDone(10_000)
 
 
+def test_a_page_closed_mid_work_that_nobody_holds_lets_the_collector_go(qtbot) -> None:
+    """As a list's count does: the task is not kept, and the page closes before it ends."""
+    assert gc.isenabled()
+    page = QWidget()
+    release = threading.Event()
+    run_task(page, "Counting", lambda _p: release.wait(10), lambda _r: None)  # not kept
+    assert not gc.isenabled()
+    shiboken6.delete(page)  # the page, and the task with it, go first
+    release.set()
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    QApplication.processEvents()
+    assert gc.isenabled()
+
+
 def test_an_answer_for_a_view_closed_meanwhile_is_dropped_quietly(qtbot) -> None:
     holder = QWidget()
     qtbot.addWidget(holder)
