@@ -36,7 +36,6 @@ from pipe_app.reports.pdf_base import (
 from pipe_app.services.errors import ValidationError
 from pipe_app.services.permissions import Actor
 from pipe_app.services.sites import SiteService, site_settings
-from pipe_app.services.staff import StaffService
 from pipe_app.services.training import CourseRow, Status, TrainingService
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
@@ -116,26 +115,23 @@ def build_matrix(
     if days < 0:
         raise ValidationError.single("expiring_within_days", "cannot be negative")
     roles = frozenset(job_roles)
-    training = TrainingService(db, actor)
-    cells = {(c.staff_member_id, c.course_id): c for c in training.matrix(site_id, day, days)}
-    staff = [
-        member
-        for member in StaffService(db, actor).rows(site_id=site_id, include_left=True)
-        if member.active_on(day) and (not roles or member.job_role in roles)
-    ]
-    courses = training.courses()
+    # One read for the courses, the staff and their records: the site is already known.
+    sheet = TrainingService(db, actor).sheet(site_id, day, days)
+    cells = {(c.staff_member_id, c.course_id): c for c in sheet.cells}
+    staff = [m for m in sheet.members if not roles or m.job_role in roles]
 
     def cell(member_id: uuid.UUID, course_id: uuid.UUID) -> MatrixCell:
         found = cells[(member_id, course_id)]
         return MatrixCell(found.status, found.required, found.completed_on, found.expires_on)
 
+    courses = sheet.courses
     grid = {(m.id, c.id): cell(m.id, c.id) for m in staff for c in courses}
     if staff:
         courses = [
             c for c in courses if any(grid[(m.id, c.id)].status != "not required" for m in staff)
         ]
     rows = tuple(
-        MatrixRow(m.id, m.full_name, m.job_role, tuple(grid[(m.id, c.id)] for c in courses))
+        MatrixRow(m.id, m.name, m.job_role, tuple(grid[(m.id, c.id)] for c in courses))
         for m in staff
     )
     return TrainingMatrix(site.name, day, days, roles, tuple(courses), rows)

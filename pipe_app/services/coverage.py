@@ -1,7 +1,8 @@
 """How well a site's evidence covers a framework's criteria on a given day.
 
 The rules are pure functions (``criterion_status``, ``review_window_start``) so every boundary
-can be tested without a database; ``CoverageService`` reads the records and applies them.
+can be tested without a database; ``CoverageService`` sums the records in SQL into the
+``EvidenceSummary`` that ``criterion_status`` works from and applies the same rule to it.
 Only approved evidence counts as covering a criterion, and only while it is recent enough:
 an assessor wants to see what the house does now, not what it did years ago.
 """
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from pipe_app.domain import (
     AccreditationCycle,
@@ -26,8 +27,9 @@ from pipe_app.domain import (
     Standard,
 )
 from pipe_app.domain.enums import EvidenceStatus, SelfAssessmentRating
-from pipe_app.services.base import Service, get_live
-from pipe_app.services.frameworks import FrameworkService
+from pipe_app.services.base import Service
+from pipe_app.services.errors import NotFound
+from pipe_app.services.frameworks import framework_tree
 from pipe_app.services.permissions import Permission
 from pipe_app.timeutil import add_months
 
@@ -83,6 +85,48 @@ def review_window_start(on: date, months: int) -> date:
     return add_months(on, -months)
 
 
+@dataclass(frozen=True)
+class EvidenceSummary:
+    """A criterion's live evidence in effect on a day (archived items and links, and evidence
+    dated after the day, left out): all its coverage status depends on."""
+
+    approved_current: int = 0  # approved and dated from the window start to the day
+    latest_approved_on: date | None = None
+    unapproved: int = 0
+
+
+def summarise(
+    facts: Iterable[EvidenceFact], on: date, review_months: int = DEFAULT_REVIEW_MONTHS
+) -> EvidenceSummary:
+    live = [
+        fact
+        for fact in facts
+        if not fact.item_archived and not fact.link_archived and fact.effective_on <= on
+    ]
+    approved = [fact.effective_on for fact in live if fact.status == EvidenceStatus.APPROVED]
+    start = review_window_start(on, review_months)
+    return EvidenceSummary(
+        sum(1 for day in approved if day >= start),
+        max(approved, default=None),
+        len(live) - len(approved),
+    )
+
+
+def summary_status(summary: EvidenceSummary, assessment: Assessment | None) -> CoverageStatus:
+    """The coverage status from the summary of the criterion's evidence on a day."""
+    if assessment is not None and assessment.rating == SelfAssessmentRating.NOT_APPLICABLE:
+        if assessment.justification.strip():
+            return CoverageStatus.NOT_APPLICABLE
+        return CoverageStatus.NOT_APPLICABLE_UNJUSTIFIED
+    if summary.approved_current:
+        return CoverageStatus.COVERED
+    if summary.latest_approved_on is not None:
+        return CoverageStatus.STALE
+    if summary.unapproved:
+        return CoverageStatus.DRAFT_ONLY
+    return CoverageStatus.NO_EVIDENCE
+
+
 def criterion_status(
     facts: Iterable[EvidenceFact],
     assessment: Assessment | None,
@@ -96,24 +140,7 @@ def criterion_status(
     older approved evidence is stale; unapproved evidence alone is draft only. A
     self-assessment of not applicable overrides evidence, and needs a justification.
     """
-    if assessment is not None and assessment.rating == SelfAssessmentRating.NOT_APPLICABLE:
-        if assessment.justification.strip():
-            return CoverageStatus.NOT_APPLICABLE
-        return CoverageStatus.NOT_APPLICABLE_UNJUSTIFIED
-    live = [
-        fact
-        for fact in facts
-        if not fact.item_archived and not fact.link_archived and fact.effective_on <= on
-    ]
-    approved = [fact for fact in live if fact.status == EvidenceStatus.APPROVED]
-    start = review_window_start(on, review_months)
-    if any(fact.effective_on >= start for fact in approved):
-        return CoverageStatus.COVERED
-    if approved:
-        return CoverageStatus.STALE
-    if live:
-        return CoverageStatus.DRAFT_ONLY
-    return CoverageStatus.NO_EVIDENCE
+    return summary_status(summarise(facts, on, review_months), assessment)
 
 
 @dataclass(frozen=True)
@@ -204,34 +231,50 @@ class CoverageService(Service):
         """Every criterion's status on ``on``, with the self-assessment of the site's latest
         live cycle for this framework (started on or before ``on``, else the latest)."""
         self.actor.require(Permission.EVIDENCE_READ, site_id)
-        tree = FrameworkService(self.db, self.actor).tree(framework_id)
-        criterion_ids = [c.id for c in tree.criteria()]
         with self._reading() as session:
-            site = get_live(session, Site, site_id, "site")
-            months = review_months_for(site)
-            facts: dict[uuid.UUID, list[EvidenceFact]] = {cid: [] for cid in criterion_ids}
-            found = session.execute(
+            tree = framework_tree(session, framework_id)
+            site = session.execute(
+                select(Site.evidence_review_months).where(
+                    Site.id == site_id, Site.archived_at.is_(None)
+                )
+            ).first()
+            if site is None:
+                raise NotFound("that site does not exist or has been archived")
+            months = site.evidence_review_months or DEFAULT_REVIEW_MONTHS
+            start = review_window_start(on, months)
+            # What ``summarise`` works out from the facts, summed in SQL: the rows are then a
+            # few per criterion, not one per piece of evidence.
+            effective = EvidenceItem.effective_on
+            summed = session.execute(
                 select(
                     EvidenceLink.criterion_id,
-                    EvidenceLink.archived_at,
-                    EvidenceItem.id,
                     EvidenceItem.status,
-                    EvidenceItem.effective_on,
-                    EvidenceItem.archived_at,
+                    func.count(),
+                    func.count(case((effective >= start, 1))),
+                    func.max(effective),
                 )
                 .join(EvidenceItem, EvidenceItem.id == EvidenceLink.evidence_item_id)
                 .join(Criterion, Criterion.id == EvidenceLink.criterion_id)
                 .join(Standard, Standard.id == Criterion.standard_id)
-                .where(EvidenceItem.site_id == site_id, Standard.framework_id == framework_id)
-            )
-            for criterion_id, link_gone, item_id, status, effective, item_gone in found:
-                facts.setdefault(criterion_id, []).append(
-                    EvidenceFact(
-                        item_id, status, effective, item_gone is not None, link_gone is not None
-                    )
+                .where(
+                    EvidenceItem.site_id == site_id,
+                    Standard.framework_id == framework_id,
+                    EvidenceLink.archived_at.is_(None),
+                    EvidenceItem.archived_at.is_(None),
+                    effective <= on,
                 )
-            cycles = session.scalars(
-                select(AccreditationCycle)
+                .group_by(EvidenceLink.criterion_id, EvidenceItem.status)
+            )
+            summaries: dict[uuid.UUID, EvidenceSummary] = {}
+            for criterion_id, status, count, current, latest in summed:
+                before = summaries.get(criterion_id, EvidenceSummary())
+                if status == EvidenceStatus.APPROVED:
+                    summary = replace(before, approved_current=current, latest_approved_on=latest)
+                else:
+                    summary = replace(before, unapproved=before.unapproved + count)
+                summaries[criterion_id] = summary
+            cycles = session.execute(
+                select(AccreditationCycle.id, AccreditationCycle.membership_on)
                 .where(
                     AccreditationCycle.site_id == site_id,
                     AccreditationCycle.framework_id == framework_id,
@@ -240,30 +283,23 @@ class CoverageService(Service):
                 .order_by(AccreditationCycle.membership_on.desc(), AccreditationCycle.id)
             ).all()
             cycle = next(
-                (c for c in cycles if c.membership_on <= on), cycles[0] if cycles else None
+                (c.id for c in cycles if c.membership_on <= on), cycles[0].id if cycles else None
             )
             assessments: dict[uuid.UUID, Assessment] = {}
             if cycle is not None:
-                for row in session.scalars(
-                    select(SelfAssessment).where(
-                        SelfAssessment.cycle_id == cycle.id, SelfAssessment.archived_at.is_(None)
-                    )
+                for criterion_id, rating, justification in session.execute(
+                    select(
+                        SelfAssessment.criterion_id,
+                        SelfAssessment.rating,
+                        SelfAssessment.justification,
+                    ).where(SelfAssessment.cycle_id == cycle, SelfAssessment.archived_at.is_(None))
                 ):
-                    assessments[row.criterion_id] = Assessment(row.rating, row.justification)
-        start = review_window_start(on, months)
+                    assessments[criterion_id] = Assessment(rating, justification)
         standards = []
         for standard in tree.standards:
             rows = []
             for criterion in standard.criteria:
-                mine = facts.get(criterion.id, [])
-                current = [
-                    f
-                    for f in mine
-                    if f.status == EvidenceStatus.APPROVED
-                    and not f.item_archived
-                    and not f.link_archived
-                    and f.effective_on <= on
-                ]
+                summary = summaries.get(criterion.id, EvidenceSummary())
                 assessment = assessments.get(criterion.id)
                 rows.append(
                     CriterionCoverage(
@@ -271,9 +307,9 @@ class CoverageService(Service):
                         criterion.code,
                         criterion.text,
                         standard.code,
-                        criterion_status(mine, assessment, on, months),
-                        sum(1 for f in current if f.effective_on >= start),
-                        max((f.effective_on for f in current), default=None),
+                        summary_status(summary, assessment),
+                        summary.approved_current,
+                        summary.latest_approved_on,
                         assessment,
                     )
                 )
@@ -288,6 +324,6 @@ class CoverageService(Service):
             f"{tree.name} ({tree.framework_version})",
             on,
             months,
-            cycle.id if cycle is not None else None,
+            cycle,
             tuple(standards),
         )

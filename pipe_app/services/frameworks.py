@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from pipe_app.domain import Criterion, Framework, Standard
-from pipe_app.services.base import Service, get_live
-from pipe_app.services.errors import PermissionDenied, ValidationError
+from pipe_app.services.base import Service
+from pipe_app.services.errors import NotFound, PermissionDenied, ValidationError
 from pipe_app.services.framework_files import FrameworkSpec, builtin_path, parse_framework_file
 from pipe_app.services.permissions import Permission
 
@@ -100,6 +100,55 @@ def _counts(session: Session, framework_ids: list[uuid.UUID]) -> dict[uuid.UUID,
     return {row[0]: (int(row[1]), int(row[2])) for row in session.execute(query)}
 
 
+def framework_tree(session: Session, framework_id: uuid.UUID) -> FrameworkTree:
+    """A live framework's live standards (by position) with their live criteria (by position),
+    in two queries of plain columns (callers check the actor may read frameworks)."""
+    found = session.execute(
+        select(
+            Framework.id,
+            Framework.version,
+            Framework.name,
+            Framework.framework_version,
+            Framework.description,
+            Framework.source,
+        ).where(Framework.id == framework_id, Framework.archived_at.is_(None))
+    ).first()
+    if found is None:
+        raise NotFound("that framework does not exist or has been archived")
+    rows = session.execute(
+        select(
+            Standard.id,
+            Standard.code,
+            Standard.name,
+            Standard.statement,
+            Standard.position,
+            Criterion.id,
+            Criterion.code,
+            Criterion.text,
+            Criterion.guidance,
+            Criterion.position,
+        )
+        .outerjoin(
+            Criterion,
+            and_(Criterion.standard_id == Standard.id, Criterion.archived_at.is_(None)),
+        )
+        .where(Standard.framework_id == framework_id, Standard.archived_at.is_(None))
+        .order_by(Standard.position, Standard.id, Criterion.position)
+    )
+    standards: dict[uuid.UUID, tuple[tuple[str, str, str, int], list[CriterionNode]]] = {}
+    for standard_id, code, name, statement, position, *criterion in rows:
+        _, criteria = standards.setdefault(standard_id, ((code, name, statement, position), []))
+        if criterion[0] is not None:
+            criteria.append(CriterionNode(*criterion))
+    return FrameworkTree(
+        *found,
+        tuple(
+            StandardNode(standard_id, *standard, tuple(criteria))
+            for standard_id, (standard, criteria) in standards.items()
+        ),
+    )
+
+
 def _row(framework: Framework, counts: tuple[int, int]) -> FrameworkRow:
     return FrameworkRow(
         framework.id,
@@ -145,36 +194,7 @@ class FrameworkService(Service):
     def tree(self, framework_id: uuid.UUID) -> FrameworkTree:
         self._require_read()
         with self._reading() as session:
-            framework = get_live(session, Framework, framework_id, "framework")
-            standards = session.scalars(
-                select(Standard)
-                .where(Standard.framework_id == framework.id, Standard.archived_at.is_(None))
-                .options(selectinload(Standard.criteria))
-                .order_by(Standard.position)
-            ).all()
-            return FrameworkTree(
-                framework.id,
-                framework.version,
-                framework.name,
-                framework.framework_version,
-                framework.description,
-                framework.source,
-                tuple(
-                    StandardNode(
-                        standard.id,
-                        standard.code,
-                        standard.name,
-                        standard.statement,
-                        standard.position,
-                        tuple(
-                            CriterionNode(c.id, c.code, c.text, c.guidance, c.position)
-                            for c in sorted(standard.criteria, key=lambda c: c.position)
-                            if c.archived_at is None
-                        ),
-                    )
-                    for standard in standards
-                ),
-            )
+            return framework_tree(session, framework_id)
 
     def install_builtin(self) -> FrameworkRow:
         """Load the packaged Enabling Environments set once; later calls return it unchanged."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, func, select, union_all
 from sqlalchemy.orm import Session
 
 from pipe_app.domain import (
@@ -101,7 +101,8 @@ class _Member:
 class _Data:
     requirements: list[tuple[uuid.UUID, StaffRole, SupervisionKind, int]]
     members: list[tuple[uuid.UUID, _Member]]  # (site, member): a member may work at both
-    # (staff, kind) -> the UK days they were supervised on, oldest first
+    # (staff, kind) -> UK days they were supervised on: every one from the first day asked
+    # about, and the latest before it
     supervised: dict[tuple[uuid.UUID, SupervisionKind], list[date]]
 
 
@@ -157,8 +158,9 @@ class SupervisionComplianceService(Service):
             return None
         return self.actor.staff_member_id or uuid.UUID(int=0)
 
-    def _load(self, session: Session, sites: list[uuid.UUID], until: date) -> _Data:
-        """Three queries: requirements, the sites' staff, and their signed-off supervision."""
+    def _load(self, session: Session, sites: list[uuid.UUID], since: date, until: date) -> _Data:
+        """Three queries: requirements, the sites' staff, and their signed-off supervision as
+        needed to judge any day from ``since`` to ``until``."""
         requirements = [
             (site, role, kind, days)
             for site, role, kind, days in session.execute(
@@ -204,25 +206,39 @@ class SupervisionComplianceService(Service):
         kinds = sorted({kind for _, _, kind, _ in requirements})
         supervised: dict[tuple[uuid.UUID, SupervisionKind], list[date]] = {}
         if members and kinds:
-            events = session.execute(
-                select(
-                    SupervisionSupervisee.staff_member_id,
-                    SupervisionSession.kind,
-                    SupervisionSession.started_at,
+            staff_id = SupervisionSupervisee.staff_member_id
+            started = SupervisionSession.started_at
+            window = day_start(since)
+
+            def counted(
+                *conditions: ColumnElement[bool],
+            ) -> Select[uuid.UUID, SupervisionKind, datetime]:
+                return (
+                    select(staff_id, SupervisionSession.kind, started)
+                    .join(
+                        SupervisionSession,
+                        SupervisionSession.id == SupervisionSupervisee.session_id,
+                    )
+                    .where(
+                        SupervisionSupervisee.archived_at.is_(None),
+                        SupervisionSession.archived_at.is_(None),
+                        SupervisionSession.status.in_(COUNTED),
+                        SupervisionSession.kind.in_(kinds),
+                        staff_id.in_(their_ids.scalar_subquery()),
+                        *conditions,
+                    )
                 )
-                .join(SupervisionSession, SupervisionSession.id == SupervisionSupervisee.session_id)
-                .where(
-                    SupervisionSupervisee.archived_at.is_(None),
-                    SupervisionSession.archived_at.is_(None),
-                    SupervisionSession.status.in_(COUNTED),
-                    SupervisionSession.kind.in_(kinds),
-                    SupervisionSession.started_at < day_start(until + timedelta(days=1)),
-                    SupervisionSupervisee.staff_member_id.in_(their_ids.scalar_subquery()),
-                )
-                .order_by(SupervisionSession.started_at)
+
+            # Every supervision from ``since`` on, and before it only each person's latest of
+            # each kind (all a day from ``since`` on can need): years of history stay in SQL.
+            recent = counted(started >= window, started < day_start(until + timedelta(days=1)))
+            latest_before = (
+                counted(started < window)
+                .with_only_columns(staff_id, SupervisionSession.kind, func.max(started))
+                .group_by(staff_id, SupervisionSession.kind)
             )
-            for staff_id, kind, started_at in events:
-                supervised.setdefault((staff_id, kind), []).append(local_day(started_at))
+            for member_id, kind, started_at in session.execute(union_all(recent, latest_before)):
+                supervised.setdefault((member_id, kind), []).append(local_day(started_at))
         return _Data(requirements, members, supervised)
 
     @staticmethod
@@ -258,7 +274,7 @@ class SupervisionComplianceService(Service):
         sites = self._sites(site_id)
         day = on or local_today()
         with self._reading() as session:
-            data = self._load(session, sites, day)
+            data = self._load(session, sites, day, day)
         order = {site: n for n, site in enumerate(sites)}
         return sorted(self._evaluate(data, day), key=lambda row: order[row.site_id])
 
@@ -269,7 +285,7 @@ class SupervisionComplianceService(Service):
         sites = self._sites(site_id)
         day = on or local_today()
         with self._reading() as session:
-            data = self._load(session, sites, day)
+            data = self._load(session, sites, month_ends(day, months)[0][0], day)
         return self._points(data, day, months)
 
     def overview(self, site_id: uuid.UUID, on: date | None = None) -> ComplianceOverview:
@@ -277,7 +293,7 @@ class SupervisionComplianceService(Service):
         sites = self._sites(site_id)
         day = on or local_today()
         with self._reading() as session:
-            data = self._load(session, sites, day)
+            data = self._load(session, sites, month_ends(day, SERIES_MONTHS)[0][0], day)
         return ComplianceOverview(self._evaluate(data, day), self._points(data, day, SERIES_MONTHS))
 
     def _points(self, data: _Data, day: date, months: int) -> list[CompliancePoint]:

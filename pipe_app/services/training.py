@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -154,11 +154,59 @@ class StaffTrainingStatus:
     expires_on: date | None = None
 
 
+class Completion(Protocol):
+    """What the matrix needs of a training record (a ``TrainingRecordRow`` is one)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def staff_member_id(self) -> uuid.UUID: ...
+
+    @property
+    def course_id(self) -> uuid.UUID: ...
+
+    @property
+    def completed_on(self) -> date: ...
+
+    @property
+    def expires_on(self) -> date | None: ...
+
+
+class _Completion(NamedTuple):
+    id: uuid.UUID
+    staff_member_id: uuid.UUID
+    course_id: uuid.UUID
+    completed_on: date
+    expires_on: date | None
+
+
+@dataclass(frozen=True)
+class SheetMember:
+    """A member of staff as a matrix row names them."""
+
+    id: uuid.UUID
+    name: str
+    job_role: StaffRole
+
+
+@dataclass(frozen=True)
+class TrainingSheet:
+    """A site's matrix from one read: the current courses (by name), the staff working there
+    on the day (by family then given name) and a cell for each person against each course,
+    person by person in that order."""
+
+    expiring_within_days: int
+    courses: list[CourseRow]
+    members: list[SheetMember]
+    cells: list[StaffTrainingStatus]
+
+
 def staff_training_status(
     staff_member_id: uuid.UUID,
     job_role: StaffRole,
     course: CourseRow,
-    records: Iterable[TrainingRecordRow],
+    records: Iterable[Completion],
     on: date,
     expiring_within_days: int = EXPIRING_WITHIN_DAYS,
 ) -> StaffTrainingStatus:
@@ -169,7 +217,10 @@ def staff_training_status(
         return StaffTrainingStatus(
             staff_member_id, course.id, required, "missing" if required else "not required"
         )
-    latest = max(mine, key=lambda r: (r.completed_on, r.expires_on or date.max))
+    # Of records alike in both dates the one with the lowest id, whatever order they come in.
+    latest = max(
+        sorted(mine, key=lambda r: r.id), key=lambda r: (r.completed_on, r.expires_on or date.max)
+    )
     return StaffTrainingStatus(
         staff_member_id,
         course.id,
@@ -192,6 +243,55 @@ def course_row(course: TrainingCourse) -> CourseRow:
         course.renewal_months,
         frozenset(StaffRole(role) for role in course.mandatory_for),
         course.archived_at is not None,
+    )
+
+
+# What a listed record shows, read as plain columns: building ORM entities for every record of
+# a site costs several times the query itself. Writes, which hold the entities, use _record_row.
+_RECORD_COLUMNS = (
+    TrainingRecord.id,
+    TrainingRecord.version,
+    TrainingRecord.staff_member_id,
+    StaffMember.given_name,
+    StaffMember.family_name,
+    TrainingRecord.course_id,
+    TrainingCourse.name,
+    TrainingRecord.completed_on,
+    TrainingRecord.expires_on,
+    TrainingRecord.hours,
+    TrainingRecord.notes,
+    TrainingRecord.certificate_attachment_id,
+)
+
+
+def _listed_row(values: Sequence[Any]) -> TrainingRecordRow:
+    """A row of ``_RECORD_COLUMNS``, as ``_record_row`` makes it from the entities."""
+    (
+        record_id,
+        version,
+        member_id,
+        given_name,
+        family_name,
+        course_id,
+        course_name,
+        completed_on,
+        expires_on,
+        hours,
+        notes,
+        certificate_id,
+    ) = values
+    return TrainingRecordRow(
+        record_id,
+        version,
+        member_id,
+        f"{given_name} {family_name}",
+        course_id,
+        course_name,
+        completed_on,
+        expires_on,
+        float(hours),
+        notes,
+        certificate_id,
     )
 
 
@@ -228,10 +328,14 @@ class TrainingService(Service):
     def courses(self, *, include_archived: bool = False) -> list[CourseRow]:
         self.actor.require(Permission.STAFF_READ)
         with self._reading() as session:
-            query = select(TrainingCourse).order_by(func.lower(TrainingCourse.name))
-            if not include_archived:
-                query = query.where(TrainingCourse.archived_at.is_(None))
-            return [course_row(course) for course in session.scalars(query)]
+            return self._course_rows(session, include_archived=include_archived)
+
+    @staticmethod
+    def _course_rows(session: Session, *, include_archived: bool = False) -> list[CourseRow]:
+        query = select(TrainingCourse).order_by(func.lower(TrainingCourse.name))
+        if not include_archived:
+            query = query.where(TrainingCourse.archived_at.is_(None))
+        return [course_row(course) for course in session.scalars(query)]
 
     def _course_values(self, data: CourseInput) -> dict[str, object]:
         checks = Checks()
@@ -436,11 +540,10 @@ class TrainingService(Service):
         return content
 
     @staticmethod
-    def _records_query(
-        sites: list[uuid.UUID] | None,
-    ) -> Select[TrainingRecord, StaffMember, TrainingCourse]:
+    def _records_query(sites: list[uuid.UUID] | None) -> Select[*tuple[Any, ...]]:
+        """``_RECORD_COLUMNS`` of the live records of live staff (at ``sites`` unless None)."""
         query = (
-            select(TrainingRecord, StaffMember, TrainingCourse)
+            select(*_RECORD_COLUMNS)
             .join(StaffMember, StaffMember.id == TrainingRecord.staff_member_id)
             .join(TrainingCourse, TrainingCourse.id == TrainingRecord.course_id)
             .where(TrainingRecord.archived_at.is_(None), StaffMember.archived_at.is_(None))
@@ -525,7 +628,7 @@ class TrainingService(Service):
         if limit is not None:
             query = query.limit(limit).offset(offset)
         with self._reading() as session:
-            return [_record_row(r, m, c) for r, m, c in session.execute(query)]
+            return [_listed_row(values) for values in session.execute(query)]
 
     def count(
         self,
@@ -579,7 +682,7 @@ class TrainingService(Service):
             query = query.where(mine.staff_member_id == staff_member_id)
         query = query.order_by(mine.expires_on, StaffMember.family_name, TrainingCourse.name)
         with self._reading() as session:
-            return [_record_row(r, m, c) for r, m, c in session.execute(query)]
+            return [_listed_row(values) for values in session.execute(query)]
 
     def get(self, record_id: uuid.UUID) -> TrainingRecordRow:
         query = self._records_query(self._visible_sites(None)).where(TrainingRecord.id == record_id)
@@ -587,7 +690,7 @@ class TrainingService(Service):
             found = session.execute(query).first()
         if found is None:
             raise NotFound("that training record does not exist or is not at your sites")
-        return _record_row(*found)
+        return _listed_row(found)
 
     def matrix(
         self, site_id: uuid.UUID, on: date | None = None, expiring_within_days: int | None = None
@@ -596,15 +699,27 @@ class TrainingService(Service):
 
         "Expiring" uses the site's training warning setting unless a number of days is given.
         """
+        return self.sheet(site_id, on, expiring_within_days).cells
+
+    def sheet(
+        self, site_id: uuid.UUID, on: date | None = None, expiring_within_days: int | None = None
+    ) -> TrainingSheet:
+        """``matrix`` with the courses and staff it runs over, in one read of four queries at
+        most (the site only when no number of days is given)."""
         day = on or local_today()
-        records = self.rows(site_id=site_id)
-        courses = self.courses()
+        self._visible_sites(site_id)
         with self._reading() as session:
             if expiring_within_days is None:
                 site = site_row(get_live(session, Site, site_id, "site"))
                 expiring_within_days = site_settings(site).training_warning_days
-            members = session.execute(
-                select(StaffMember.id, StaffMember.job_role)
+            courses = self._course_rows(session)
+            members_query = (
+                select(
+                    StaffMember.id,
+                    StaffMember.given_name,
+                    StaffMember.family_name,
+                    StaffMember.job_role,
+                )
                 .join(StaffSite, StaffSite.staff_member_id == StaffMember.id)
                 .where(
                     StaffSite.site_id == site_id,
@@ -613,23 +728,46 @@ class TrainingService(Service):
                     StaffMember.start_date <= day,
                     or_(StaffMember.end_date.is_(None), StaffMember.end_date >= day),
                 )
-                .order_by(StaffMember.family_name, StaffMember.given_name)
+            )
+            members = [
+                SheetMember(member_id, f"{given_name} {family_name}", role)
+                for member_id, given_name, family_name, role in session.execute(
+                    members_query.order_by(StaffMember.family_name, StaffMember.given_name)
+                )
+            ]
+            # Only what a cell needs, of the records of those members (read by the records'
+            # staff index), and no entity built for them.
+            completions = session.execute(
+                select(
+                    TrainingRecord.id,
+                    TrainingRecord.staff_member_id,
+                    TrainingRecord.course_id,
+                    TrainingRecord.completed_on,
+                    TrainingRecord.expires_on,
+                ).where(
+                    TrainingRecord.archived_at.is_(None),
+                    TrainingRecord.staff_member_id.in_(
+                        members_query.with_only_columns(StaffMember.id).scalar_subquery()
+                    ),
+                )
             ).all()
-        by_cell: dict[tuple[uuid.UUID, uuid.UUID], list[TrainingRecordRow]] = {}
-        for record in records:  # grouped once: each cell then looks only at its own records
+        by_cell: dict[tuple[uuid.UUID, uuid.UUID], list[Completion]] = {}
+        for values in completions:  # grouped once: each cell then looks only at its own records
+            record = _Completion(*values)
             by_cell.setdefault((record.staff_member_id, record.course_id), []).append(record)
-        return [
+        cells = [
             staff_training_status(
-                member_id,
-                role,
+                member.id,
+                member.job_role,
                 course,
-                by_cell.get((member_id, course.id), ()),
+                by_cell.get((member.id, course.id), ()),
                 day,
                 expiring_within_days,
             )
-            for member_id, role in members
+            for member in members
             for course in courses
         ]
+        return TrainingSheet(expiring_within_days, courses, members, cells)
 
     def status_for(
         self, staff_member_id: uuid.UUID, course_id: uuid.UUID, on: date | None = None

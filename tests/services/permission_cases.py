@@ -706,6 +706,12 @@ def _(world, site):
     return lambda actor: TrainingService(world.db, actor).matrix(world.site(site).id)
 
 
+@case("TrainingService", "sheet", EVERYONE, frozenset({ADM}))
+def _(world, site):
+    _training(world, site)
+    return lambda actor: TrainingService(world.db, actor).sheet(world.site(site).id)
+
+
 @case("TrainingService", "status_for", EVERYONE, frozenset({ADM}))
 def _(world, site):
     row = _training(world, site)
