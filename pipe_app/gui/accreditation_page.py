@@ -59,6 +59,7 @@ from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.report_result import ResultCard, documents_folder, producing
+from pipe_app.gui.tab_loads import TabLoads
 from pipe_app.gui.tasks import Task, run_task
 from pipe_app.reports.produce import Produced, ReportKind, ReportRequest, check, default_file_name
 from pipe_app.services.accreditation import AccreditationService, CycleInput, SelfAssessmentRow
@@ -174,7 +175,8 @@ class AccreditationPage(Page):
         self.tabs = QTabWidget(self)  # in the page first: each tab is styled once, in place
         self.tabs.setObjectName("accreditationTabs")
         self.body.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._coverage_tab(), "&Coverage")
+        self.coverage_tab = self._coverage_tab()
+        self.tabs.addTab(self.coverage_tab, "&Coverage")
         self.tabs.addTab(self._evidence_tab(), "&Evidence")
         self.cycles_view = CyclesView(db, actor)
         self.cycles_view.changed.connect(self._load_coverage)
@@ -310,9 +312,17 @@ class AccreditationPage(Page):
         self.evidence_list.opened.connect(self.open_record)
         self.evidence_list.failed.connect(self.show_error)
         self.evidence_stack.form_built.connect(self._connect_form)
+        self.tab_loads = TabLoads(
+            self.tabs,
+            {
+                self.coverage_tab: self._load_coverage,
+                self.evidence_stack: self._load_evidence,
+                self.cycles_view: self._load_cycles,
+            },
+        )
 
     def _connect_form(self, form: EvidenceForm) -> None:
-        form.set_framework(self.tree)
+        form.set_framework(self._framework_tree())
         form.saved.connect(self._on_form_saved)
         form.closed.connect(self._on_form_closed)
         form.archived.connect(self._on_form_saved)
@@ -351,17 +361,39 @@ class AccreditationPage(Page):
         for combo in (self.site_combo, self.framework_combo):
             combo.blockSignals(False)
 
+    @property
+    def is_loading(self) -> bool:
+        return self.coverage_loads.is_loading
+
     def refresh(self) -> None:
+        """Load the tab on show; the others when they are next shown."""
         if self.site_combo.count() == 0 or self.framework_combo.count() == 0:
             self._fill_scope()
         self.show_error("")
-        self._load_coverage()
-        self._load_evidence()
-        self.cycles_view.set_scope(self.site_id, self.framework_id)
+        site = self.site_id
+        self.new_button.setVisible(
+            site is not None and self.actor.can(Permission.EVIDENCE_WRITE, site)
+        )
+        self.tab_loads.refresh()
 
     def _on_scope_changed(self, _index: int) -> None:
         if self._loaded:
+            if self.tabs.currentWidget() is not self.coverage_tab:
+                self.cycle_label.clear()  # another site's: the coverage says when it is shown
             self.refresh()
+
+    def _framework_tree(self) -> FrameworkTree | None:
+        """The chosen framework's criteria, for the evidence form, even before any coverage."""
+        framework = self.framework_id
+        if framework is None:
+            return None
+        if self.tree is None or self.tree.id != framework:
+            try:
+                self.tree = FrameworkService(self.db, self.actor).tree(framework)
+            except Exception as exc:
+                self.show_error(describe_failure(exc, "read the framework"))
+                return None
+        return self.tree
 
     # ---- coverage ----------------------------------------------------------------------
 
@@ -529,15 +561,18 @@ class AccreditationPage(Page):
             self.show_error(describe_failure(exc, "start the accreditation cycle"))
             return
         self._load_coverage()
+        self.tab_loads.mark_stale(self.cycles_view)
 
     # ---- evidence ----------------------------------------------------------------------
 
     def _load_evidence(self) -> None:
-        site = self.site_id
-        self.new_button.setVisible(
-            site is not None and self.actor.can(Permission.EVIDENCE_WRITE, site)
-        )
-        self.evidence_list.load(site)
+        form = self.evidence_stack.built_form(EvidenceForm)
+        if form is not None and (self.tree is None or self.tree.id != self.framework_id):
+            form.set_framework(self._framework_tree())  # the framework changed meanwhile
+        self.evidence_list.load(self.site_id)
+
+    def _load_cycles(self) -> None:
+        self.cycles_view.set_scope(self.site_id, self.framework_id)
 
     def search_field(self) -> QLineEdit | None:
         """Ctrl+F searches the evidence, the page's one searchable list (on whichever tab)."""
@@ -579,7 +614,7 @@ class AccreditationPage(Page):
 
     def _on_form_saved(self, _record_id: object) -> None:
         self.evidence_notice.setText(f"Saved: {self.form.title_edit.text()}.")
-        self._load_coverage()
+        self.tab_loads.mark_stale(self.coverage_tab)  # worked out again when it is shown
         self._load_evidence()
 
     def _on_form_closed(self) -> None:

@@ -1,6 +1,7 @@
 """The Accreditation page's cycles tab: a site's accreditation cycles and the cycle form.
 
 The list shows each cycle's milestones, expiry and status; Enter or a double-click opens one.
+The page reads it (``set_scope``) when the tab comes on show after a refresh or a new cycle.
 Managers add and change cycles; everyone else who may read the site's evidence reads them.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pipe_app.gui.cycle_form import CYCLE_STATUS_LABELS, CycleForm
@@ -112,11 +112,6 @@ class CyclesView(QWidget):
         self.notice.setText(
             "No accreditation cycle recorded yet." if not rows else "Enter or double-click opens."
         )
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self.stack.form_open:  # a cycle may have been started from the Coverage tab
-            self.reload()
 
     # ---- opening ----------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.tab_loads import TabLoads
 from pipe_app.gui.table_model import Column, RowTableModel
 from pipe_app.gui.tables import fit_columns, sorted_view
 from pipe_app.gui.training_import_dialog import TrainingImportDialog, ask_import_file
@@ -37,7 +38,7 @@ from pipe_app.services.training_import import TrainingImportService
 from pipe_app.storage.database import Database
 
 STAFF_TAB, MATRIX_TAB, RECORDS_TAB = range(3)
-_Lists = tuple[list[SiteRow], list[StaffRow], list[CourseRow]]
+_Lists = tuple[list[SiteRow], list[StaffRow] | None, list[CourseRow]]
 
 
 class StaffPage(Page):
@@ -50,6 +51,7 @@ class StaffPage(Page):
         self._site_names: dict[uuid.UUID, str] = {}
         self.can_write = actor.can(Permission.TRAINING_WRITE)
         self.import_dialog: TrainingImportDialog | None = None
+        self._lists_for: set[int] = set()  # the tabs waiting for the staff lists read
 
         # Staff
         self.staff_model: RowTableModel[StaffRow] = RowTableModel(
@@ -114,6 +116,7 @@ class StaffPage(Page):
         self.tabs.addTab(staff_panel, "Staff")
         self.tabs.addTab(self.matrix_view, "Training matrix")
         self.tabs.addTab(self.records_stack, "Records")
+        self.staff_panel = staff_panel
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self._connect_signals()
@@ -128,6 +131,14 @@ class StaffPage(Page):
         self.import_button.clicked.connect(self._on_import_clicked)
         self.records_table.activated.connect(self._on_record_activated)
         self.records_stack.form_built.connect(self._prepare_form)
+        self.tab_loads = TabLoads(  # after _on_tab_changed: a load's error stays on show
+            self.tabs,
+            {
+                self.staff_panel: self._load_staff,
+                self.matrix_view: self.matrix_view.refresh,
+                self.records_stack: self._load_records,
+            },
+        )
 
     def _prepare_form(self, form: TrainingRecordForm) -> None:
         form.setMinimumWidth(320)  # its button row must not hold the window wide
@@ -155,27 +166,49 @@ class StaffPage(Page):
         return self.loads.is_loading or self.matrix_view.is_loading
 
     def refresh(self) -> None:
-        """Read the staff (and the filter choices) off the GUI thread; the training records
-        are fetched a page at a time once they are in."""
+        """Load the tab on show; the others when they are next shown (F5, a save, an import)."""
         self.show_error("")
+        self.tab_loads.refresh()
+
+    def _load_staff(self) -> None:
+        self._read_lists(STAFF_TAB)
+
+    def _load_records(self) -> None:
+        """The first page of training records; the filter choices come with the staff lists."""
+        if self.records.filters_ready:
+            self.records.load()
+        else:
+            self._read_lists(RECORDS_TAB)
+
+    def _read_lists(self, tab: int) -> None:
+        """Read the sites, courses (and, for the Staff tab, the staff) off the GUI thread.
+
+        A newer read replaces an older one still running, so it answers for both tabs."""
+        self._lists_for.add(tab)
         db, actor, training = self.db, self.actor, self._training
+        with_staff = STAFF_TAB in self._lists_for
 
         def read() -> _Lists:
-            return SiteService(db, actor).rows(), StaffService(db, actor).rows(), training.courses()
+            sites = SiteService(db, actor).rows()
+            staff = StaffService(db, actor).rows() if with_staff else None
+            return sites, staff, training.courses()
 
         self.loads.start(read, self._show_lists, self._on_lists_failed)
-        self.matrix_view.refresh()
 
     def _show_lists(self, lists: _Lists) -> None:
         sites, staff, courses = lists
+        waiting, self._lists_for = self._lists_for, set()
         self._site_names = {site.id: site.name for site in sites}
-        self.staff_model.set_rows(staff)
-        fit_columns(self.staff_table)
+        if staff is not None:
+            self.staff_model.set_rows(staff)
+            fit_columns(self.staff_table)
         if not self.records.filters_ready:
             self.records.fill_filters(sites, courses)
-        self.records.load()
+        if RECORDS_TAB in waiting:
+            self.records.load()
 
     def _on_lists_failed(self, error: BaseException) -> None:
+        self._lists_for.clear()
         self.show_error(describe_failure(error, "read the staff and training records"))
 
     def _on_tab_changed(self, _index: int) -> None:

@@ -39,6 +39,7 @@ from pipe_app.gui.supervision_queue import (
     filter_bar,
     filter_combo,
 )
+from pipe_app.gui.tab_loads import TabLoads
 from pipe_app.gui.table_model import LazyRowTableModel
 from pipe_app.gui.tables import plain_view
 from pipe_app.services.permissions import Actor, Permission
@@ -200,21 +201,36 @@ class SupervisionPage(Page):
         self.new_button.clicked.connect(self.new_record)
         self.new_shortcut.activated.connect(self.new_record)
         self.stack.form_built.connect(self._connect_form)
-        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.compliance.failed.connect(self.show_error)
         if self.queue is not None:
             self.queue.open_requested.connect(self.open_record)
             self.queue.counted.connect(self._on_queue_counted)
             self.queue.signed_off.connect(self._on_queue_signed_off)
+        # The review queue is not among them: it is read on every refresh, as its count is on
+        # its tab's title.
+        self.tab_loads = TabLoads(
+            self.tabs,
+            {self.stack: self._load, self.compliance: self.compliance.load},
+        )
 
     # ---- loading -----------------------------------------------------------------------
 
+    @property
+    def is_loading(self) -> bool:
+        return self.compliance.is_loading
+
     def refresh(self) -> None:
-        self._load()
+        """Load the tab on show, the others when they are next shown; and the review queue,
+        whose count is on its tab's title."""
+        self.show_error("")
+        self._load_queue()
+        self.tab_loads.refresh()
+
+    def _load_queue(self) -> None:
         if self.queue is not None:
-            self.show_error(self.queue.load())
-        if self.tabs.currentWidget() is self.compliance:
-            self.compliance.load()
+            problem = self.queue.load()
+            if problem:
+                self.show_error(problem)
 
     def search_field(self) -> QLineEdit:
         return self.search_edit
@@ -231,7 +247,6 @@ class SupervisionPage(Page):
 
     def _load(self) -> None:
         filters, service = self._filters(), self._service
-        self.show_error("")
 
         def fetch(limit: int, offset: int, order: SupervisionOrder) -> list[SupervisionRow]:
             return service.rows(**filters, order=order, limit=limit, offset=offset)
@@ -258,18 +273,15 @@ class SupervisionPage(Page):
     def _on_filters_changed(self, *_args: object) -> None:
         self.search_timer.stop()
         if self._loaded:
+            self.show_error("")
             self._load()
-
-    def _on_tab_changed(self, _index: int) -> None:
-        if self.tabs.currentWidget() is self.compliance and self._loaded:
-            self.compliance.load()
 
     def _on_queue_counted(self, count: int) -> None:
         if self.queue is not None:
             self.tabs.setTabText(self.tabs.indexOf(self.queue), f"Review queue ({count})")
 
     def _on_queue_signed_off(self, _record_id: object) -> None:
-        self._load()
+        self.tab_loads.mark_stale(self.stack, self.compliance)  # read when next shown
 
     # ---- the form ----------------------------------------------------------------------
 
@@ -315,9 +327,8 @@ class SupervisionPage(Page):
 
     def _reload_lists(self) -> None:
         if self._loaded:
-            self._load()
-            if self.queue is not None:
-                self.queue.load()
+            self.tab_loads.mark_stale(self.stack, self.compliance)
+            self._load_queue()
 
     def _on_form_saved(self, _record_id: object) -> None:
         self.notice_label.setText(f"Saved: {self.form.title_text()}.")

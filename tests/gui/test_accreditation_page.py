@@ -87,9 +87,12 @@ def test_tree_shows_no_evidence_then_covered(qtbot, qtmodeltester, world) -> Non
     assert page.coverage_text(criterion.code) == "Covered"
     assert "1 of" in page.overall_label.text()
     qtmodeltester.check(page.coverage_model)
+    assert page.evidence_model.rowCount() == 0  # the Evidence tab is read when it is shown
+    qtbot.keyClick(page.tabs, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
     qtmodeltester.check(page.evidence_model)
     assert page.evidence_model.rowCount() == 1
 
+    qtbot.keyClick(page.tabs, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
     page.select_criterion(criterion.criterion_id)
     assert "Community meeting minutes" in page.criterion_evidence.item(0).text()
 
@@ -149,6 +152,8 @@ def test_manager_adds_links_attaches_and_approves(qtbot, world, tmp_path, monkey
     assert len(detail.links) == 1 and len(detail.attachments) == 1
     assert form.status_label.text() == "Approved"
     code = detail.links[0].criterion_code
+    assert page.coverage_text(code) != "Covered"  # worked out again once it is shown
+    qtbot.keyClick(page.tabs, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
     _settled(qtbot, page)
     assert page.coverage_text(code) == "Covered"
 

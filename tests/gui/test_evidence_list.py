@@ -77,6 +77,8 @@ def test_the_list_fetches_page_by_page(qtbot, qtmodeltester, world, monkeypatch)
     titles = _items(world, 60)
     page = _page(qtbot, world)
     model = page.evidence_model
+    assert model.rowCount() == 0 and asked == []  # not read while the Coverage tab is on show
+    page.tabs.setCurrentIndex(1)
     first = model.rowCount()
     assert 0 < first < 60 and first % 5 == 0  # whole pages, as many as the table can show
     assert _titles(page) == titles[:first]  # newest first
@@ -84,7 +86,6 @@ def test_the_list_fetches_page_by_page(qtbot, qtmodeltester, world, monkeypatch)
     assert page.evidence_list.count_label.text() == "60 items"
     qtmodeltester.check(model)
 
-    page.tabs.setCurrentIndex(1)
     table = page.evidence_table
     table.setFocus()
     for _ in range(20):  # the user goes to the end; the table asks for the next page
