@@ -31,13 +31,13 @@ from reportlab.platypus import (
     Image,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
 from pipe_app.reports.charts import horizontal_percent_bars, vertical_bars
+from pipe_app.reports.fast_flowables import Para, SizedTable
 from pipe_app.reports.pack_data import (
     KIND_LABELS,
     CancelCheck,
@@ -54,6 +54,7 @@ from pipe_app.reports.pdf_base import (
     Cancelled,
     Heading,
     MarkedDocument,
+    collection_paused,
     contents,
     styles,
     write_atomically,
@@ -189,8 +190,8 @@ class _Layout:
         scrubbing would mangle a date when a resident is called, say, June."""
         return escape(value or "").replace("\n", "<br/>")
 
-    def para(self, value: str, style: str = "body", *, free: bool = False) -> Paragraph:
-        return Paragraph(self.text(value) if free else self.known(value), self.s[style])
+    def para(self, value: str, style: str = "body", *, free: bool = False) -> Para:
+        return Para(self.text(value) if free else self.known(value), self.s[style])
 
     def table(
         self,
@@ -210,13 +211,13 @@ class _Layout:
             font = BOLD if bold else FONT
             if "\n" not in text and stringWidth(text, font, 8) <= width - 2 * CELL_PADDING:
                 return text
-            return Paragraph(self.known(text), self.s["cellbold" if bold else "cell"])
+            return Para(self.known(text), self.s["cellbold" if bold else "cell"])
 
         cells = [
             [cell(value, header and r == 0, w) for value, w in zip(row, widths, strict=True)]
             for r, row in enumerate(rows)
         ]
-        table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
+        table = SizedTable(cells, colWidths=list(widths), repeatRows=1 if header else 0)
         commands: list[Any] = [
             ("FONT", (0, 0), (-1, -1), FONT, 8, 10),
             ("GRID", (0, 0), (-1, -1), 0.3, RULE),
@@ -245,9 +246,9 @@ class _Layout:
         ]
         return [
             Spacer(1, 80),
-            Paragraph("Enabling Environments evidence pack", self.s["title"]),
-            Paragraph(escape(d.site.name), self.s["subtitle"]),
-            Paragraph(escape(d.framework.title), self.s["subtitle"]),
+            Para("Enabling Environments evidence pack", self.s["title"]),
+            Para(escape(d.site.name), self.s["subtitle"]),
+            Para(escape(d.framework.title), self.s["subtitle"]),
             Spacer(1, 24),
             self.table(rows, [4 * 28.35, self.width - 4 * 28.35], header=False),
             Spacer(1, 24),
@@ -260,7 +261,7 @@ class _Layout:
                 "removed from all text, and attached files have been renamed."
             ),
             PageBreak(),
-            Paragraph("Contents", self.s["h1"]),
+            Para("Contents", self.s["h1"]),
             contents(),
             PageBreak(),
         ]
@@ -309,7 +310,7 @@ class _Layout:
             ),
         ]
         gaps = report.gaps
-        parts.append(Paragraph("Gaps", self.s["h2"]))
+        parts.append(Para("Gaps", self.s["h2"]))
         if gaps:
             parts.append(
                 self.table(
@@ -334,7 +335,7 @@ class _Layout:
                 f"standard-{position}",
             ),
             self.para(standard.statement, "statement"),
-            Paragraph("Criteria and self-assessment", self.s["h2"]),
+            Para("Criteria and self-assessment", self.s["h2"]),
         ]
         rows: list[list[Any]] = [["Code", "Criterion", "Coverage", "Self-assessment"]]
         for c in standard.criteria:
@@ -345,23 +346,23 @@ class _Layout:
         )
         reasons = [c for c in standard.criteria if c.assessment and c.assessment.justification]
         if reasons:
-            parts.append(Paragraph("Justifications", self.s["h3"]))
+            parts.append(Para("Justifications", self.s["h3"]))
             for c in reasons:
                 assert c.assessment is not None
                 label = RATING_LABELS.get(c.assessment.rating.value, "")
                 parts.append(
-                    Paragraph(
+                    Para(
                         f"<b>{escape(c.code)}</b> ({label}): "
                         f"{self.text(c.assessment.justification)}",
                         self.s["body"],
                     )
                 )
-        parts.append(Paragraph("Narrative", self.s["h2"]))
+        parts.append(Para("Narrative", self.s["h2"]))
         if not mine:
             parts.append(self.para("No approved evidence dated in this period."))
         for e in mine:
             parts.append(
-                Paragraph(
+                Para(
                     f"<b>{e.ref}. {self.text(e.item.title)}</b> ({e.item.effective_on:%d %b %Y})",
                     self.s["h3"],
                 )
@@ -371,13 +372,13 @@ class _Layout:
             for link in e.links:
                 if link.standard_code == standard.code and link.rationale:
                     parts.append(
-                        Paragraph(
+                        Para(
                             f"<i>Evidence for {escape(link.criterion_code)}:</i> "
                             f"{self.text(link.rationale)}",
                             self.s["small"],
                         )
                     )
-        parts.append(Paragraph("Evidence", self.s["h2"]))
+        parts.append(Para("Evidence", self.s["h2"]))
         if mine:
             rows = [["Ref", "Title", "Kind", "Effective", "Criteria", "Files"]]
             for e in mine:
@@ -406,7 +407,7 @@ class _Layout:
         wanted = standard.name.casefold()
         figures = [f for f in d.figures if wanted in {n.casefold() for n in f.standards}]
         if figures:
-            parts.append(Paragraph("Figures from the records", self.s["h2"]))
+            parts.append(Para("Figures from the records", self.s["h2"]))
             for figure in figures:
                 parts.extend(self.figure(figure))
         parts.append(PageBreak())
@@ -414,7 +415,7 @@ class _Layout:
 
     def figure(self, figure: Figure) -> list[Any]:
         head: list[Any] = [
-            Paragraph(self.known(figure.title), self.s["h3"]),
+            Para(self.known(figure.title), self.s["h3"]),
             self.para(f"How it was computed: {figure.method}", "small"),
             Spacer(1, 3),
         ]
@@ -442,7 +443,7 @@ class _Layout:
             )
         else:
             chart = Spacer(1, 1)
-        side = Table([[numbers, chart]], colWidths=[half, half])
+        side = SizedTable([[numbers, chart]], colWidths=[half, half])
         side.setStyle(
             TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)])
         )
@@ -563,7 +564,7 @@ class _Layout:
                     pack_file_name(attachment),
                     attachment.evidence_ref,
                     f"{attachment.row.size_bytes:,} B",
-                    Paragraph(f"{digest[:32]}<br/>{digest[32:]}", self.s["small"]),
+                    Para(f"{digest[:32]}<br/>{digest[32:]}", self.s["small"]),
                 ]
             )
         cm = 28.35
@@ -620,7 +621,8 @@ def render_pack(
         story += layout.standard(standard, position)
     story += layout.appendices()
     report(60, 100, "Laying out pages")
-    doc.build_laid_out(story)
+    with collection_paused():
+        doc.build_laid_out(story)
     pdf = out.getvalue()
     pages = int(doc.counter.total or 0)
     if layout.merges:
@@ -648,19 +650,20 @@ def build_evidence_pack(
     began = time.monotonic()
     report = progress or (lambda done, total, text: None)
     stop = cancelled or (lambda: False)
-    data = gather(
-        db,
-        actor,
-        site_id,
-        start,
-        end,
-        framework_id=framework_id,
-        prepared_by=prepared_by or actor.display_name,
-        generated_at=generated_at or utc_now(),
-        progress=report,
-        cancelled=stop,
-    )
-    pdf, pages = render_pack(data, progress=report, cancelled=stop)
+    with collection_paused():
+        data = gather(
+            db,
+            actor,
+            site_id,
+            start,
+            end,
+            framework_id=framework_id,
+            prepared_by=prepared_by or actor.display_name,
+            generated_at=generated_at or utc_now(),
+            progress=report,
+            cancelled=stop,
+        )
+        pdf, pages = render_pack(data, progress=report, cancelled=stop)
     if stop():
         raise Cancelled
     write_atomically(Path(output), pdf)

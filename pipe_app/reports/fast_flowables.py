@@ -1,0 +1,142 @@
+"""``Para`` and ``SizedTable``: the same pages as ReportLab's ``Paragraph`` and ``Table``,
+with less work in a long document (the evidence pack: 0.41 -> 0.34 s CPU at ten times the
+demo data, `benchmarks/evidence_pack.py`).
+
+- ``Para`` parses the markup of one text of each shape (plain, bold then text, text with an
+  entity...) and gives the others of that shape copies of its fragments with their own
+  text; and keeps the lines it broke for each width, so a build's passes and a table
+  measuring its cells again break them once.
+- ``SizedTable`` keeps the row heights and positions it worked out for the space offered.
+
+Both lean on ReportLab internals (``ParaParser``, ``blPara``, ``Table._calc``); the tests in
+``tests/reports/test_fast_flowables.py`` build a long two-pass document both ways and
+require the PDFs to be byte-identical, so an upgrade that changes those internals fails
+there first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, Table
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaParser
+
+_MARKUP = re.compile(r"(<[^>]*>|&#?\w+;)")  # tags and entities, between runs of text
+SHAPES_KEPT = 1000
+_SHAPES: dict[tuple[int, tuple[Any, ...]], tuple[ParagraphStyle, list[Any] | None]] = {}
+
+
+def _hole(index: int) -> str:
+    return f"\ue000{index}\ue001"  # private-use characters: never in real text
+
+
+def _template(pieces: list[str], style: ParagraphStyle) -> list[Any] | None:
+    """The markup parser's fragments for text of this shape, each with the number of the
+    run of text it holds (None: fixed, as a line break), or None when they cannot be
+    told apart (the text is then parsed every time)."""
+    holes, shaped = set(), []
+    for n, piece in enumerate(pieces):
+        if n % 2 or not piece.strip():
+            shaped.append(piece)
+        else:
+            core = piece.strip()
+            at = piece.index(core)
+            shaped.append(piece[:at] + _hole(n // 2) + piece[at + len(core) :])
+            holes.add(n // 2)
+    parsed, frags, bullet = ParaParser().parse("".join(shaped), style)
+    if frags is None or bullet or parsed is not style:
+        return None
+    template, seen = [], []
+    for frag in frags:
+        text = getattr(frag, "text", "")
+        inside = [n for n in holes if _hole(n) in text]
+        if len(inside) > 1 or any(text.count(_hole(n)) > 1 for n in inside):
+            return None
+        seen += inside
+        template.append((frag, inside[0] if inside else None))
+    return template if sorted(seen) == sorted(holes) else None
+
+
+def _fragments(text: str, style: ParagraphStyle) -> list[Any] | None:
+    """What the markup parser makes of ``text`` (cleaned of runs of white space), made from
+    what it made of the first text of the same shape (the same tags and entities, white
+    space at the same ends of the runs of text between them), or None to parse it."""
+    pieces = _MARKUP.split(text)
+    shape = tuple(
+        piece if n % 2 or not piece.strip() else (piece[:1] == " ", piece[-1:] == " ")
+        for n, piece in enumerate(pieces)
+    )
+    known = _SHAPES.get((id(style), shape))
+    if known is None or known[0] is not style:
+        if len(_SHAPES) >= SHAPES_KEPT:  # each report makes its styles afresh
+            _SHAPES.clear()
+        known = _SHAPES[id(style), shape] = (style, _template(pieces, style))
+    if known[1] is None:
+        return None
+    runs = pieces[0::2]
+    frags = []
+    for frag, run in known[1]:
+        fresh = {name: list(value) for name, value in vars(frag).items() if type(value) is list}
+        if run is not None:
+            fresh["text"] = frag.text.replace(_hole(run), runs[run].strip())
+        frags.append(frag.clone(**fresh))
+    return frags
+
+
+class Para(Paragraph):  # type: ignore[misc]
+    """A paragraph that lays out exactly as ``Paragraph`` does, faster in a long document:
+    the markup parser reads one text of each shape (text, bold text then text, ...) and the
+    others of that shape get copies of its fragments with their own text; and the lines
+    broken for a width are kept, so the passes of a build, and a table measuring its cells
+    more than once, break each paragraph's lines once a width."""
+
+    def __init__(
+        self,
+        text: str | None,
+        style: ParagraphStyle | None = None,
+        bulletText: Any = None,  # noqa: N803 (ReportLab's names: split() passes them)
+        frags: list[Any] | None = None,
+        caseSensitive: int = 1,  # noqa: N803
+        encoding: str = "utf8",
+    ) -> None:
+        if frags is None and style is not None and isinstance(text, str):
+            clean = cleanBlockQuotedText(text)
+            if clean and (made := _fragments(clean, style)) is not None:
+                text, frags = clean, made
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+        self._wraps: dict[float, tuple[Any, ...]] = {}
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        known = self._wraps.get(availWidth)
+        if known is not None:
+            self.blPara, self._wrapWidths, self.width, self.height = known
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        if getattr(self, "width", None) == availWidth:  # too narrow to fit: nothing set
+            self._wraps[availWidth] = (self.blPara, self._wrapWidths, self.width, self.height)
+        return size
+
+
+class SizedTable(Table):  # type: ignore[misc]
+    """A table that lays out exactly as ``Table`` does, and keeps the row heights and column
+    widths it works out for the space it is offered: the passes of a build offer the same
+    space, and the rows are measured once (a table's parts after a split are new tables)."""
+
+    _SIZES = ("_rowHeights", "_rowpositions", "_height", "_hmax", "_colpositions", "_width")
+
+    def _calc(self, availWidth: float, availHeight: float) -> None:  # noqa: N803
+        sized = self.__dict__.setdefault("_sized", {})
+        known = sized.get((availWidth, availHeight))
+        if known is not None:
+            for name, value in known.items():
+                setattr(self, name, list(value) if isinstance(value, list) else value)
+            return
+        super()._calc(availWidth, availHeight)
+        sized[availWidth, availHeight] = {
+            name: list(value) if isinstance(value, list) else value
+            for name in self._SIZES
+            if (value := getattr(self, name, None)) is not None
+        }

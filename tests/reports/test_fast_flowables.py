@@ -1,0 +1,124 @@
+"""``Para`` and ``SizedTable`` lay out and draw exactly what ``Paragraph`` and ``Table`` do
+(byte for byte, in a long document built in two passes with paragraphs and tables split
+across pages); ``collection_paused`` stops cyclic collection only while it lasts."""
+
+from __future__ import annotations
+
+import gc
+import io
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, Table, TableStyle
+
+from pipe_app.reports import fast_flowables
+from pipe_app.reports.fast_flowables import Para, SizedTable
+from pipe_app.reports.pdf_base import (
+    FONT,
+    Heading,
+    MarkedDocument,
+    collection_paused,
+    contents,
+    styles,
+)
+
+
+def document(out: io.BytesIO, paragraph: type[Any], table: type[Any]) -> bytes:
+    doc = MarkedDocument(out, running_title="Test", title="Test", author="Test", subject="Test")
+    s = styles()
+    story: list[Any] = [doc.counter, paragraph("Contents", s["h1"]), contents(), PageBreak()]
+    for n in range(1, 31):
+        story.append(Heading(f"Section {n}", s["h1"], 0, f"s{n}"))
+        story.append(
+            paragraph(f"Plain   text of section {n}, long enough to wrap. " * n, s["body"])
+        )
+        story.append(paragraph(f"<b>Marked</b> text &amp; more, section {n}.", s["small"]))
+        rows: list[list[Any]] = [["Code", "Text"]]
+        for row in range(n * 3):
+            text = f"Row {row} of section {n}, " * (row % 4 + 1)
+            rows.append([f"{n}.{row}", paragraph(text, s["cell"]) if row % 2 else text])
+        grid = table(rows, colWidths=[60, 300], repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), FONT, 8, 10),
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(grid)
+        if n % 3 == 0:
+            story.append(KeepTogether([paragraph(f"Kept {n}", s["h3"]), paragraph("x", s["body"])]))
+    doc.build_laid_out(story)
+    assert (doc.counter.total or 0) > 10, "long enough to split paragraphs and tables"
+    return out.getvalue()
+
+
+def test_para_and_sized_table_make_the_same_pdf() -> None:
+    assert document(io.BytesIO(), Para, SizedTable) == document(io.BytesIO(), Paragraph, Table)
+
+
+def shown(frags: list[Any]) -> list[list[tuple[str, str]]]:
+    """Fragments' attributes, those holding objects (a callback's) shown by their contents."""
+    return [sorted((name, repr(value)) for name, value in vars(f).items()) for f in frags]
+
+
+def test_every_text_gets_the_fragments_the_parser_makes() -> None:
+    style = styles()["body"]
+    texts = [
+        "Plain text",
+        "Other plain words",
+        "  Spaces   inside\tand around  ",
+        "Ünïcode \u2013 text",
+        "<b>E1. A title</b> (01 Jan 2026)",
+        "<b>E22. Another, longer title</b> (13 Feb 2026)",
+        "<i>Evidence for 1.1:</i> why it counts",
+        "<i>Evidence for 10.4:</i>  more  reasons ",
+        "Fish &amp; chips &lt;tonight&gt;",
+        "Tea &amp; cake &lt;today&gt;",
+        "0123456789abcdef<br/>fedcba9876543210",
+        "aaaa<br/>bbbb",
+        " <b> </b> x",
+        '<a href="#s1">Section 1</a><onDraw name="cb" label="1,0,\'s1\'"/>',
+        '<a href="#s2">Section 2</a><onDraw name="cb" label="7,0,\'s2\'"/>',
+        "<b>nested <i>both</i> ends</b> tail",
+        "<b>nested <i>each</i> bit</b> more",
+    ]
+    for text in texts * 2:  # the second time from the shape's fragments
+        fast, parsed = Para(text, style), Paragraph(text, style)
+        assert fast.text == parsed.text
+        assert shown(fast.frags) == shown(parsed.frags), text
+        again = Para(text, style).frags
+        assert all(a.link is not b.link for a, b in zip(fast.frags, again, strict=True))
+
+
+def test_a_width_asked_again_gives_that_width_lines() -> None:
+    style = styles()["body"]
+    text = "Words enough to wrap differently at different widths. " * 6
+    para = Para(text, style)
+    wide, narrow = para.wrap(400, 1000), para.wrap(150, 1000)
+    assert wide != narrow
+    assert para.wrap(400, 1000) == wide == Paragraph(text, style).wrap(400, 1000)
+    assert len(para.blPara.lines) == len(Paragraph(text, style).breakLines([400, 400]).lines)
+
+
+def test_collection_paused_only_while_it_lasts() -> None:
+    assert gc.isenabled()
+    with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled(), "left as it was"
+    finally:
+        gc.enable()
+
+
+def test_shapes_kept_are_bounded() -> None:
+    style = styles()["small"]
+    for n in range(fast_flowables.SHAPES_KEPT + 50):
+        Para(f'<a href="#k{n}">Link {n}</a>', style)
+    assert 0 < len(fast_flowables._SHAPES) <= fast_flowables.SHAPES_KEPT
