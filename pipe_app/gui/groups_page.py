@@ -18,26 +18,20 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from pipe_app.gui.draft_offers import offer_newest_draft, reopen_draft
 from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.group_form import KIND_LABELS, STATUS_LABELS, GroupForm
-from pipe_app.gui.list_count import ListCount
-from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filtered_day
+from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
+from pipe_app.gui.list_filters import date_filter, filter_combo, filtered_day
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
-from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
-from pipe_app.gui.supervision_queue import filter_bar, filter_combo
 from pipe_app.gui.table_model import Column, LazyRowTableModel
-from pipe_app.gui.tables import plain_view
 from pipe_app.services.groups import (
     NEWEST_FIRST,
     GroupOrder,
@@ -69,6 +63,17 @@ GROUP_COLUMNS: list[Column[GroupRow]] = [
     Column("Facilitators", lambda r: ", ".join(r.facilitator_names)),
 ]
 SITE_COLUMN = 4
+LIST_PANEL = ListPanelSpec(
+    prefix="group",
+    name="groupsListPanel",
+    what="group sessions",
+    search_hint="Search titles, activities, observations  (Ctrl+F)",
+    noun="session",
+    plural="sessions",
+    table="groupsTable",
+    table_name="Group sessions",
+    widths=(150, 170, 130, 140, 120, 84, 100),
+)
 
 
 @dataclass(frozen=True)
@@ -128,11 +133,6 @@ class GroupsPage(Page):
         self.filters = GroupFilters()
         self.model = GroupTableModel(self)
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("groupSearch")
-        self.search_edit.setPlaceholderText("Search titles, activities, observations  (Ctrl+F)")
-        self.search_edit.setAccessibleName("Search group sessions")
-        self.search_edit.setClearButtonEnabled(True)
         self.site_filter = filter_combo("groupSiteFilter", "Show sessions at site")
         self.kind_filter = filter_combo("groupKindFilter", "Show sessions of kind")
         self.facilitator_filter = filter_combo(
@@ -153,49 +153,25 @@ class GroupsPage(Page):
         self.repeat_button.setAccessibleName("Repeat the selected session a week later")
         self.repeat_button.setToolTip("Copy the selected session to the same time a week later")
         self.repeat_button.setEnabled(False)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-
-        self.table = plain_view("groupsTable", "Group sessions", self.model, self)
-        for column, width in enumerate((150, 170, 130, 140, 120, 84, 100)):
-            self.table.horizontalHeader().resizeSection(column, width)
-        self.sorting = DatabaseSortHeader(self.table, self.model)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("groupCount")
-        self.count_label.setProperty("role", "hint")
-        self.count_label.setAccessibleName("Number of group sessions found")
-        self.count = ListCount(self, self.count_label, "session", "sessions")
-        self.notice_label = QLabel()
-        self.notice_label.setObjectName("groupNotice")
-        self.notice_label.setProperty("role", "hint")
-
-        list_panel = QWidget()
-        list_panel.setObjectName("groupsListPanel")
-        panel = QVBoxLayout(list_panel)
-        panel.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(self.repeat_button)
-        bar.addWidget(self.new_button)
-        panel.addLayout(bar)
-        self.filter_bar = filter_bar(
-            "groupFilters",
-            ("Site", self.site_filter),
-            ("From", self.from_edit),
-            ("To", self.to_edit),
-            ("Kind", self.kind_filter),
-            ("Facilitator", self.facilitator_filter),
+        self.list_panel = LazyListPanel(
+            LIST_PANEL,
+            self.model,
+            filters=(
+                ("Site", self.site_filter),
+                ("From", self.from_edit),
+                ("To", self.to_edit),
+                ("Kind", self.kind_filter),
+                ("Facilitator", self.facilitator_filter),
+            ),
+            buttons=(self.repeat_button, self.new_button),
         )
-        panel.addWidget(self.filter_bar)
-        counts = QHBoxLayout()
-        counts.addWidget(self.notice_label, 1)
-        counts.addWidget(self.count_label)
-        panel.addLayout(counts)
-        panel.addWidget(self.table, 1)
+        self.search_edit = self.list_panel.search_edit
+        self.table = self.list_panel.table
+        self.count_label = self.list_panel.count_label
+        self.notice_label = self.list_panel.notice_label
 
         form = FormMaker(GroupForm, db, actor)  # built when first opened
-        self.stack = ListFormStack("groupsStack", list_panel, form, self.table, self)
+        self.stack = ListFormStack("groupsStack", self.list_panel, form, self.table, self)
         self.body.addWidget(self.stack, 1)
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         # Window-wide, but live only while this page is the one shown.
@@ -203,20 +179,14 @@ class GroupsPage(Page):
         self._connect_signals()
 
     def _connect_signals(self) -> None:
-        self.count.counted.connect(self._on_counted)
-        self.count.failed.connect(self.show_error)
-        self.search_edit.textChanged.connect(self._on_search_edited)
-        self.search_timer.timeout.connect(self._on_filters_changed)
-        for combo in (self.site_filter, self.kind_filter, self.facilitator_filter):
-            combo.currentIndexChanged.connect(self._on_filters_changed)
-        for edit in (self.from_edit, self.to_edit):
-            edit.dateChanged.connect(self._on_filters_changed)
+        self.list_panel.count.counted.connect(self._on_counted)
+        self.list_panel.failed.connect(self.show_error)
+        self.list_panel.changed.connect(self._on_filters_changed)
         self.table.activated.connect(self._on_row_activated)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.new_button.clicked.connect(self.new_session)
         self.new_shortcut.activated.connect(self.new_session)
         self.repeat_button.clicked.connect(self._on_repeat_clicked)
-        self.model.failed.connect(self.show_error)
         self.stack.form_built.connect(self._connect_form)
 
     def _connect_form(self, form: GroupForm) -> None:
@@ -266,7 +236,7 @@ class GroupsPage(Page):
             except Exception as exc:
                 self.show_error(describe_failure(exc, "read the staff list"))
         several = self.site_filter.count() > 2
-        for action in self.filter_bar.actions()[:2]:  # the site label and box
+        for action in self.list_panel.filter_bar.actions()[:2]:  # the site label and box
             action.setVisible(several)
         self.table.setColumnHidden(SITE_COLUMN, not several)
         for combo in combos:
@@ -299,7 +269,7 @@ class GroupsPage(Page):
 
         self.model.reset(fetch)
         self._on_current_changed(QModelIndex(), QModelIndex())
-        self.count.update(self.model, lambda: service.count(**arguments))
+        self.list_panel.count.update(self.model, lambda: service.count(**arguments))
 
     def _on_counted(self, total: int) -> None:
         if total == 0:
@@ -307,11 +277,7 @@ class GroupsPage(Page):
         elif self.notice_label.text().startswith("No "):
             self.notice_label.clear()
 
-    def _on_search_edited(self, _text: str) -> None:
-        self.search_timer.start()  # restarts: the query runs once typing pauses
-
-    def _on_filters_changed(self, *_args: object) -> None:
-        self.search_timer.stop()
+    def _on_filters_changed(self) -> None:
         if self._filters_ready and self._loaded:
             self._load()
 

@@ -21,27 +21,21 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from pipe_app.domain.enums import SessionStatus
 from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
 from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm
-from pipe_app.gui.list_count import ListCount
-from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filtered_day, plain_combo
+from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
+from pipe_app.gui.list_filters import date_filter, filtered_day, plain_combo
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
-from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm, when_text
 from pipe_app.gui.table_model import Column, LazyRowTableModel
-from pipe_app.gui.tables import plain_view
 from pipe_app.services.key_work import (
     NEWEST_FIRST,
     KeyWorkOrder,
@@ -80,6 +74,17 @@ KEY_WORK_COLUMNS: list[Column[KeyWorkRow]] = [
 ]
 RISK_COLUMN = 7
 SITE_COLUMN = 4
+LIST_PANEL = ListPanelSpec(
+    prefix="keyWork",
+    name="keyWorkList",
+    what="key-work sessions",
+    search_hint="Search residents, CRN, key worker, notes  (Ctrl+F)",
+    noun="session",
+    plural="sessions",
+    table="keyWorkTable",
+    table_name="Key-work sessions",
+    widths=(150, 160, 84, 140, 120, 76, 128, 124, 96),
+)
 
 
 @dataclass(frozen=True)
@@ -151,11 +156,6 @@ class KeyWorkPage(Page):
         self.filters = KeyWorkFilters()
         self.model = KeyWorkTableModel(self)
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("keyWorkSearch")
-        self.search_edit.setPlaceholderText("Search residents, CRN, key worker, notes  (Ctrl+F)")
-        self.search_edit.setAccessibleName("Search key-work sessions")
-        self.search_edit.setClearButtonEnabled(True)
         self.site_combo = plain_combo("keyWorkSiteFilter", "Show sessions at site")
         self.worker_combo = plain_combo("keyWorkWorkerFilter", "Show sessions by key worker")
         self.status_combo = plain_combo("keyWorkStatusFilter", "Show sessions with status")
@@ -165,56 +165,26 @@ class KeyWorkPage(Page):
         self.new_button.setObjectName("newKeyWorkButton")
         self.new_button.setToolTip("Record a new key-work session (Ctrl+N)")
         self.new_button.setAccessibleName("New key-work session")
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-
-        self.table = plain_view("keyWorkTable", "Key-work sessions", self.model, self)
-        for column, width in enumerate((150, 160, 84, 140, 120, 76, 128, 124, 96)):
-            self.table.horizontalHeader().resizeSection(column, width)
-        self.sorting = DatabaseSortHeader(self.table, self.model)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("keyWorkCount")
-        self.count_label.setProperty("role", "hint")
-        self.count_label.setAccessibleName("Number of key-work sessions found")
-        self.count = ListCount(self, self.count_label, "session", "sessions")
+        self.list_panel = LazyListPanel(
+            LIST_PANEL,
+            self.model,
+            filters=(
+                ("Site", self.site_combo),
+                ("From", self.from_edit),
+                ("To", self.to_edit),
+                ("Status", self.status_combo),
+                ("Key worker", self.worker_combo),
+            ),
+            buttons=(self.new_button,),
+        )
+        self.search_edit = self.list_panel.search_edit
+        self.table = self.list_panel.table
+        self.count_label = self.list_panel.count_label
+        self.notice_label = self.list_panel.notice_label
         self._filtered = False  # the last load had a filter or search: "match", not "yet"
-        self.notice_label = QLabel()
-        self.notice_label.setObjectName("keyWorkNotice")
-        self.notice_label.setProperty("role", "hint")
-
-        list_panel = QWidget()
-        list_panel.setObjectName("keyWorkList")
-        panel = QVBoxLayout(list_panel)
-        panel.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(self.new_button)
-        panel.addLayout(bar)
-        # A tool bar folds what does not fit behind a » button, so narrow windows still work.
-        self.filter_bar = QToolBar("Filters")
-        self.filter_bar.setObjectName("keyWorkFilters")
-        self.filter_bar.setProperty("role", "filters")
-        for caption, widget in (
-            ("Site", self.site_combo),
-            ("From", self.from_edit),
-            ("To", self.to_edit),
-            ("Status", self.status_combo),
-            ("Key worker", self.worker_combo),
-        ):
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            self.filter_bar.addWidget(label)
-            self.filter_bar.addWidget(widget)
-        panel.addWidget(self.filter_bar)
-        counts = QHBoxLayout()
-        counts.addWidget(self.notice_label, 1)
-        counts.addWidget(self.count_label)
-        panel.addLayout(counts)
-        panel.addWidget(self.table, 1)
 
         form = FormMaker(KeyWorkForm, db, actor)  # built when first opened
-        self.stack = ListFormStack("keyWorkStack", list_panel, form, self.table, self)
+        self.stack = ListFormStack("keyWorkStack", self.list_panel, form, self.table, self)
         self.body.addWidget(self.stack, 1)
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
         # Window-wide, but live only while this page is the one shown.
@@ -223,18 +193,12 @@ class KeyWorkPage(Page):
         self._connect_signals()
 
     def _connect_signals(self) -> None:
-        self.count.counted.connect(self._on_counted)
-        self.count.failed.connect(self.show_error)
-        self.search_edit.textChanged.connect(self._on_search_edited)
-        self.search_timer.timeout.connect(self._on_filters_changed)
-        for combo in (self.site_combo, self.worker_combo, self.status_combo):
-            combo.currentIndexChanged.connect(self._on_filters_changed)
-        for edit in (self.from_edit, self.to_edit):
-            edit.dateChanged.connect(self._on_filters_changed)
+        self.list_panel.count.counted.connect(self._on_counted)
+        self.list_panel.failed.connect(self.show_error)
+        self.list_panel.changed.connect(self._on_filters_changed)
         self.table.activated.connect(self._on_row_activated)
         self.new_button.clicked.connect(self.new_session)
         self.new_shortcut.activated.connect(self.new_session)
-        self.model.failed.connect(self.show_error)
         self.stack.form_built.connect(self._connect_form)
 
     def _connect_form(self, form: KeyWorkForm) -> None:
@@ -278,7 +242,7 @@ class KeyWorkPage(Page):
         for status, label in STATUS_LABELS.items():
             self.status_combo.addItem(label, status)
         several = self.site_combo.count() > 2
-        for action in self.filter_bar.actions()[:2]:  # the site label and box
+        for action in self.list_panel.filter_bar.actions()[:2]:  # the site label and box
             action.setVisible(several)
         self.table.setColumnHidden(SITE_COLUMN, not several)
         for combo in (self.site_combo, self.worker_combo, self.status_combo):
@@ -311,7 +275,7 @@ class KeyWorkPage(Page):
 
         self.model.reset(fetch)
         self._filtered = any(arguments.values())
-        self.count.update(self.model, lambda: service.count(**arguments))
+        self.list_panel.count.update(self.model, lambda: service.count(**arguments))
 
     def _on_counted(self, total: int) -> None:
         if total == 0:
@@ -323,11 +287,7 @@ class KeyWorkPage(Page):
         elif self.notice_label.text().startswith("No "):
             self.notice_label.clear()
 
-    def _on_search_edited(self, _text: str) -> None:
-        self.search_timer.start()  # restarts: the query runs once typing pauses
-
-    def _on_filters_changed(self, *_args: object) -> None:
-        self.search_timer.stop()
+    def _on_filters_changed(self) -> None:
         if self._filters_ready and self._loaded:
             self._load()
 

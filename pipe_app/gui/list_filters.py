@@ -1,19 +1,30 @@
-"""The pieces of a list's filter bar: date boxes that can read "Any", and the search delay."""
+"""The pieces of a list's filter bar: the bar, its boxes (dates that can read "Any"), and
+the search delay."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QToolBar, QWidget
 
 SEARCH_DELAY_MS = 200  # search-as-you-type waits for a pause in typing
 ANY_DAY = QDate(2000, 1, 1)  # a date box at this value reads "Any": no limit on that side
 
 
+class AnyDateEdit(QDateEdit):
+    """A date box that Tab leaves while it reads "Any" (a plain one kept the focus: with no
+    day, month and year to step through, Tab went nowhere and keyboard users were stuck)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        if self.date() == self.minimumDate() and self.specialValueText():
+            return QWidget.focusNextPrevChild(self, next)
+        return super().focusNextPrevChild(next)
+
+
 def date_filter(name: str, accessible: str, day: date | None = None) -> QDateEdit:
     """A date box whose lowest value reads "Any"; it starts at ``day`` or at "Any"."""
-    edit = QDateEdit()
+    edit = AnyDateEdit()
     edit.setObjectName(name)
     edit.setAccessibleName(accessible)
     edit.setDisplayFormat("dd/MM/yyyy")
@@ -36,3 +47,26 @@ def plain_combo(name: str, accessible: str) -> QComboBox:
     combo.setAccessibleName(accessible)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     return combo
+
+
+def filter_combo(name: str, accessible: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setAccessibleName(accessible)
+    # Long choices show in full in the pop-up; the box stays narrow so the filters fit.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(9)
+    return combo
+
+
+def filter_bar(name: str, *pairs: tuple[str, QWidget]) -> QToolBar:
+    """Labelled filter boxes; a tool bar folds what does not fit behind a » button."""
+    bar = QToolBar("Filters")
+    bar.setObjectName(name)
+    bar.setProperty("role", "filters")
+    for caption, widget in pairs:
+        label = QLabel(caption)
+        label.setBuddy(widget)
+        bar.addWidget(label)
+        bar.addWidget(widget)
+    return bar

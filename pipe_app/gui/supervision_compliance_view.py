@@ -15,9 +15,9 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from pipe_app.gui.latest_load import LatestLoad
+from pipe_app.gui.list_filters import filter_bar, filter_combo
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.supervision_form import KIND_LABELS
-from pipe_app.gui.supervision_queue import filter_bar, filter_combo
 from pipe_app.gui.table_model import Column, RowTableModel
 from pipe_app.gui.tables import fit_columns, sorted_view
 from pipe_app.services.supervision_compliance import (

@@ -26,19 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.domain.enums import SupervisionStatus
+from pipe_app.gui.list_filters import filter_bar, filter_combo
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.supervision_compliance_view import ComplianceView
 from pipe_app.gui.supervision_form import SupervisionForm
-from pipe_app.gui.supervision_queue import (
-    RECORD_COLUMNS,
-    SupervisionQueue,
-    fill_kind_and_status,
-    filter_bar,
-    filter_combo,
-)
+from pipe_app.gui.supervision_queue import RECORD_COLUMNS, SupervisionQueue, fill_kind_and_status
 from pipe_app.gui.tab_loads import TabLoads
 from pipe_app.gui.table_model import LazyRowTableModel
 from pipe_app.gui.tables import plain_view

@@ -14,12 +14,12 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from pipe_app.domain.enums import SupervisionKind, SupervisionStatus
+from pipe_app.gui.list_filters import filter_bar, filter_combo
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm
 from pipe_app.gui.supervision_form import KIND_LABELS, STATUS_LABELS
@@ -53,16 +53,6 @@ QUEUE_COLUMNS: list[Column[SupervisionRow]] = [
 ]
 
 
-def filter_combo(name: str, accessible: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setAccessibleName(accessible)
-    # Long choices show in full in the pop-up; the box stays narrow so the filters fit.
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(9)
-    return combo
-
-
 def fill_kind_and_status(
     kind: QComboBox, status: QComboBox, statuses: list[SupervisionStatus]
 ) -> None:
@@ -72,19 +62,6 @@ def fill_kind_and_status(
     status.addItem("Any status", None)
     for state in statuses:
         status.addItem(STATUS_LABELS[state], state)
-
-
-def filter_bar(name: str, *pairs: tuple[str, QWidget]) -> QToolBar:
-    """Labelled filter boxes; a tool bar folds what does not fit behind a » button."""
-    bar = QToolBar("Filters")
-    bar.setObjectName(name)
-    bar.setProperty("role", "filters")
-    for caption, widget in pairs:
-        label = QLabel(caption)
-        label.setBuddy(widget)
-        bar.addWidget(label)
-        bar.addWidget(widget)
-    return bar
 
 
 class SupervisionQueue(QWidget):

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filtered_day
+from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filter_combo, filtered_day
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.problems import describe_failure
-from pipe_app.gui.supervision_queue import filter_combo
 from pipe_app.gui.table_model import Column, LazyRowTableModel
 from pipe_app.gui.tables import fit_columns, plain_view
 from pipe_app.reports.training_matrix import LABELS

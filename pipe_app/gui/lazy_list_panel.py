@@ -1,0 +1,133 @@
+"""The list half of a list page: search box, filter bar, notice and count, and the table.
+
+Each lazily fetched list (``LazyRowTableModel``) is laid out the same way::
+
+    [ search … (Ctrl+F)                    ] [buttons]
+    Site [▾]  From [date]  To [date]  …                (a tool bar: » when narrow)
+    notice                                   1,234 sessions
+    table (header clicks sort in the database)
+
+The page declares what differs (``ListPanelSpec``, its filter boxes and buttons) and listens
+to ``changed``: emitted at once when a filter box changes, and once typing in the search box
+pauses for ``SEARCH_DELAY_MS``. Tab goes search, buttons, filters, table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pipe_app.gui.list_count import ListCount
+from pipe_app.gui.list_filters import SEARCH_DELAY_MS, filter_bar
+from pipe_app.gui.list_sort import DatabaseSortHeader
+from pipe_app.gui.table_model import LazyRowTableModel
+from pipe_app.gui.tables import plain_view
+
+
+@dataclass(frozen=True)
+class ListPanelSpec:
+    """What one list's panel says and is called; the rest is the same for every list."""
+
+    prefix: str  # object names {prefix}Search, {prefix}Filters, {prefix}Notice, {prefix}Count
+    name: str  # the panel's object name
+    what: str  # "key-work sessions": "Search …" and "Number of … found"
+    search_hint: str  # the search box's placeholder, e.g. "Search residents …  (Ctrl+F)"
+    noun: str  # the count's "1 session" …
+    plural: str  # … and "2 sessions"
+    table: str  # the table's object name (its sort order is saved under it)
+    table_name: str  # the table's accessible name (and a printed list's title)
+    widths: Sequence[int] = ()  # initial column widths, from the first column
+    search_name: str = ""  # the search box's accessible name when not "Search {what}"
+
+
+class LazyListPanel(QWidget):
+    """Search, filters, notice, count and table over a ``LazyRowTableModel``.
+
+    ``filters`` are (caption, box) pairs: combo boxes and date boxes, whose changes emit
+    ``changed``. ``buttons`` sit right of the search box. The page fills the notice and
+    loads the model; ``count.update`` then shows the total beside the notice. ``failed``
+    says why the model's rows or the count could not be read.
+    """
+
+    changed = Signal()  # a filter changed, or typing in the search box paused
+    failed = Signal(str)  # the rows or the count could not be read: for the error banner
+
+    def __init__(
+        self,
+        spec: ListPanelSpec,
+        model: LazyRowTableModel[Any, Any],
+        filters: Sequence[tuple[str, QWidget]] = (),
+        buttons: Sequence[QWidget] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(spec.name)
+        self.model = model
+        # Made in tab order: each widget joins the focus chain as it is put in the panel.
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName(f"{spec.prefix}Search")
+        self.search_edit.setPlaceholderText(spec.search_hint)
+        self.search_edit.setAccessibleName(spec.search_name or f"Search {spec.what}")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search_edit, 1)
+        for button in buttons:
+            bar.addWidget(button)
+        layout.addLayout(bar)
+        self.filter_bar = filter_bar(f"{spec.prefix}Filters", *filters)
+        layout.addWidget(self.filter_bar)
+
+        self.notice_label = QLabel()
+        self.notice_label.setObjectName(f"{spec.prefix}Notice")
+        self.notice_label.setProperty("role", "hint")
+        self.count_label = QLabel()
+        self.count_label.setObjectName(f"{spec.prefix}Count")
+        self.count_label.setProperty("role", "hint")
+        self.count_label.setAccessibleName(f"Number of {spec.what} found")
+        self.count = ListCount(self, self.count_label, spec.noun, spec.plural)
+        counts = QHBoxLayout()
+        counts.addWidget(self.notice_label, 1)
+        counts.addWidget(self.count_label)
+        layout.addLayout(counts)
+
+        self.table = plain_view(spec.table, spec.table_name, model, self)
+        for column, width in enumerate(spec.widths):
+            self.table.horizontalHeader().resizeSection(column, width)
+        self.sorting = DatabaseSortHeader(self.table, model)
+        layout.addWidget(self.table, 1)
+
+        model.failed.connect(self.failed)
+        self.count.failed.connect(self.failed)
+        self.search_edit.textChanged.connect(self._on_search_edited)
+        self.search_timer.timeout.connect(self.changed)
+        for _caption, box in filters:
+            if isinstance(box, QComboBox):
+                box.currentIndexChanged.connect(self._on_filter_changed)
+            elif isinstance(box, QDateTimeEdit):
+                box.dateChanged.connect(self._on_filter_changed)
+            else:
+                raise TypeError(f"no change signal known for a {type(box).__name__} filter")
+
+    def _on_search_edited(self, _text: str) -> None:
+        self.search_timer.start()  # restarts: ``changed`` comes once typing pauses
+
+    def _on_filter_changed(self, *_args: object) -> None:
+        self.search_timer.stop()  # the reload reads the search text too
+        self.changed.emit()

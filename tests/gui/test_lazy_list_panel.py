@@ -1,0 +1,162 @@
+"""The list panel shared by the lazily fetched lists: one ``changed`` per pause in typing or
+per filter change, tab order, names from its declaration, counts and failures."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
+
+from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
+from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, plain_combo
+from pipe_app.gui.table_model import Column, LazyRowTableModel
+from pipe_app.services.ordering import Order
+
+SPEC = ListPanelSpec(
+    prefix="thing",
+    name="thingList",
+    what="things",
+    search_hint="Search things  (Ctrl+F)",
+    noun="thing",
+    plural="things",
+    table="thingTable",
+    table_name="Things",
+    widths=(150, 90),
+)
+
+
+@dataclass(frozen=True)
+class Thing:
+    name: str
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+class ThingSort(StrEnum):
+    NAME = "name"
+
+
+def _model(parent: QWidget) -> LazyRowTableModel[Thing, ThingSort]:
+    return LazyRowTableModel(
+        [Column("Name", lambda t: t.name), Column("Length", lambda t: len(t.name))],
+        parent=parent,
+        page_size=10,
+        what="more things",
+        order=Order(ThingSort.NAME),
+        sorts={0: ThingSort.NAME},
+    )
+
+
+class Panel:
+    """A panel with a combo and a date filter and one button; ``hits`` holds the search
+    text at each ``changed``."""
+
+    def __init__(self, qtbot) -> None:
+        self.host = QWidget()
+        qtbot.addWidget(self.host)
+        self.model = _model(self.host)
+        self.combo = plain_combo("thingKindFilter", "Show things of kind")
+        self.combo.addItems(["Any", "Round", "Square"])
+        # From a day: while a date box reads "Any", Tab does not leave it (reported).
+        self.day = date_filter("thingFromFilter", "Things from date", date(2026, 1, 5))
+        self.button = QPushButton("New thing")
+        self.button.setAccessibleName("New thing")
+        self.panel = LazyListPanel(
+            SPEC,
+            self.model,
+            filters=(("Kind", self.combo), ("From", self.day)),
+            buttons=(self.button,),
+            parent=self.host,
+        )
+        self.hits: list[str] = []
+        self.panel.changed.connect(lambda: self.hits.append(self.panel.search_edit.text()))
+
+
+@pytest.fixture
+def thing(qtbot, settings) -> Panel:
+    return Panel(qtbot)
+
+
+def test_typing_emits_changed_once_when_the_typing_pauses(qtbot, thing):
+    qtbot.keyClicks(thing.panel.search_edit, "jade")
+    assert thing.hits == []  # not on each key
+    assert thing.panel.search_timer.isActive()
+    qtbot.waitUntil(lambda: thing.hits != [])
+    qtbot.wait(3 * SEARCH_DELAY_MS)
+    assert thing.hits == ["jade"]
+    qtbot.keyClick(thing.panel.search_edit, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: len(thing.hits) == 2)
+    assert thing.hits == ["jade", "jad"]
+
+
+def test_a_filter_change_emits_at_once_and_stops_the_search_timer(qtbot, thing):
+    qtbot.keyClicks(thing.panel.search_edit, "ja")
+    assert thing.panel.search_timer.isActive()
+    qtbot.keyClick(thing.combo, Qt.Key.Key_Down)
+    assert thing.combo.currentText() == "Round"
+    assert thing.hits == ["ja"]  # at once, with what was typed so far
+    assert not thing.panel.search_timer.isActive()
+    qtbot.wait(3 * SEARCH_DELAY_MS)
+    assert thing.hits == ["ja"]  # the pause in typing does not load it again
+    qtbot.keyClick(thing.day, Qt.Key.Key_Up)
+    assert thing.day.date() != QDate(2026, 1, 5)
+    assert thing.hits == ["ja", "ja"]
+
+
+def test_tab_goes_search_buttons_filters_table(qtbot, thing):
+    thing.host.show()
+    qtbot.waitExposed(thing.host)
+    thing.host.activateWindow()
+    qtbot.waitUntil(thing.host.isActiveWindow)
+    thing.panel.search_edit.setFocus()
+    order = [QApplication.focusWidget()]
+    for _ in range(10):  # Tab steps through a date box's day, month and year first
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        if QApplication.focusWidget() is not order[-1]:
+            order.append(QApplication.focusWidget())
+        if order[-1] is thing.panel.table:
+            break
+    panel = thing.panel
+    assert order == [panel.search_edit, thing.button, thing.combo, thing.day, panel.table]
+
+
+def test_the_declaration_names_the_widgets(thing):
+    panel = thing.panel
+    assert panel.objectName() == "thingList"
+    assert panel.search_edit.objectName() == "thingSearch"
+    assert panel.search_edit.accessibleName() == "Search things"
+    assert panel.search_edit.placeholderText() == "Search things  (Ctrl+F)"
+    assert panel.search_edit.isClearButtonEnabled()
+    assert panel.filter_bar.objectName() == "thingFilters"
+    assert panel.notice_label.objectName() == "thingNotice"
+    assert panel.count_label.objectName() == "thingCount"
+    assert panel.count_label.accessibleName() == "Number of things found"
+    assert panel.table.objectName() == "thingTable"
+    assert panel.table.accessibleName() == "Things"
+    assert panel.table.horizontalHeader().sectionSize(0) == 150
+    buddies = {label.text(): label.buddy() for label in panel.filter_bar.findChildren(QLabel)}
+    assert buddies == {"Kind": thing.combo, "From": thing.day}
+    assert panel.table.parentWidget() is panel  # printing reads the filters beside it
+
+
+def test_the_count_and_failures_reach_the_page(qtbot, thing):
+    rows = [Thing("a"), Thing("b"), Thing("c")]
+    thing.model.reset(lambda limit, offset, order: rows[offset : offset + limit])
+    thing.panel.count.update(thing.model, lambda: pytest.fail("all rows are held"))
+    assert thing.panel.count_label.text() == "3 things"
+
+    def broken(limit: int, offset: int, order: Order[ThingSort]) -> list[Thing]:
+        raise OSError("disk gone")
+
+    with qtbot.waitSignal(thing.panel.failed) as failed:
+        thing.model.reset(broken)
+    assert "more things" in failed.args[0]
+
+
+def test_a_filter_without_a_known_change_signal_is_refused(qtbot, thing):
+    with pytest.raises(TypeError, match="QLabel"):
+        LazyListPanel(SPEC, _model(thing.host), (("Odd", QLabel("odd")),), parent=thing.host)
