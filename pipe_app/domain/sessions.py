@@ -19,6 +19,7 @@ class KeyWorkSession(Entity):
         Index("ix_key_work_sessions_placement_started", "placement_id", "started_at"),
         Index("ix_key_work_sessions_worker_started", "key_worker_id", "started_at"),
         Index("ix_key_work_sessions_site_archived", "site_id", "archived_at", "started_at"),
+        Index("ix_key_work_sessions_started_id", "started_at", "id"),  # newest first, all sites
     )
 
     placement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("placements.id"))
@@ -41,7 +42,10 @@ class KeyWorkSession(Entity):
 
 class GroupSession(Entity):
     __tablename__ = "group_sessions"
-    __table_args__ = (Index("ix_group_sessions_site_started", "site_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_group_sessions_site_started", "site_id", "started_at"),
+        Index("ix_group_sessions_started_id", "started_at", "id"),  # newest first, all sites
+    )
 
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
     kind: Mapped[GroupKind]

@@ -17,6 +17,7 @@ class SupervisionSession(Entity):
     __table_args__ = (
         Index("ix_supervision_sessions_site_started", "site_id", "started_at"),
         Index("ix_supervision_sessions_status_started", "status", "started_at"),
+        Index("ix_supervision_sessions_started_id", "started_at", "id"),  # newest, all sites
     )
 
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from pipe_app.gui.assets import apply_look
 from pipe_app.gui.collector import CollectorPause
@@ -41,12 +41,10 @@ def settings(settings_folder: Path) -> QSettings:
 
 
 @pytest.fixture(autouse=True)
-def _background_work_finishes() -> object:
-    """No test leaves work running on the thread pool for the next one (or for exit)."""
+def _background_work_finishes(qtbot: QtBot) -> object:
+    """No test leaves work running on the thread pool for the next one (or for exit), nor
+    the cycle collector held off. Torn down before ``qtbot`` closes the test's widgets, so
+    finished work hands its answer back to live pages."""
     yield
     assert QThreadPool.globalInstance().waitForDone(10_000), "background work still running"
-    # Finished work hands its answer (and the cycle collector) back through the event loop.
-    deadline = time.monotonic() + 10
-    while CollectorPause.anyone_holding() and time.monotonic() < deadline:
-        QApplication.processEvents()
-    assert not CollectorPause.anyone_holding(), "the cycle collector is still held off"
+    qtbot.waitUntil(lambda: not CollectorPause.anyone_holding(), timeout=10_000)

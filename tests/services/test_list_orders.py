@@ -53,7 +53,8 @@ def _names(db: Database, model: type[Resident] | type[StaffMember]) -> Names:
 
 
 def _in_order(keys: list[Any], ids: list[uuid.UUID], descending: bool) -> bool:
-    """Non-empty keys in the direction asked, ties by id; empty keys all at one end."""
+    """Non-empty keys in the direction asked, ties by id in that direction too; empty keys
+    all at one end."""
     empty = [key is None for key in keys]
     gaps, held = sum(empty), len(keys) - sum(empty)
     if empty not in ([True] * gaps + [False] * held, [False] * held + [True] * gaps):
@@ -61,7 +62,8 @@ def _in_order(keys: list[Any], ids: list[uuid.UUID], descending: bool) -> bool:
     pairs = [(key, row_id) for key, row_id in zip(keys, ids, strict=True) if key is not None]
     for (key, row_id), (after, after_id) in itertools.pairwise(pairs):
         ahead = after < key if descending else after > key
-        if not (ahead or (after == key and after_id > row_id)):
+        tie_ahead = after_id < row_id if descending else after_id > row_id
+        if not (ahead or (after == key and tie_ahead)):
             return False
     return True
 
@@ -93,6 +95,8 @@ def test_the_order_check_can_fail() -> None:
     assert not _in_order([1, 1, 2], ids[::-1], descending=False)  # ties out of id order
     assert not _in_order([1, 2, 1], ids, descending=False)
     assert _in_order([2, 1, None], ids, descending=True)
+    assert _in_order([2, 2, 1], ids[::-1], descending=True)  # ties the same way round
+    assert not _in_order([2, 2, 1], ids, descending=True)
     assert not _in_order([None, 2, None], ids, descending=True)
 
 
