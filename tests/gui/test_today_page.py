@@ -193,3 +193,38 @@ def test_administrator_sees_no_resident_or_supervision_sections(qtbot, world):
     page = _page(qtbot, world, Role.ADMINISTRATOR)
     assert list(page.cards) == ["training"]
     assert page.cards["training"].heading.text() == "Your training expiring"
+
+
+def test_the_status_column_fits_the_widest_status_however_many_lines(qtbot, monkeypatch) -> None:
+    """Measured from the statuses' text, not by asking every cell (1,200 lines stalled)."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from pipe_app.gui.today_lines import TodayLine, TodaySection
+    from pipe_app.gui.today_page import STATUS_COLUMN, SectionCard, TodayLinesModel
+
+    asked: set[int] = set()
+    original = TodayLinesModel.data
+
+    def data(model, index, role=Qt.ItemDataRole.DisplayRole):
+        asked.add(index.row())
+        return original(model, index, role)
+
+    monkeypatch.setattr(TodayLinesModel, "data", data)
+
+    widest = "Expired 1,234 days ago"
+    lines = [
+        TodayLine(f"Line {n}", "", "Expires in 3 days", Level.SOON, "staff", None)
+        for n in range(1500)
+    ] + [TodayLine("Last", "", widest, Level.OVERDUE, "staff", None)]  # bold, and last
+    card = SectionCard(TodaySection("training", "Training expiring", tuple(lines), ""))
+    qtbot.addWidget(card)
+    card.resize(900, 400)
+    card.show()
+    qtbot.waitExposed(card)
+    assert len(asked) < 100  # the first line and those on show, not all 1,501
+    bold = QFont(card.view.font())
+    bold.setBold(True)
+    width = card.view.columnWidth(STATUS_COLUMN)
+    assert width >= QFontMetrics(bold).horizontalAdvance(widest) + card.view.iconSize().width()
+    last = card.model.index(len(lines) - 1, STATUS_COLUMN)
+    assert width >= card.view.sizeHintForIndex(last).width()  # as the cell itself asks
