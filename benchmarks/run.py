@@ -211,6 +211,21 @@ def gui_session(url: str, env: dict[str, str], repeat: int, scratch: Path) -> li
             "ms",
             med(bare, "compliance_view"),
         ),
+        *(
+            _figure(
+                f"{label} reloaded (F5, page built)",
+                med(app, f"{key}_reload"),
+                "ms",
+                med(bare, f"{key}_{'list' if key in ('residents', 'key_work') else 'view'}"),
+            )
+            for key, label in (
+                ("residents", "residents list"),
+                ("key_work", "key-work list"),
+                ("coverage", "evidence coverage view"),
+                ("training_matrix", "training matrix view"),
+                ("compliance", "supervision compliance view"),
+            )
+        ),
         _figure(
             "residents search, keystroke to results",
             med(app, "residents_search"),
