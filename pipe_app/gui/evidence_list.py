@@ -10,23 +10,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from pipe_app.gui.evidence_form import STATUS_LABELS
-from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filtered_day, plain_combo
-from pipe_app.gui.list_sort import DatabaseSortHeader
-from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
+from pipe_app.gui.list_filters import date_filter, filtered_day, plain_combo
 from pipe_app.gui.table_model import Column, LazyRowTableModel
-from pipe_app.gui.tables import plain_view
 from pipe_app.reports.pack_data import KIND_LABELS
 from pipe_app.services.evidence import (
     NEWEST_FIRST,
@@ -58,33 +48,38 @@ EVIDENCE_SORTS = {
     4: EvidenceSort.REVIEW_BY,
 }
 
+LIST_PANEL = ListPanelSpec(
+    prefix="evidence",
+    name="evidenceList",
+    what="evidence items",
+    search_hint="Search titles and authors",
+    search_name="Search evidence",
+    noun="item",
+    plural="items",
+    table="evidenceTable",
+    table_name="Evidence items",
+    widths=(360, 100, 180, 110, 110, 80),
+)
+
 EvidenceModel = LazyRowTableModel[EvidenceRow, EvidenceSort]
 
 
-class EvidenceList(QWidget):
+class EvidenceList(LazyListPanel):
     """``load(site_id)`` shows that site's evidence; ``opened`` gives the id Enter opens."""
 
     opened = Signal(uuid.UUID)
-    failed = Signal(str)
 
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("evidenceList")
         self._service = EvidenceService(db, actor)
         self.site_id: uuid.UUID | None = None
-        self.model: EvidenceModel = LazyRowTableModel(
+        self._filtered = False  # the last load had a filter or search: "matches", not "yet"
+        model: EvidenceModel = LazyRowTableModel(
             EVIDENCE_COLUMNS,
-            parent=self,
             page_size=PAGE_SIZE,
             what="more evidence",
             order=NEWEST_FIRST,
             sorts=EVIDENCE_SORTS,
         )
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("evidenceSearch")
-        self.search_edit.setPlaceholderText("Search titles and authors")
-        self.search_edit.setAccessibleName("Search evidence")
-        self.search_edit.setClearButtonEnabled(True)
         self.status_combo = plain_combo("evidenceStatusFilter", "Show evidence with status")
         self.status_combo.addItem("Any", None)
         for status, label in STATUS_LABELS.items():
@@ -95,64 +90,22 @@ class EvidenceList(QWidget):
             self.kind_combo.addItem(label, kind)
         self.from_edit = date_filter("evidenceFromFilter", "Evidence effective from date")
         self.to_edit = date_filter("evidenceToFilter", "Evidence effective up to date")
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-
-        self.table = plain_view("evidenceTable", "Evidence items", self.model, self)
-        for number, width in enumerate((360, 100, 180, 110, 110, 80)):
-            self.table.horizontalHeader().resizeSection(number, width)
-        self.sorting = DatabaseSortHeader(self.table, self.model)
         self.new_button = QPushButton("New evidence")
         self.new_button.setObjectName("newEvidenceButton")
         self.new_button.setToolTip("Add an evidence item (Ctrl+N)")
-        self.notice = QLabel()
-        self.notice.setObjectName("evidenceNotice")
-        self.notice.setProperty("role", "hint")
-        self.count_label = QLabel()
-        self.count_label.setObjectName("evidenceCount")
-        self.count_label.setProperty("role", "hint")
-        self.count_label.setAccessibleName("Number of evidence items found")
-        self._lay_out()
-        self._connect_signals()
-
-    def _lay_out(self) -> None:
-        panel = QVBoxLayout(self)
-        panel.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(self.new_button)
-        panel.addLayout(bar)
-        # A tool bar folds what does not fit behind a » button, so narrow windows still work.
-        self.filter_bar = QToolBar("Filters")
-        self.filter_bar.setObjectName("evidenceFilters")
-        self.filter_bar.setProperty("role", "filters")
-        for caption, widget in (
+        filters = (
             ("Status", self.status_combo),
             ("Kind", self.kind_combo),
             ("Effective from", self.from_edit),
             ("To", self.to_edit),
-        ):
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            self.filter_bar.addWidget(label)
-            self.filter_bar.addWidget(widget)
-        panel.addWidget(self.filter_bar)
-        counts = QHBoxLayout()
-        counts.addWidget(self.notice, 1)
-        counts.addWidget(self.count_label)
-        panel.addLayout(counts)
-        panel.addWidget(self.table, 1)
-
-    def _connect_signals(self) -> None:
-        self.search_edit.textChanged.connect(self._on_search_edited)
-        self.search_timer.timeout.connect(self._on_filters_changed)
-        for combo in (self.status_combo, self.kind_combo):
-            combo.currentIndexChanged.connect(self._on_filters_changed)
-        for edit in (self.from_edit, self.to_edit):
-            edit.dateChanged.connect(self._on_filters_changed)
+        )
+        super().__init__(LIST_PANEL, model, filters, (self.new_button,), parent)
+        model.setParent(self)
+        self.model: EvidenceModel = model
+        self.notice = self.notice_label
+        self.changed.connect(self._on_filters_changed)
+        self.count.counted.connect(self._on_counted)
         self.table.activated.connect(self._on_row_activated)
-        self.model.failed.connect(self.failed)
 
     # ---- loading -----------------------------------------------------------------------
 
@@ -181,27 +134,20 @@ class EvidenceList(QWidget):
             return service.rows(**arguments, order=order, limit=limit, offset=offset)
 
         self.model.reset(fetch)
-        total = self.model.rowCount()
-        if self.model.canFetchMore(QModelIndex()):  # only a full first page needs counting
-            try:
-                total = service.count(**arguments)
-            except Exception as exc:
-                self.failed.emit(describe_failure(exc, "count the evidence"))
-                return
-        self.count_label.setText(f"{total:,} item" + ("" if total == 1 else "s"))
-        if total == 0 and site_id is not None:
+        self._filtered = any(chosen.values())
+        self.count.update(self.model, lambda: service.count(**arguments))
+
+    def _on_counted(self, total: int) -> None:
+        if total == 0 and self.site_id is not None:
             self.notice.setText(
                 "No evidence matches these filters."
-                if any(chosen.values())
+                if self._filtered
                 else "No evidence recorded yet."
             )
         elif self.notice.text().startswith("No "):
             self.notice.clear()
 
-    def _on_search_edited(self, _text: str) -> None:
-        self.search_timer.start()  # restarts: the query runs once typing pauses
-
-    def _on_filters_changed(self, *_args: object) -> None:
+    def _on_filters_changed(self) -> None:
         if self.site_id is not None:
             self.load(self.site_id)
 

@@ -29,8 +29,10 @@ class LoadCancelled(PipeError):
 
 
 class LatestLoad(QObject):
-    def __init__(self, parent: QWidget, title: str) -> None:
+    def __init__(self, parent: QWidget, title: str, *, quiet: bool = False) -> None:
+        """``quiet``: never show the progress dialog (for figures beside what is on show)."""
         super().__init__(parent)
+        self._quiet = quiet
         self._title = title  # no reference back to the widget: no cycle for the GC to break
         self._generation = 0
         self._running = 0
@@ -39,6 +41,10 @@ class LatestLoad(QObject):
     def is_loading(self) -> bool:
         """True while any load is still running (the newest, or older ones being dropped)."""
         return self._running > 0
+
+    def forget(self) -> None:
+        """Drop what is running: its outcome is not delivered (the answer is known now)."""
+        self._generation += 1
 
     def start(
         self,
@@ -63,7 +69,9 @@ class LatestLoad(QObject):
         widget = self.parent()
         assert isinstance(widget, QWidget)
 
-        task = run_task(widget, self._title, lambda _progress: work(), done, failed)
+        task = run_task(
+            widget, self._title, lambda _progress: work(), done, failed, quiet=self._quiet
+        )
         progress = task.progress
 
         def ended() -> None:

@@ -26,7 +26,7 @@ class ListCount(QObject):
         super().__init__(parent)
         self._label = label
         self._noun, self._plural = noun, plural
-        self._loads = LatestLoad(parent, f"Counting the {plural}")
+        self._loads = LatestLoad(parent, f"Counting the {plural}", quiet=True)
 
     @property
     def is_loading(self) -> bool:
@@ -35,6 +35,7 @@ class ListCount(QObject):
     def update(self, model: LazyRowTableModel[Any, Any], count: Callable[[], int]) -> None:
         """Show the total of what ``model`` was just reset to; ``count`` runs on a worker."""
         if not model.canFetchMore(QModelIndex()):
+            self._loads.forget()  # an older count still running must not overwrite this
             self._show(model.rowCount())
             return
         self._label.setText("Counting…")

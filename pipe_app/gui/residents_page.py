@@ -137,7 +137,7 @@ class ResidentsPage(Page):
         self._matches = 0
         self._counting = False
         self._total_scope: tuple[object, object] | None = None  # what ``_total`` counted
-        self.counts = LatestLoad(self, "Counting the residents")
+        self.counts = LatestLoad(self, "Counting the residents", quiet=True)
         self._saved_id: uuid.UUID | None = None
         self.model = ResidentTableModel(self)
         # The proxy narrows what is held while a search is typed; the database sorts.

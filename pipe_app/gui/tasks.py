@@ -91,6 +91,7 @@ class Task(QObject):
         on_failed: Callable[[BaseException], None] | None = None,
         *,
         cancellable: bool = True,
+        quiet: bool = False,
     ) -> None:
         super().__init__(parent)
         self.done = False
@@ -116,7 +117,8 @@ class Task(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_slow)
-        self._timer.start(SHOW_AFTER_MS)
+        if not quiet:  # quiet work (a list's count) never puts a dialog in the way
+            self._timer.start(SHOW_AFTER_MS)
         self._collector = collector = CollectorPause()
         collector.hold()
         # If the page goes before the work ends. A lambda, not the bound method: PySide
@@ -183,5 +185,6 @@ def run_task(
     on_failed: Callable[[BaseException], None] | None = None,
     *,
     cancellable: bool = True,
+    quiet: bool = False,
 ) -> Task:
-    return Task(parent, title, work, on_done, on_failed, cancellable=cancellable)
+    return Task(parent, title, work, on_done, on_failed, cancellable=cancellable, quiet=quiet)

@@ -12,21 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
-from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, filter_combo, filtered_day
-from pipe_app.gui.list_sort import DatabaseSortHeader
-from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
+from pipe_app.gui.list_filters import date_filter, filter_combo, filtered_day
 from pipe_app.gui.table_model import Column, LazyRowTableModel
-from pipe_app.gui.tables import fit_columns, plain_view
+from pipe_app.gui.tables import fit_columns
 from pipe_app.reports.training_matrix import LABELS
 from pipe_app.services.permissions import Actor
 from pipe_app.services.sites import SiteRow
@@ -44,6 +35,16 @@ from pipe_app.timeutil import local_today
 PAGE_SIZE = 200
 SITE_FILTER_ACTIONS = 2  # the site label and box lead the filter bar
 STATUSES: tuple[RecordStatus, ...] = ("current", "expiring", "expired")
+LIST_PANEL = ListPanelSpec(
+    prefix="trainingRecords",
+    name="trainingRecordsList",
+    what="training records",
+    search_hint="Search staff or course  (Ctrl+F)",
+    noun="record",
+    plural="records",
+    table="trainingRecordsTable",
+    table_name="Training records",
+)  # no widths: the first load fits the columns to their contents
 
 
 def _record_columns() -> list[Column[TrainingRecordRow]]:
@@ -101,70 +102,32 @@ class RecordFilters:
         }
 
 
-class TrainingRecordsList(QWidget):
-    """Filter bar, count and table; ``load()`` reads the first page again."""
-
-    failed = Signal(str)
+class TrainingRecordsList(LazyListPanel):
+    """Search, filter bar, count and table; ``load()`` reads the first page again."""
 
     def __init__(self, service: TrainingService, actor: Actor, parent: QWidget | None = None):
-        super().__init__(parent)
         self._service = service
         self._actor = actor
         self._filters_ready = False
         self._fitted = False
         self.filters = RecordFilters()
-        self.model = TrainingRecordsModel(self)
-        self.table = plain_view("trainingRecordsTable", "Training records", self.model, self)
-        self.sorting = DatabaseSortHeader(self.table, self.model)
-
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("trainingRecordsSearch")
-        self.search_edit.setPlaceholderText("Search staff or course  (Ctrl+F)")
-        self.search_edit.setAccessibleName("Search training records")
-        self.search_edit.setClearButtonEnabled(True)
+        model = TrainingRecordsModel()
         self.site_combo = filter_combo("trainingSiteFilter", "Show training at site")
         self.course_combo = filter_combo("trainingCourseFilter", "Show training in course")
         self.status_combo = filter_combo("trainingStatusFilter", "Show training with status")
         self.from_edit = date_filter("trainingFromFilter", "Completed from date")
         self.to_edit = date_filter("trainingToFilter", "Completed up to date")
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("trainingRecordsCount")
-        self.count_label.setProperty("role", "hint")
-        self.count_label.setAccessibleName("Number of training records found")
-
-        self.filter_bar = QToolBar("Filters")
-        self.filter_bar.setObjectName("trainingRecordFilters")
-        self.filter_bar.setProperty("role", "filters")
-        for caption, widget in (
+        filters = (
             ("Site", self.site_combo),
             ("Completed from", self.from_edit),
             ("To", self.to_edit),
             ("Course", self.course_combo),
             ("Status", self.status_combo),
-        ):
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            self.filter_bar.addWidget(label)
-            self.filter_bar.addWidget(widget)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        top.addWidget(self.search_edit, 1)
-        top.addWidget(self.count_label)
-        layout.addLayout(top)
-        layout.addWidget(self.filter_bar)
-        layout.addWidget(self.table, 1)
-
-        self.search_edit.textChanged.connect(self._on_search_edited)
-        self.search_timer.timeout.connect(self._on_filters_changed)
-        for combo in (self.site_combo, self.course_combo, self.status_combo):
-            combo.currentIndexChanged.connect(self._on_filters_changed)
-        for edit in (self.from_edit, self.to_edit):
-            edit.dateChanged.connect(self._on_filters_changed)
-        self.model.failed.connect(self.failed)
+        )
+        super().__init__(LIST_PANEL, model, filters, parent=parent)
+        model.setParent(self)
+        self.model: TrainingRecordsModel = model
+        self.changed.connect(self._on_filters_changed)
 
     @property
     def filters_ready(self) -> bool:
@@ -217,18 +180,8 @@ class TrainingRecordsList(QWidget):
         if not self._fitted:  # once: later loads keep the widths
             self._fitted = True
             fit_columns(self.table)
-        total = self.model.rowCount()
-        if self.model.canFetchMore(QModelIndex()):  # only a full first page needs counting
-            try:
-                total = service.count(**arguments)
-            except Exception as exc:
-                self.failed.emit(describe_failure(exc, "count the training records"))
-                return
-        self.count_label.setText(f"{total:,} record" + ("" if total == 1 else "s"))
+        self.count.update(self.model, lambda: service.count(**arguments))
 
-    def _on_search_edited(self, _text: str) -> None:
-        self.search_timer.start()  # restarts: the query runs once typing pauses
-
-    def _on_filters_changed(self, *_args: object) -> None:
+    def _on_filters_changed(self) -> None:
         if self._filters_ready:
             self.load()

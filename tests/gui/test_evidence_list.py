@@ -83,7 +83,9 @@ def test_the_list_fetches_page_by_page(qtbot, qtmodeltester, world, monkeypatch)
     assert 0 < first < 60 and first % 5 == 0  # whole pages, as many as the table can show
     assert _titles(page) == titles[:first]  # newest first
     assert model.canFetchMore(QModelIndex())
-    assert page.evidence_list.count_label.text() == "60 items"
+    count = page.evidence_list.count_label
+    assert count.text() == "Counting…"  # off the GUI thread, once the first rows are on show
+    qtbot.waitUntil(lambda: count.text() == "60 items")
     qtmodeltester.check(model)
 
     table = page.evidence_table

@@ -3,6 +3,7 @@ per filter change, tab order, names from its declaration, counts and failures.""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -160,3 +161,25 @@ def test_the_count_and_failures_reach_the_page(qtbot, thing):
 def test_a_filter_without_a_known_change_signal_is_refused(qtbot, thing):
     with pytest.raises(TypeError, match="QLabel"):
         LazyListPanel(SPEC, _model(thing.host), (("Odd", QLabel("odd")),), parent=thing.host)
+
+
+def test_an_older_count_still_running_never_overwrites_a_newer_total(qtbot, thing):
+    """A search narrows a long list to one page while the long list is still being counted:
+    the count of the long list, arriving last, must not replace the short list's total."""
+    release = threading.Event()
+    many = [Thing(f"n{n}") for n in range(25)]  # more than a page of 10: counted
+    thing.model.reset(lambda limit, offset, order: many[offset : offset + limit])
+
+    def slow_count() -> int:
+        release.wait(10)
+        return len(many)
+
+    thing.panel.count.update(thing.model, slow_count)
+    assert thing.panel.count_label.text() == "Counting…"
+    few = [Thing("a"), Thing("b")]
+    thing.model.reset(lambda limit, offset, order: few[offset : offset + limit])
+    thing.panel.count.update(thing.model, lambda: pytest.fail("all rows are held"))
+    assert thing.panel.count_label.text() == "2 things"
+    release.set()
+    qtbot.waitUntil(lambda: not thing.panel.count.is_loading)
+    assert thing.panel.count_label.text() == "2 things"

@@ -9,7 +9,7 @@ import shiboken6
 from PySide6.QtCore import QThread, QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
-from pipe_app.gui.tasks import Cancelled, Progress, run_task
+from pipe_app.gui.tasks import SHOW_AFTER_MS, Cancelled, Progress, run_task
 
 
 def test_quick_work_returns_on_the_gui_thread_without_a_dialog(qtbot) -> None:
@@ -52,6 +52,21 @@ def test_slow_work_shows_progress_and_can_be_cancelled(qtbot) -> None:
     task.cancel()
     qtbot.waitUntil(lambda: task.done, timeout=5000)
     assert outcomes == []  # cancelled: neither done nor failed is reported
+
+
+def test_quiet_work_never_shows_a_dialog_however_slow(qtbot) -> None:
+    """A list's count runs quietly: no window-modal dialog blocks the list meanwhile."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    release = threading.Event()
+    outcomes: list[object] = []
+    task = run_task(parent, "Counting", lambda _p: release.wait(10), outcomes.append, quiet=True)
+    qtbot.wait(SHOW_AFTER_MS * 2)
+    assert not task.was_shown and not task.dialog.isVisible()
+    release.set()
+    qtbot.waitUntil(lambda: task.done)
+    assert outcomes == [True]
 
 
 def test_failures_reach_the_failure_callback(qtbot) -> None:
