@@ -221,7 +221,10 @@ def _people(record: SupervisionSession) -> set[uuid.UUID]:
 
 
 def _rows(session: Session, records: Sequence[SupervisionSession]) -> list[SupervisionRow]:
-    names = _names(session, set().union(*(_people(r) for r in records)) if records else set())
+    """List rows name the supervisor and the supervisees only (not the actions' owners)."""
+    people = {r.supervisor_id for r in records}
+    people |= {s.staff_member_id for r in records for s in r.supervisees}
+    names = _names(session, people)
     return [_row(record, names) for record in records]
 
 
@@ -643,7 +646,8 @@ class SupervisionService(Service):
         both ends included. ``search`` looks in the people's names, themes, cases and
         summary; ``limit``/``offset`` read one page."""
         conditions = self._filters(site_id, status, kind, from_day, to_day, search)
-        query = _with_people(select(SupervisionSession).where(*conditions))
+        query = select(SupervisionSession).where(*conditions)
+        query = query.options(selectinload(SupervisionSession.supervisees))  # a row's people
         if order.key == SupervisionSort.SUPERVISOR:
             query = query.join(StaffMember, StaffMember.id == SupervisionSession.supervisor_id)
         query = query.order_by(*order_clauses(order, _SORTS, SupervisionSession.id))
