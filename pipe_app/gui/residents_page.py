@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from pipe_app.gui.drafts import DraftKey, load_draft
 from pipe_app.gui.latest_load import LatestLoad
+from pipe_app.gui.list_filters import SEARCH_DELAY_MS
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -51,7 +52,6 @@ from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 
 PAGE_SIZE = 200
-SEARCH_DELAY_MS = 200
 SITE_COLUMN = 2
 
 _Index = QModelIndex | QPersistentModelIndex
