@@ -41,6 +41,7 @@ LOGINS = {
 USERNAME = os.environ.get("PIPE_BENCH_LOGIN", "manager.crowley")
 PASSWORD = LOGINS[USERNAME]
 TYPED = ("mar", "x1")  # a name fragment, then a CRN fragment
+READING_TODAY_S = 2.0  # a glance at Today before the first click
 
 
 def _typing(edit: QLineEdit, view: QWidget) -> float:
@@ -116,6 +117,7 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
         window = MainWindow(db, dialog.actor, settings)
         window.resize(1366, 768)
         window.show()
+        window.build_pages_while_idle()  # as the app's launcher does
         holder["window"] = window
 
     dialog.accepted.connect(on_accepted)
@@ -134,6 +136,15 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
 
     out["longest_stall_signing_in"] = dog.stop()
     dog = Watchdog()  # the rest of the session on its own
+    # A person reads Today before the first click: the app builds its other pages in that
+    # pause (the watchdog counts any stall it causes), so the first opens below meet them
+    # built, as the user does. Until stop 10 the figures opened pages straight after Today.
+    dog.mark("reading Today")
+    out["pages_built_while_reading_today"] = len(window.pages)
+    wait_until(lambda: False, READING_TODAY_S)
+    out["pages_built_while_reading_today"] = len(window.pages) - out[
+        "pages_built_while_reading_today"
+    ]
     statements: dict[str, Any] = {}
 
     keys = [spec.key for spec in window.specs]

@@ -311,6 +311,7 @@ class Launcher(QObject):
         window.closed.connect(lambda: self._finish(0))
         self.window = window
         window.show()
+        window.build_pages_while_idle()
         self.sign_in.reset()
         self.window_opened.emit(window)
 

@@ -13,7 +13,7 @@ from pipe_app.gui.app import Launcher, StartupError, bootstrap, saved_server
 from pipe_app.gui.settings import SERVER_URL_KEY
 from pipe_app.storage.migrations import current_revision, head_revision
 from tests.factories import PASSWORD
-from tests.gui.helpers import click, type_into
+from tests.gui.helpers import click, click_entry, type_into
 
 ADMIN_PASSWORD = "the first admin password"
 
@@ -183,3 +183,44 @@ def test_first_run_can_connect_to_the_site_server_instead(
     saved = settings.value(SERVER_URL_KEY)
     assert make_url(saved).database == server.database and make_url(saved).password is None
     assert saved_server(settings) == saved
+
+
+def test_after_sign_in_the_other_pages_are_built_while_idle_and_read_on_first_showing(
+    qtbot, world, launched
+):
+    """Every page the user may open is built in the quiet after sign-in, so a click finds
+    it ready; building one reads no records: its rows are read when it is first shown."""
+    from sqlalchemy import event
+
+    world.admit(family_name="Idlebuilt")
+    launcher = launched(world.db.url.render_as_string(hide_password=False))
+    qtbot.waitUntil(lambda: launcher.sign_in.is_ready)
+    type_into(qtbot, launcher.sign_in.username_edit, "manager_crowley")
+    type_into(qtbot, launcher.sign_in.password_edit, PASSWORD)
+    with qtbot.waitSignal(launcher.window_opened) as opened:
+        qtbot.keyClick(launcher.sign_in.password_edit, Qt.Key.Key_Return)
+    window = opened.args[0]
+    assert list(window.pages) == ["today"]  # only the page on show, at first
+    assert launcher.db is not None
+    qtbot.waitUntil(lambda: not window.current_page.is_loading)  # Today's own read
+    read: list[str] = []
+
+    def on_execute(_conn, _cursor, sql: str, *_args) -> None:
+        read.append(sql)
+
+    event.listen(launcher.db.engine, "before_cursor_execute", on_execute)
+    try:
+        everything = {spec.key for spec in window.specs}
+        qtbot.waitUntil(lambda: set(window.pages) == everything, timeout=10_000)
+        assert window.current_page_key == "today"
+    finally:
+        event.remove(launcher.db.engine, "before_cursor_execute", on_execute)
+    assert not [sql for sql in read if "FROM residents" in sql or "key_work_sessions" in sql]
+
+    residents = window.pages["residents"]
+    assert residents.table.model().rowCount() == 0  # built, not yet read
+    click_entry(qtbot, window.navigation, "Residents")
+    qtbot.waitUntil(lambda: residents.table.model().rowCount() == 1)
+    assert window.current_page is residents
+    with qtbot.waitSignal(launcher.finished):
+        window.quit_action.trigger()
