@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from pipe_app.domain import Site, StaffMember, StaffSite
 from pipe_app.domain.enums import StaffRole
@@ -63,6 +64,19 @@ def staff_row(member: StaffMember) -> StaffRow:
     )
 
 
+# StaffRow's fields but the sites, in order.
+_ROW_COLUMNS = (
+    StaffMember.id,
+    StaffMember.version,
+    StaffMember.given_name,
+    StaffMember.family_name,
+    StaffMember.job_role,
+    StaffMember.email,
+    StaffMember.start_date,
+    StaffMember.end_date,
+)
+
+
 def works_at(session: Session, staff_member_id: uuid.UUID, site_id: uuid.UUID, day: date) -> bool:
     """Whether the staff member works at the site and is employed on that day."""
     member = session.get(StaffMember, staff_member_id)
@@ -79,21 +93,25 @@ class StaffService(Service):
     ) -> list[StaffRow]:
         visible = self._visible_sites()
         wanted = visible if site_id is None else visible & {site_id}
-        with self._reading() as session:
-            query = (
-                select(StaffMember)
-                .where(
-                    StaffMember.archived_at.is_(None),
-                    StaffMember.id.in_(  # only staff at the sites asked for, read in SQL
-                        select(StaffSite.staff_member_id).where(
-                            StaffSite.archived_at.is_(None), StaffSite.site_id.in_(wanted)
-                        )
-                    ),
+        at_wanted = select(StaffSite.staff_member_id).where(  # only staff at those sites
+            StaffSite.archived_at.is_(None), StaffSite.site_id.in_(wanted)
+        )
+        with self._reading() as session:  # plain columns: no ORM objects for 400 staff
+            links: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+            for staff_id, link_site in session.execute(
+                select(StaffSite.staff_member_id, StaffSite.site_id).where(
+                    StaffSite.archived_at.is_(None), StaffSite.staff_member_id.in_(at_wanted)
                 )
-                .options(selectinload(StaffMember.site_links))
-                .order_by(StaffMember.family_name, StaffMember.given_name)
-            )
-            members = [staff_row(member) for member in session.scalars(query)]
+            ):
+                links[staff_id].add(link_site)
+            members = [
+                StaffRow(*values, frozenset(links[values[0]]))
+                for values in session.execute(
+                    select(*_ROW_COLUMNS)
+                    .where(StaffMember.archived_at.is_(None), StaffMember.id.in_(at_wanted))
+                    .order_by(StaffMember.family_name, StaffMember.given_name)
+                )
+            ]
         today = local_today()
         return [
             row
