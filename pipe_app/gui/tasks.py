@@ -100,17 +100,9 @@ class Task(QObject):
         self._on_done, self._on_failed = on_done, on_failed
         self._signals = _Signals(self)
         self.progress = Progress(self._signals.progressed.emit)
-        self.dialog = QProgressDialog(title, "Cancel" if cancellable else "", 0, 0, parent)
-        self.dialog.setObjectName("taskProgress")
-        self.dialog.setWindowTitle(title)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(0)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        if not cancellable:
-            self.dialog.setCancelButton(None)
-        self.dialog.hide()
-        self.dialog.canceled.connect(self.progress.cancel)
+        self._title, self._cancellable, self._parent = title, cancellable, parent
+        self.dialog: QProgressDialog | None = None  # made only when the work turns out slow
+        self._shown_progress = (0, 0)
         self._signals.progressed.connect(self._on_progressed)
         self._signals.ended.connect(self._on_ended)
         self._box: dict[str, Any] = {}
@@ -128,16 +120,38 @@ class Task(QObject):
         QThreadPool.globalInstance().start(_Runner(work, self._signals, self.progress, self._box))
 
     def _on_slow(self) -> None:
-        if not self.done:
-            self.was_shown = True
-            self.dialog.show()
+        if self.done:
+            return
+        title = self.last_text or self._title
+        dialog = QProgressDialog(title, "Cancel" if self._cancellable else "", 0, 0, self._parent)
+        dialog.setObjectName("taskProgress")
+        dialog.setWindowTitle(self._title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not self._cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self.progress.cancel)
+        self.dialog = dialog
+        self._show_progress()
+        self.was_shown = True
+        dialog.show()
 
     def _on_progressed(self, done: int, total: int, text: str) -> None:
-        self.dialog.setMaximum(max(total, 0))
-        self.dialog.setValue(min(done, total) if total else 0)
+        self._shown_progress = (done, total)
         if text:
             self.last_text = text
-            self.dialog.setLabelText(text)
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        if self.dialog is None:
+            return
+        done, total = self._shown_progress
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total else 0)
+        if self.last_text:
+            self.dialog.setLabelText(self.last_text)
 
     def cancel(self) -> None:
         """As if the user pressed Cancel."""
@@ -147,8 +161,9 @@ class Task(QObject):
         self.done = True
         self._collector.release()
         self._timer.stop()
-        self.dialog.hide()
-        self.dialog.deleteLater()
+        if self.dialog is not None:
+            self.dialog.hide()
+            self.dialog.deleteLater()
         self.ended.emit()
 
     def _on_ended(self) -> None:
