@@ -87,6 +87,11 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def rows(self) -> list[R]:
         return list(self._rows)
 
+    def column_texts(self, column: int, rows: int) -> list[str]:
+        """What the first ``rows`` rows show in ``column`` (for sizing it)."""
+        shown = self._columns[column].shown
+        return [shown(row) for row in self._rows[:rows]]
+
     # ---- QAbstractTableModel -----------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from pipe_app.gui.table_model import SEARCH_ROLE, SORT_ROLE, RowTableModel
@@ -80,12 +80,21 @@ def fit_columns(view: QTableView, *, least: int = 64, most: int = 320) -> None:
             continue
         widest = header.sectionSizeHint(column)
         if rows:
-            texts = [_text(model.index(row, column)) for row in range(rows)]
+            texts = _texts(model, column, rows)
             first = model.index(0, column)
             padding = view.sizeHintForIndex(first).width() - metrics.horizontalAdvance(texts[0])
             cells = max(metrics.horizontalAdvance(text) for text in texts) + max(padding, 0)
             widest = max(widest, cells)
         view.setColumnWidth(column, min(max(widest + 12, least), most))
+
+
+def _texts(model: QAbstractItemModel, column: int, rows: int) -> list[str]:
+    """The display text of a column's first rows; straight from a ``RowTableModel``'s rows
+    where it can (asking Qt for each cell costs a round trip into Python per cell)."""
+    shown = getattr(model, "column_texts", None)
+    if shown is not None:
+        return list(shown(column, rows))
+    return [_text(model.index(row, column)) for row in range(rows)]
 
 
 def _text(index: QModelIndex) -> str:
