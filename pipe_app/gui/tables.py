@@ -90,8 +90,10 @@ def fit_columns(view: QTableView, *, least: int = 64, most: int = 320) -> None:
 
 def _texts(model: QAbstractItemModel, column: int, rows: int) -> list[str]:
     """The display text of a column's first rows; straight from a ``RowTableModel``'s rows
-    where it can (asking Qt for each cell costs a round trip into Python per cell)."""
-    shown = getattr(model, "column_texts", None)
+    where it can (asking Qt for each cell costs a round trip into Python per cell). Behind a
+    sorting or filtering proxy, the model's own first rows: as good a sample for a width."""
+    source = model.sourceModel() if isinstance(model, QSortFilterProxyModel) else model
+    shown = getattr(source, "column_texts", None)
     if shown is not None:
         return list(shown(column, rows))
     return [_text(model.index(row, column)) for row in range(rows)]
