@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pipe_app.domain.base import Entity
@@ -14,6 +14,15 @@ from pipe_app.domain.enums import DepartureReason, ReleaseType, RoshLevel, Sente
 
 class Resident(Entity):
     __tablename__ = "residents"
+    __table_args__ = (
+        # The Residents list's name order, so a page is read along it and stops (0007).
+        Index(
+            "ix_residents_name_order",
+            func.lower(text("family_name")),
+            func.lower(text("given_name")),
+            "id",
+        ),
+    )
 
     crn: Mapped[str] = mapped_column(String(7), unique=True)
     given_name: Mapped[str] = mapped_column(String(80))
@@ -28,9 +37,13 @@ class Resident(Entity):
 
 class Placement(Entity):
     __tablename__ = "placements"
-    __table_args__ = (Index("ix_placements_site_arrival", "site_id", "actual_arrival"),)
+    __table_args__ = (
+        Index("ix_placements_site_arrival", "site_id", "actual_arrival"),
+        # A resident's placements, latest first: which one the Residents list shows (0007).
+        Index("ix_placements_resident_latest", "resident_id", "expected_arrival", "id"),
+    )
 
-    resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("residents.id"), index=True)
+    resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("residents.id"))
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"))
     expected_arrival: Mapped[date]
     actual_arrival: Mapped[date | None]

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from pipe_app.domain import GroupFacilitator, GroupSession, KeyWorkSession, Placement, Resident
+from pipe_app.domain import GroupFacilitator, GroupSession, KeyWorkSession, Placement
 from pipe_app.services.auth import sign_in
 from pipe_app.services.evidence import EvidenceService, EvidenceSort
 from pipe_app.services.groups import GroupService, GroupSort
@@ -69,8 +69,7 @@ def _a_placement(db: Database, actor: Actor) -> Any:
 
 def _history(db: Database, actor: Actor) -> Any:
     ResidentService(db, actor).rows(site_id=_site(actor))  # make sure the table is in use
-    with db.reading() as session:
-        resident = session.scalar(select(Resident.id).limit(1))
+    resident = _a_placement(db, actor)  # one the actor may see
     return lambda: AuditTrailService(db, actor).history("residents", resident)
 
 
@@ -302,6 +301,80 @@ def test_newest_first_at_every_site_reads_one_page(planned_db: Database, path: s
     scans = _sqlite_scans if db.is_sqlite else _postgres_scans
     problems = {sql: found for sql, params in explained if (found := scans(db, sql, params))}
     assert not problems, f"{path}: full scans {problems}"
+
+
+# The Residents list across every site: each resident's latest placement is found per
+# resident, so the first page in name order walks residents along the name index and stops.
+RESIDENTS_EVERY_SITE: dict[str, Call] = {
+    "residents page in name order": lambda db, a: ResidentService(db, a).rows(limit=200),
+    "residents page in name order, backwards": lambda db, a: ResidentService(db, a).rows(
+        order=Order(ResidentSort.NAME, descending=True), limit=200
+    ),
+    "residents page searched": lambda db, a: ResidentService(db, a).rows(search="mar", limit=200),
+}
+
+
+def _postgres_sorts(db: Database, sql: str, params: Any) -> list[str]:
+    """Seq scans, and sorts for the list's order (a page read in index order needs none; a
+    subquery sorting one resident's few placements is not one)."""
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        (plan,) = conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}", params).one()
+        conn.rollback()
+    found: list[str] = []
+
+    def walk(node: dict[str, Any], in_subplan: bool) -> None:
+        kind = node.get("Node Type")
+        if kind == "Seq Scan" and node.get("Relation Name") in BIG:
+            found.append(f"Seq Scan on {node['Relation Name']}")
+        if kind in {"Sort", "Incremental Sort"} and not in_subplan:
+            found.append(f"{kind} by {node.get('Sort Key')}")
+        for child in node.get("Plans", []):
+            walk(child, in_subplan or child.get("Parent Relationship") == "SubPlan")
+
+    walk((plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"], False)
+    return found
+
+
+def _sqlite_sorts(db: Database, sql: str, params: Any) -> list[str]:
+    """Full scans, and a sort of the whole list for its ORDER BY (a page read along an
+    index in the list's order has neither)."""
+    with db.engine.connect() as conn:
+        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
+    return _sqlite_scans(db, sql, params) + [
+        row[-1] for row in plan if row[-1].startswith("USE TEMP B-TREE FOR ORDER BY")
+    ]
+
+
+@pytest.mark.parametrize("path", sorted(RESIDENTS_EVERY_SITE))
+def test_residents_page_at_every_site_is_read_in_name_order(
+    planned_db: Database, path: str
+) -> None:
+    db = planned_db
+    actor = sign_in(db, "psychologist", "demo-psych-2026")
+    assert len(actor.site_ids) > 1
+    with recorded(db) as seen:
+        rows = RESIDENTS_EVERY_SITE[path](db, actor)
+    assert rows, f"{path}: no residents (the test would prove nothing)"
+    explained = [(sql, params) for sql, params in selects(seen) if "LIMIT" in sql]
+    assert explained, f"{path}: no page was read"
+    check = _sqlite_sorts if db.is_sqlite else _postgres_sorts
+    problems = {sql: found for sql, params in explained if (found := check(db, sql, params))}
+    assert not problems, f"{path}: sorted or scanned {problems}"
+
+
+def test_residents_count_and_day_at_every_site_use_indexes(planned_db: Database) -> None:
+    """Placed on a day: the day's placements are found by site and arrival, not scanned."""
+    db = planned_db
+    actor = sign_in(db, "psychologist", "demo-psych-2026")
+    service = ResidentService(db, actor)
+    with recorded(db) as seen:
+        service.rows(current_on=local_today(), limit=200)
+        service.count(current_on=local_today())
+        service.count(site_id=_site(actor), search="a")
+    scans = _sqlite_scans if db.is_sqlite else _postgres_scans
+    problems = {sql: found for sql, params in selects(seen) if (found := scans(db, sql, params))}
+    assert not problems, f"full scans {problems}"
 
 
 def test_the_check_finds_a_full_scan(planned_db: Database) -> None:

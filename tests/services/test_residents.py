@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +12,15 @@ from sqlalchemy import func, select
 
 from pipe_app.domain import AuditEvent, Placement, Resident
 from pipe_app.domain.enums import Role, StaffRole
+from pipe_app.services import audit
 from pipe_app.services.errors import ConflictError, NotFound, PermissionDenied, ValidationError
-from pipe_app.services.residents import PlacementInput, ResidentInput, ResidentService
+from pipe_app.services.residents import (
+    PlacementInput,
+    ResidentInput,
+    ResidentOrder,
+    ResidentService,
+    ResidentSort,
+)
 from pipe_app.services.staff import StaffInput, StaffService
 from pipe_app.timeutil import local_today
 from tests.factories import next_crn
@@ -373,3 +380,55 @@ def test_an_earlier_stay_counts_on_its_own_days_after_a_return(world) -> None:
     assert register(TODAY) == [row.id]
     assert manager.count(current_on=first_left - timedelta(days=10)) == 1
     assert [r.arrival for r in manager.rows(current_on=first_left)] == [TODAY - timedelta(days=200)]
+
+
+def test_the_list_shows_the_latest_placement_among_the_sites_asked_for(world) -> None:
+    """A resident placed at one site, then at another: each reader sees their latest
+    placement among the sites they look at (and the stay of the day when one is asked for);
+    an archived placement does not count. Readers at several sites and at one site go
+    through different queries, so both are checked."""
+    system = ResidentService(world.db, world.system)
+    first_left = TODAY - timedelta(days=100)
+    moved = system.admit(
+        _resident(family_name="Mover"),
+        _placement(
+            world,
+            expected_arrival=TODAY - timedelta(days=200),
+            actual_arrival=TODAY - timedelta(days=200),
+            expected_departure=first_left,
+            actual_departure=first_left,
+            departure_reason="recall_curfew",
+        ),
+    )
+    kirk_stay = system.add_placement(moved.id, _placement(world, "kirk"))
+    stayed = world.admit("crowley", family_name="Stayer")
+    both = replace(
+        world.actor(Role.PSYCHOLOGIST), site_ids=frozenset({world.crowley.id, world.kirk.id})
+    )
+    psychologist = ResidentService(world.db, both)
+    crowley_manager = ResidentService(world.db, world.actor(Role.MANAGER))
+
+    def sites(service: ResidentService, **filters) -> dict:
+        return {row.id: row.site_id for row in service.rows(**filters)}
+
+    crowley, kirk = world.crowley.id, world.kirk.id
+    assert sites(psychologist) == {moved.id: kirk, stayed: crowley}
+    assert sites(system) == {moved.id: kirk, stayed: crowley}
+    assert sites(crowley_manager) == {moved.id: crowley, stayed: crowley}
+    assert sites(psychologist, site_id=crowley) == {moved.id: crowley, stayed: crowley}
+    assert sites(psychologist, current_on=first_left) == {moved.id: crowley}
+    assert sites(psychologist, current_on=TODAY) == {moved.id: kirk, stayed: crowley}
+    assert sites(psychologist, search="mover") == {moved.id: kirk}
+    by_site = psychologist.rows(order=ResidentOrder(ResidentSort.SITE, descending=True))
+    assert [(row.id, row.site_id) for row in by_site] == [(moved.id, kirk), (stayed, crowley)]
+    assert crowley_manager.count() == 2
+    assert psychologist.get(moved.id).placement_id == kirk_stay.id
+    assert psychologist.count() == 2
+    assert psychologist.count(current_on=first_left) == 1
+    assert [row.family_name for row in psychologist.rows(limit=1, offset=1)] == ["Stayer"]
+
+    with world.db.writing({audit.ACTOR_KEY: world.system}) as session:  # later one archived
+        session.get_one(Placement, kirk_stay.id).archived_at = datetime.now(UTC)
+    assert sites(psychologist) == {moved.id: crowley, stayed: crowley}
+    assert sites(psychologist, current_on=TODAY) == {stayed: crowley}
+    assert psychologist.count(current_on=TODAY) == 1
