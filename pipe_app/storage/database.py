@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +17,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipe_app import paths
+
+log = logging.getLogger(__name__)
 
 ENV_DATABASE_URL = paths.ENV_DATABASE_URL
 BUSY_TIMEOUT_MS = 10_000
@@ -58,6 +62,15 @@ def _configure_sqlite(engine: Engine) -> None:
         # FULL: a commit that returned survives a power cut (NORMAL may lose it in WAL mode).
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
+
+    @event.listens_for(engine, "close")
+    def _on_close(dbapi_connection: Any, _record: Any) -> None:
+        # SQLite's advice for connections that come and go: let the planner refresh the
+        # statistics of the tables this connection searched, so plans keep up as data grows.
+        try:
+            dbapi_connection.execute("PRAGMA optimize")
+        except sqlite3.Error as exc:  # read-only or busy: the statistics wait for next time
+            log.info("PRAGMA optimize skipped: %s", exc)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

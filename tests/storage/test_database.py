@@ -158,3 +158,26 @@ def test_a_change_without_a_known_user_is_refused(db: Database) -> None:
         session.add(_site())
     with db.reading() as session:
         assert session.scalars(select(Site)).all() == []
+
+
+def test_closing_a_sqlite_connection_refreshes_the_statistics_of_tables_it_searched(
+    tmp_path,
+) -> None:
+    """Plans keep up as the data grows: each connection runs PRAGMA optimize as it closes."""
+    import sqlite3
+
+    path = tmp_path / "grows.sqlite3"
+    db = Database.open(f"sqlite:///{path}")
+    with db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE notes (kind INTEGER, body TEXT)"))
+        conn.execute(text("CREATE INDEX ix_notes_kind ON notes (kind)"))
+        conn.execute(
+            text("INSERT INTO notes VALUES (:kind, 'x')"),
+            [{"kind": n % 40} for n in range(4000)],
+        )
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM notes WHERE kind = 3")).scalar() == 100
+    db.dispose()
+    with sqlite3.connect(path) as raw:
+        stats = raw.execute("SELECT tbl, idx FROM sqlite_stat1").fetchall()
+    assert ("notes", "ix_notes_kind") in stats
