@@ -365,10 +365,13 @@ class AccreditationPage(Page):
     def is_loading(self) -> bool:
         return self.coverage_loads.is_loading
 
-    def refresh(self) -> None:
-        """Load the tab on show; the others when they are next shown."""
+    def prepare(self) -> None:
         if self.site_combo.count() == 0 or self.framework_combo.count() == 0:
             self._fill_scope()
+
+    def refresh(self) -> None:
+        """Load the tab on show; the others when they are next shown."""
+        self.prepare()
         self.show_error("")
         site = self.site_id
         self.new_button.setVisible(

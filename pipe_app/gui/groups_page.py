@@ -253,9 +253,12 @@ class GroupsPage(Page):
             search=self.search_edit.text().strip(),
         )
 
-    def refresh(self) -> None:
+    def prepare(self) -> None:
         if not self._filters_ready:
             self._fill_filters()
+
+    def refresh(self) -> None:
+        self.prepare()
         self._load()
 
     def _load(self) -> None:

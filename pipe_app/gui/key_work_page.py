@@ -259,9 +259,12 @@ class KeyWorkPage(Page):
             search=self.search_edit.text().strip(),
         )
 
-    def refresh(self) -> None:
+    def prepare(self) -> None:
         if not self._filters_ready:
             self._fill_filters()
+
+    def refresh(self) -> None:
+        self.prepare()
         self._load()
 
     def _load(self) -> None:

@@ -141,8 +141,11 @@ class MainWindow(QMainWindow):
         if not self._unbuilt or self._signing_out or not self.isVisible():
             return
         if not getattr(self.current_page, "is_loading", False):
-            # Styled now too, so its first showing only lays it out and paints it.
-            self.page(self._unbuilt.pop(0)).ensurePolished()
+            # Styled and its filters filled now too, so its first showing only reads its
+            # rows, lays it out and paints it.
+            page = self.page(self._unbuilt.pop(0))
+            page.ensurePolished()
+            page.prepare()
         QTimer.singleShot(IDLE_BUILD_GAP_MS, self, self._build_next_page)
 
     # ---- building ----------------------------------------------------------------------

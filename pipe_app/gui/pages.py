@@ -161,6 +161,10 @@ class Page(QWidget):
             self._loaded = True
             self.refresh()
 
+    def prepare(self) -> None:
+        """Read what the page's filters offer (sites, staff, frameworks; never a resident's
+        records) ahead of its first showing: called while the window is idle."""
+
     def refresh(self) -> None:
         """Reload from the services (F5)."""
 

@@ -380,9 +380,12 @@ class ResidentsPage(Page):
         self.table.setColumnHidden(SITE_COLUMN, not several)
         self._filters_ready = True
 
-    def refresh(self) -> None:
+    def prepare(self) -> None:
         if not self._filters_ready:
             self._fill_filters()
+
+    def refresh(self) -> None:
+        self.prepare()
         self._load(keep_place=True)
         fit_columns(self.table)
         if self.showing_detail:

@@ -217,6 +217,8 @@ def test_after_sign_in_the_other_pages_are_built_while_idle_and_read_on_first_sh
         event.remove(launcher.db.engine, "before_cursor_execute", on_execute)
     assert not [sql for sql in read if "FROM residents" in sql or "key_work_sessions" in sql]
 
+    key_work = window.pages["key_work"]  # its filters' choices are ready before it is shown
+    assert key_work.worker_combo.findText("Sam Key_Worker CH") >= 0
     residents = window.pages["residents"]
     assert residents.table.model().rowCount() == 0  # built, not yet read
     click_entry(qtbot, window.navigation, "Residents")
