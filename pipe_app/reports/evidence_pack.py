@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     Image,
     KeepTogether,
@@ -35,6 +36,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tables import CellStyle
 
 from pipe_app.reports.charts import horizontal_percent_bars, vertical_bars
 from pipe_app.reports.fast_flowables import Para, SizedTable
@@ -82,6 +84,7 @@ STATUS_ORDER = (
     CoverageStatus.NOT_APPLICABLE,
 )
 IMAGE_MAX_PIXELS = 1600
+HEADING_ROOM = 60  # points: a section heading lower on the page than this starts a new page
 CELL_PADDING = 3  # points either side of a table cell's text
 SHORT_LABELS = {
     **LABELS,
@@ -152,6 +155,23 @@ def pdf_pages(content: bytes) -> list[Any] | None:
         return None
 
 
+def _cell_style(font: str) -> CellStyle:
+    """What the pack's tables set for each cell: the font at 8 on 10 points, text at the top,
+    ``CELL_PADDING`` either side."""
+    style = CellStyle(font)
+    style.fontname, style.fontsize, style.leading = font, 8, 10
+    style.valign = "TOP"
+    style.leftPadding = style.rightPadding = CELL_PADDING
+    return style
+
+
+class HeadingRoom(CondPageBreak):  # type: ignore[misc]
+    """A new page unless ``height`` points are left on this one; takes no space, and the
+    space after what came before it still counts before what comes after it."""
+
+    _SPACETRANSFER = True
+
+
 class PagePlaceholder(Flowable):  # type: ignore[misc]
     """Fills the rest of a page where an attachment's PDF page will be merged in."""
 
@@ -190,6 +210,10 @@ class _Layout:
         scrubbing would mangle a date when a resident is called, say, June."""
         return escape(value or "").replace("\n", "<br/>")
 
+    def section(self, title: str) -> list[Any]:
+        """A section heading, not left alone at the foot of a page."""
+        return [HeadingRoom(HEADING_ROOM), Para(self.known(title), self.s["h2"])]
+
     def para(self, value: str, style: str = "body", *, free: bool = False) -> Para:
         return Para(self.text(value) if free else self.known(value), self.s[style])
 
@@ -217,17 +241,17 @@ class _Layout:
             [cell(value, header and r == 0, w) for value, w in zip(row, widths, strict=True)]
             for r, row in enumerate(rows)
         ]
-        table = SizedTable(cells, colWidths=list(widths), repeatRows=1 if header else 0)
-        commands: list[Any] = [
-            ("FONT", (0, 0), (-1, -1), FONT, 8, 10),
-            ("GRID", (0, 0), (-1, -1), 0.3, RULE),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ]
+        # Every cell of the body shares one cell style, and every cell of the header another
+        # (ReportLab's default is a style object a cell, each set command by command).
+        body = _cell_style(FONT)
+        head = _cell_style(BOLD) if header else body
+        shared = [[head if r == 0 else body] * len(widths) for r in range(len(cells))]
+        table = SizedTable(
+            cells, colWidths=list(widths), repeatRows=1 if header else 0, cellStyles=shared
+        )
+        commands: list[Any] = [("GRID", (0, 0), (-1, -1), 0.3, RULE)]
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4ebf2")))
-            commands.append(("FONT", (0, 0), (-1, 0), BOLD, 8, 10))
         table.setStyle(TableStyle(commands))
         return table
 
@@ -310,7 +334,7 @@ class _Layout:
             ),
         ]
         gaps = report.gaps
-        parts.append(Para("Gaps", self.s["h2"]))
+        parts += self.section("Gaps")
         if gaps:
             parts.append(
                 self.table(
@@ -335,7 +359,7 @@ class _Layout:
                 f"standard-{position}",
             ),
             self.para(standard.statement, "statement"),
-            Para("Criteria and self-assessment", self.s["h2"]),
+            *self.section("Criteria and self-assessment"),
         ]
         rows: list[list[Any]] = [["Code", "Criterion", "Coverage", "Self-assessment"]]
         for c in standard.criteria:
@@ -357,7 +381,7 @@ class _Layout:
                         self.s["body"],
                     )
                 )
-        parts.append(Para("Narrative", self.s["h2"]))
+        parts += self.section("Narrative")
         if not mine:
             parts.append(self.para("No approved evidence dated in this period."))
         for e in mine:
@@ -378,7 +402,7 @@ class _Layout:
                             self.s["small"],
                         )
                     )
-        parts.append(Para("Evidence", self.s["h2"]))
+        parts += self.section("Evidence")
         if mine:
             rows = [["Ref", "Title", "Kind", "Effective", "Criteria", "Files"]]
             for e in mine:
@@ -406,15 +430,18 @@ class _Layout:
             parts.append(self.para("None."))
         wanted = standard.name.casefold()
         figures = [f for f in d.figures if wanted in {n.casefold() for n in f.standards}]
-        if figures:
-            parts.append(Para("Figures from the records", self.s["h2"]))
-            for figure in figures:
-                parts.extend(self.figure(figure))
+        for n, figure in enumerate(figures):
+            # The heading goes with the first figure, kept together: never alone at a foot.
+            heading = [Para("Figures from the records", self.s["h2"])] if n == 0 else []
+            parts.extend(self.figure(figure, heading))
         parts.append(PageBreak())
         return parts
 
-    def figure(self, figure: Figure) -> list[Any]:
+    def figure(self, figure: Figure, lead: Sequence[Any] = ()) -> list[Any]:
+        """A figure: its title, method, numbers and chart kept together (with ``lead``, a
+        heading before it), and the key-work figure's table of residents."""
         head: list[Any] = [
+            *lead,
             Para(self.known(figure.title), self.s["h3"]),
             self.para(f"How it was computed: {figure.method}", "small"),
             Spacer(1, 3),

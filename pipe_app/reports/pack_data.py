@@ -65,11 +65,17 @@ class PackData:
 
 
 def choose_framework(
-    db: Database, actor: Actor, site_id: uuid.UUID, name: str | None
+    db: Database,
+    actor: Actor,
+    site_id: uuid.UUID,
+    name: str | None,
+    *,
+    frameworks: list[FrameworkRow] | None = None,
 ) -> FrameworkRow:
     """The named framework (newest version of that name), else the site's cycle's, else the
-    built-in one."""
-    frameworks = FrameworkService(db, actor).rows()
+    built-in one; ``frameworks``: the installed frameworks, if already read."""
+    if frameworks is None:
+        frameworks = FrameworkService(db, actor).rows()
     if name is not None:
         wanted = name.strip().casefold()
         matches = [f for f in frameworks if wanted in (f.name.casefold(), f.title.casefold())]
@@ -106,11 +112,12 @@ def gather(
     actor.require(Permission.EVIDENCE_READ, site_id)
     actor.require(Permission.RESIDENT_READ, site_id)
     site = SiteService(db, actor).get(site_id)
-    frameworks = {f.id: f for f in FrameworkService(db, actor).rows()}
+    installed = FrameworkService(db, actor).rows()
+    frameworks = {f.id: f for f in installed}
     framework = (
         frameworks.get(framework_id)
         if framework_id is not None
-        else choose_framework(db, actor, site_id, None)
+        else choose_framework(db, actor, site_id, None, frameworks=installed)
     )
     if framework is None:
         raise NotFound("that framework does not exist or has been archived")
@@ -155,7 +162,7 @@ def gather(
         )
     )
     step(20, "Reading evidence links and attachments")
-    details = evidence_service.details([row.id for row in rows])
+    details = evidence_service.details_of(rows)  # the items are not read again
     step(35, "Reading attached files")
     contents = evidence_service.attachment_contents(
         [attachment.id for detail in details for attachment in detail.attachments]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -39,24 +40,26 @@ class ResidentIdentity:
 
 def date_forms(day: date) -> list[str]:
     """Ways a date is commonly written in UK records."""
+    return sorted(_date_forms(day, f"{day:%B}", f"{day:%b}"), key=len, reverse=True)
+
+
+def _date_forms(day: date, month: str, short: str) -> set[str]:
+    """``date_forms`` unsorted, given the month's name and short name (looked up once a
+    month, not once a date, when there are hundreds of dates)."""
     d, m, y = day.day, day.month, day.year
-    return sorted(
-        {
-            f"{d:02d}/{m:02d}/{y}",
-            f"{d}/{m}/{y}",
-            f"{d:02d}-{m:02d}-{y}",
-            f"{d:02d}.{m:02d}.{y}",
-            f"{d:02d}/{m:02d}/{y % 100:02d}",
-            day.isoformat(),
-            f"{d} {day:%B} {y}",
-            f"{d} {day:%b} {y}",
-            f"{d:02d} {day:%B} {y}",
-            f"{d:02d} {day:%b} {y}",
-            f"{day:%B} {d}, {y}",
-        },
-        key=len,
-        reverse=True,
-    )
+    return {
+        f"{d:02d}/{m:02d}/{y}",
+        f"{d}/{m}/{y}",
+        f"{d:02d}-{m:02d}-{y}",
+        f"{d:02d}.{m:02d}.{y}",
+        f"{d:02d}/{m:02d}/{y % 100:02d}",
+        day.isoformat(),
+        f"{d} {month} {y}",
+        f"{d} {short} {y}",
+        f"{d:02d} {month} {y}",
+        f"{d:02d} {short} {y}",
+        f"{month} {d}, {y}",
+    }
 
 
 class Pseudonyms:
@@ -78,8 +81,25 @@ class Pseudonyms:
             if token:
                 replacement[token] = self._names[next(iter(ids))] if len(ids) == 1 else WITHHELD
         self._replacement = replacement
+        self._keys = sorted(replacement)  # a word can start a known phrase: see ``scrub``
         self._longest = max((len(WORD.findall(key)) for key in replacement), default=0)
-        self._dobs = {form.casefold() for r in people for form in date_forms(r.date_of_birth)}
+        self._birthdays = {r.date_of_birth for r in people}
+        self._dob_forms: set[str] | None = None  # made when a text first holds a date
+
+    @property
+    def _dobs(self) -> set[str]:
+        """Every written form of every resident's date of birth, casefolded."""
+        if self._dob_forms is None:
+            names = {
+                month: (f"{date(2000, month, 1):%B}", f"{date(2000, month, 1):%b}")
+                for month in range(1, 13)
+            }
+            self._dob_forms = {
+                form.casefold()
+                for day in self._birthdays
+                for form in _date_forms(day, *names[day.month])
+            }
+        return self._dob_forms
 
     def name(self, resident_id: uuid.UUID) -> str:
         return self._names.get(resident_id, WITHHELD)
@@ -92,19 +112,28 @@ class Pseudonyms:
 
         Words are matched as whole runs of word characters, longest known phrase first, by
         dictionary look-up: a site has hundreds of residents, too many for one fast regex.
+        Phrases are looked up only from a word that some known phrase starts with (casefold
+        works character by character, so a phrase found casefolded starts with its first
+        word casefolded), found by bisection in the sorted phrases.
         """
         if not text:
             return text
-        if self._dobs:
+        if self._birthdays:
             text = DATE_LIKE.sub(
                 lambda m: DOB_REMOVED if m.group(0).casefold() in self._dobs else m.group(0), text
             )
         if not self._replacement:
             return text
         words = list(WORD.finditer(text))
+        keys, count = self._keys, len(self._keys)
         out: list[str] = []
         position = index = 0
         while index < len(words):
+            head = words[index].group().casefold()
+            at = bisect_left(keys, head)
+            if at == count or not keys[at].startswith(head):
+                index += 1
+                continue
             for length in range(min(self._longest, len(words) - index), 0, -1):
                 first, last = words[index], words[index + length - 1]
                 found = self._replacement.get(text[first.start() : last.end()].casefold())

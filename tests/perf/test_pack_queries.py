@@ -54,3 +54,14 @@ def test_pack_data_statements_do_not_grow_with_evidence(make_db: MakeDb) -> None
     assert many == few, (
         f"{few} statements for {len(few_data.evidence)} items, {many} for {len(many_data.evidence)}"
     )
+
+
+def test_details_of_rows_read_are_their_details(make_db: MakeDb) -> None:
+    """The pack reads its items' links and files for the rows it has read, without reading the
+    items again: the same details as ``details`` gives."""
+    db = make_db(5)
+    evidence = EvidenceService(db, Actor.system())
+    rows = evidence.rows()
+    assert any(row.attachment_count for row in rows) and len(rows) > 5
+    assert evidence.details_of(rows) == evidence.details([row.id for row in rows])
+    assert evidence.details_of([]) == []

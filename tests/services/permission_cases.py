@@ -777,6 +777,12 @@ def _(world, site):
     return lambda actor: EvidenceService(world.db, actor).details([r.id for r in rows])
 
 
+@case("EvidenceService", "details_of", CARE)
+def _(world, site):
+    rows = [_evidence(world, site), _evidence(world, site)]
+    return lambda actor: EvidenceService(world.db, actor).details_of(rows)
+
+
 @case("EvidenceService", "attachment_contents", CARE)
 def _(world, site):
     service = EvidenceService(world.db, world.system)

@@ -137,6 +137,20 @@ def test_who_may_write_and_approve(world):
     assert service(world).get(row.id).item == row
 
 
+def test_details_of_rows_finds_only_items_at_the_users_sites(world):
+    """The rows come from the caller: one dressed as another site's is not found."""
+    crowley = service(world).create(entry(world))
+    kirk_row = EvidenceService(world.db, world.system).create(
+        entry(world, site_id=world.kirk.id, author_id=world.staff[(KW, "kirk")].id)
+    )
+    assert service(world).details_of([crowley])[0].item == crowley
+    dressed = replace(kirk_row, site_id=world.crowley.id)
+    with pytest.raises(NotFound):
+        service(world).details_of([crowley, dressed])
+    with pytest.raises(PermissionDenied):
+        service(world).details_of([kirk_row])
+
+
 def test_stale_version_conflicts_and_nothing_is_written(world):
     mgr = service(world)
     row = mgr.create(entry(world))
