@@ -159,12 +159,16 @@ class Task(QObject):
 
     def _finish(self) -> None:
         self.done = True
-        self._collector.release()
-        self._timer.stop()
-        if self.dialog is not None:
-            self.dialog.hide()
-            self.dialog.deleteLater()
-        self.ended.emit()
+        try:
+            self._timer.stop()
+            if self.dialog is not None:
+                self.dialog.hide()
+                self.dialog.deleteLater()
+            self.ended.emit()
+        finally:
+            # Last: a collection let in earlier could delete a page that is already garbage,
+            # and this task's timer with it, under the calls above.
+            self._collector.release()
 
     def _on_ended(self) -> None:
         self._finish()
