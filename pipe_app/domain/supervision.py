@@ -37,7 +37,10 @@ class SupervisionSession(Entity):
     locked_at: Mapped[datetime | None]
 
     supervisees: Mapped[list[SupervisionSupervisee]] = relationship(
-        back_populates="session", cascade="all, delete-orphan"
+        back_populates="session",
+        cascade="all, delete-orphan",
+        # The order lists read them in too (services.supervision), on either database.
+        order_by="SupervisionSupervisee.staff_member_id",
     )
     actions: Mapped[list[SupervisionAction]] = relationship(
         back_populates="session", cascade="all, delete-orphan"

@@ -3,7 +3,8 @@
 The records list asks SupervisionService for a page of rows at a time, newest first or in the
 order of the column heading clicked, and more as the user scrolls; sorting, filters and
 search run in the database. It starts on the last year.
-The review queue tab is only there for people who can sign off.
+The review queue tab is only there for people who can sign off; it is read off the GUI thread
+on every refresh (its count is on its tab's title).
 """
 
 from __future__ import annotations
@@ -201,6 +202,7 @@ class SupervisionPage(Page):
             self.queue.open_requested.connect(self.open_record)
             self.queue.counted.connect(self._on_queue_counted)
             self.queue.signed_off.connect(self._on_queue_signed_off)
+            self.queue.failed.connect(self.show_error)
         # The review queue is not among them: it is read on every refresh, as its count is on
         # its tab's title.
         self.tab_loads = TabLoads(
@@ -212,7 +214,8 @@ class SupervisionPage(Page):
 
     @property
     def is_loading(self) -> bool:
-        return self.compliance.is_loading
+        queue_loading = self.queue is not None and self.queue.is_loading
+        return queue_loading or self.compliance.is_loading
 
     def refresh(self) -> None:
         """Load the tab on show, the others when they are next shown; and the review queue,
@@ -223,9 +226,7 @@ class SupervisionPage(Page):
 
     def _load_queue(self) -> None:
         if self.queue is not None:
-            problem = self.queue.load()
-            if problem:
-                self.show_error(problem)
+            self.queue.load()  # off the GUI thread; a failure comes back as ``failed``
 
     def search_field(self) -> QLineEdit:
         return self.search_edit

@@ -2,6 +2,7 @@
 
 Up/Down move, Enter opens the record, Ctrl+Enter signs off the selected one (after the same
 confirmation as the form's button). The record columns are shared with the records list.
+The queue is read off the GUI thread; it says "Loading…" meanwhile.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.domain.enums import SupervisionKind, SupervisionStatus
+from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.list_filters import filter_bar, filter_combo
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm
@@ -70,12 +72,16 @@ class SupervisionQueue(QWidget):
     open_requested = Signal(object)  # a record id
     counted = Signal(int)  # how many records wait (before filters)
     signed_off = Signal(object)
+    failed = Signal(str)  # a sentence saying the queue could not be read
 
     def __init__(self, service: SupervisionService, sites: list[tuple[str, uuid.UUID]]) -> None:
         super().__init__()
         self.setObjectName("supervisionQueue")
         self._service = service
         self._all: list[SupervisionRow] = []
+        self._reading = False  # a read is on its way: say "Loading…" rather than "Nothing"
+        # Quiet: the queue is read on every refresh of the page, whichever tab is on show.
+        self.loads = LatestLoad(self, "Loading the review queue", quiet=True)
         self.model: RowTableModel[SupervisionRow] = RowTableModel(QUEUE_COLUMNS, parent=self)
         self.site_combo = filter_combo("queueSiteFilter", "Show records at site")
         self.status_combo = filter_combo("queueStatusFilter", "Show records with status")
@@ -122,17 +128,32 @@ class SupervisionQueue(QWidget):
             combo.currentIndexChanged.connect(self._on_filters_changed)
         self.table.activated.connect(self._on_row_activated)
 
-    def load(self) -> str:
-        """Re-read the queue; returns an error message, or '' when all is well."""
-        try:
-            self._all = self._service.review_queue()
-        except Exception as exc:
-            self._all = []
-            self._show()
-            return describe_failure(exc, "read the review queue")
+    @property
+    def is_loading(self) -> bool:
+        return self.loads.is_loading
+
+    def load(self, done_text: str = "") -> None:
+        """Re-read the queue off the GUI thread; then show it, send ``counted`` and, when
+        given, say ``done_text``. A failure empties the queue and is sent as ``failed``."""
+        self._reading = True
+        self.notice.setText(done_text or "Loading…")
+        self.loads.start(
+            self._service.review_queue,
+            lambda rows: self._on_loaded(rows, done_text),
+            self._on_load_failed,
+        )
+
+    def _on_loaded(self, rows: list[SupervisionRow], done_text: str) -> None:
+        self._all, self._reading = rows, False
         self._show()
-        self.counted.emit(len(self._all))
-        return ""
+        if done_text:
+            self.notice.setText(done_text)
+        self.counted.emit(len(rows))
+
+    def _on_load_failed(self, error: BaseException) -> None:
+        self._all, self._reading = [], False
+        self._show()
+        self.failed.emit(describe_failure(error, "read the review queue"))
 
     def _show(self) -> None:
         site, status = self.site_combo.currentData(), self.status_combo.currentData()
@@ -155,6 +176,8 @@ class SupervisionQueue(QWidget):
         self.notice.setText(
             ""
             if rows
+            else "Loading…"
+            if self._reading
             else "Nothing is waiting for your review."
             if not self._all
             else "No waiting records match these filters."
@@ -192,8 +215,7 @@ class SupervisionQueue(QWidget):
         except Exception as exc:
             self.notice.setText(describe_failure(exc, "sign off the record"))
             return False
-        self.load()
-        self.notice.setText("Signed off and locked.")
+        self.load("Signed off and locked.")
         self.signed_off.emit(row.id)
         return True
 

@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, cast, exists, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pipe_app.domain import (
     Site,
@@ -220,12 +221,85 @@ def _people(record: SupervisionSession) -> set[uuid.UUID]:
     return people
 
 
-def _rows(session: Session, records: Sequence[SupervisionSession]) -> list[SupervisionRow]:
-    """List rows name the supervisor and the supervisees only (not the actions' owners)."""
-    people = {r.supervisor_id for r in records}
-    people |= {s.staff_member_id for r in records for s in r.supervisees}
+# A list row's own columns: plain values, no ORM objects to build (they took most of a read).
+_ROW_COLUMNS = (
+    SupervisionSession.id,
+    SupervisionSession.version,
+    SupervisionSession.site_id,
+    SupervisionSession.kind,
+    SupervisionSession.supervisor_id,
+    SupervisionSession.started_at,
+    SupervisionSession.duration_minutes,
+    SupervisionSession.themes,
+    SupervisionSession.cases_discussed,
+    SupervisionSession.summary,
+    SupervisionSession.risk_ethical_issues,
+    SupervisionSession.development_needs,
+    SupervisionSession.status,
+    SupervisionSession.submitted_at,
+    SupervisionSession.signed_off_at,
+    SupervisionSession.signed_off_by_id,
+    SupervisionSession.locked_at,
+)
+_IN_BATCH = 500  # ids per IN list, as the ORM's selectinload sends them
+
+
+def _supervisees_of(
+    session: Session, session_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The live supervisees of each record, in the order a record's ``supervisees`` gives
+    them (by staff member id)."""
+    found: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for start in range(0, len(session_ids), _IN_BATCH):
+        query = (
+            select(SupervisionSupervisee.session_id, SupervisionSupervisee.staff_member_id)
+            .where(
+                SupervisionSupervisee.session_id.in_(session_ids[start : start + _IN_BATCH]),
+                SupervisionSupervisee.archived_at.is_(None),
+            )
+            .order_by(SupervisionSupervisee.session_id, SupervisionSupervisee.staff_member_id)
+        )
+        for session_id, staff_id in session.execute(query):
+            found.setdefault(session_id, []).append(staff_id)
+    return found
+
+
+def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[SupervisionRow]:
+    """List rows from a ``_ROW_COLUMNS`` query: the record, its supervisor and its live
+    supervisees, named (not the actions' owners). Three statements, whatever the rows."""
+    found = session.execute(query).all()
+    supervisees = _supervisees_of(session, [v.id for v in found])
+    people = {v.supervisor_id for v in found}
+    people.update(p for ids in supervisees.values() for p in ids)
     names = _names(session, people)
-    return [_row(record, names) for record in records]
+    rows = []
+    for v in found:
+        mine = supervisees.get(v.id, [])
+        rows.append(
+            SupervisionRow(
+                v.id,
+                v.version,
+                v.site_id,
+                v.kind,
+                v.supervisor_id,
+                names.get(v.supervisor_id, ""),
+                tuple(mine),
+                tuple(names.get(p, "") for p in mine),
+                v.started_at,
+                v.duration_minutes,
+                tuple(v.themes or ()),
+                tuple(v.cases_discussed or ()),
+                v.summary,
+                v.risk_ethical_issues,
+                v.development_needs,
+                v.status,
+                v.submitted_at,
+                v.signed_off_at,
+                v.signed_off_by_id,
+                v.locked_at,
+            )
+        )
+    return rows
 
 
 class SupervisionSort(StrEnum):
@@ -246,14 +320,6 @@ _SORTS: dict[SupervisionSort, SortColumns] = {
     ),
     SupervisionSort.STATUS: (in_enum_order(SupervisionSession.status, SupervisionStatus),),
 }
-
-
-def _with_people(query: Select[SupervisionSession]) -> Select[SupervisionSession]:
-    """Supervisees and actions loaded alongside (one query each, whatever the rows)."""
-    return query.options(
-        selectinload(SupervisionSession.supervisees),
-        selectinload(SupervisionSession.actions),
-    )
 
 
 def _matching(text: str) -> ColumnElement[bool]:
@@ -591,9 +657,6 @@ class SupervisionService(Service):
             conditions.append(self._involving_me())
         return conditions
 
-    def _scoped(self, sites: list[uuid.UUID] | None) -> Select[SupervisionSession]:
-        return _with_people(select(SupervisionSession).where(*self._scope(sites)))
-
     def _involving_me(self) -> ColumnElement[bool]:
         me = self.actor.staff_member_id
         return or_(
@@ -646,15 +709,14 @@ class SupervisionService(Service):
         both ends included. ``search`` looks in the people's names, themes, cases and
         summary; ``limit``/``offset`` read one page."""
         conditions = self._filters(site_id, status, kind, from_day, to_day, search)
-        query = select(SupervisionSession).where(*conditions)
-        query = query.options(selectinload(SupervisionSession.supervisees))  # a row's people
+        query = select(*_ROW_COLUMNS).select_from(SupervisionSession).where(*conditions)
         if order.key == SupervisionSort.SUPERVISOR:
             query = query.join(StaffMember, StaffMember.id == SupervisionSession.supervisor_id)
         query = query.order_by(*order_clauses(order, _SORTS, SupervisionSession.id))
         if limit is not None:
             query = query.limit(limit).offset(offset)
         with self._reading() as session:
-            return _rows(session, session.scalars(query).all())
+            return _rows(session, query)
 
     def count(
         self,
@@ -677,10 +739,12 @@ class SupervisionService(Service):
 
         Records the reviewer is a supervisee in are left out: someone else must sign those.
         """
-        query = self._scoped(self._sites(Permission.SUPERVISION_SIGN_OFF, None)).where(
+        scope = self._scope(self._sites(Permission.SUPERVISION_SIGN_OFF, None))
+        query = select(*_ROW_COLUMNS).where(
+            *scope,
             SupervisionSession.status.in_(
                 [SupervisionStatus.SUBMITTED, SupervisionStatus.ACKNOWLEDGED]
-            )
+            ),
         )
         me = self.actor.staff_member_id
         if me is not None:
@@ -695,7 +759,7 @@ class SupervisionService(Service):
             SupervisionSession.submitted_at, SupervisionSession.started_at, SupervisionSession.id
         )
         with self._reading() as session:
-            return _rows(session, session.scalars(query).all())
+            return _rows(session, query)
 
     def get(self, session_id: uuid.UUID) -> SupervisionDetail:
         with self._reading() as session:

@@ -61,6 +61,8 @@ def _open(qtbot, world, role: Role, detail: SupervisionDetail) -> SupervisionPag
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     page.activate()
+    if page.queue is not None:  # read off the GUI thread: wait until it shows
+        qtbot.waitUntil(lambda: page.queue.notice.text() != "Loading…")
     page.open_record(detail.record.id)
     assert page.form_open
     return page

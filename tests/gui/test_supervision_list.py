@@ -55,6 +55,8 @@ def _page(qtbot, world, role: Role = Role.MANAGER) -> SupervisionPage:
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     page.activate()
+    if page.queue is not None:  # read off the GUI thread: wait until it shows
+        qtbot.waitUntil(lambda: page.queue.notice.text() != "Loading…")
     return page
 
 

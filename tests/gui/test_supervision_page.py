@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,7 +14,8 @@ from pipe_app.domain.enums import Role, SupervisionKind, SupervisionStatus
 from pipe_app.gui import record_form, supervision_form
 from pipe_app.gui.pages import spec_for
 from pipe_app.gui.supervision_page import SupervisionPage
-from pipe_app.services.supervision import SupervisionInput, SupervisionService
+from pipe_app.services.errors import PermissionDenied
+from pipe_app.services.supervision import SupervisionInput, SupervisionRow, SupervisionService
 from pipe_app.timeutil import utc_now
 from tests.factories import STAFF_ROLE_FOR
 from tests.gui.helpers import click
@@ -37,7 +40,8 @@ class Answers:
         return self.answers.pop(0)
 
 
-def _page(qtbot, world, role: Role, site: str = "crowley") -> SupervisionPage:
+def _page(qtbot, world, role: Role, site: str = "crowley", *, wait: bool = True) -> SupervisionPage:
+    """The page shown and activated; with ``wait``, once its review queue has been read."""
     page = SupervisionPage(spec_for("supervision"), world.db, world.actor(role, site))
     qtbot.addWidget(page)
     page.resize(1300, 760)
@@ -46,7 +50,18 @@ def _page(qtbot, world, role: Role, site: str = "crowley") -> SupervisionPage:
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     page.activate()
+    if wait and page.queue is not None:
+        _wait_for_queue(qtbot, page.queue)
     return page
+
+
+def _wait_for_queue(qtbot, queue) -> None:
+    """Until the review queue has been read (its notice no longer says it is loading)."""
+    qtbot.waitUntil(lambda: queue.notice.text() != "Loading…")
+
+
+def _queue_title(page: SupervisionPage) -> str:
+    return page.tabs.tabText(page.tabs.indexOf(page.queue))
 
 
 def _tick(qtbot, page: SupervisionPage, name: str) -> None:
@@ -118,6 +133,9 @@ def test_write_acknowledge_sign_off_and_add_to_a_record(qtbot, world, monkeypatc
     page.refresh()
     queue = page.queue
     assert queue is not None
+    assert queue.notice.text() == "Loading…"  # read off the GUI thread
+    _wait_for_queue(qtbot, queue)
+    assert page.tabs.tabText(page.tabs.indexOf(queue)) == "Review queue (1)"
     qtmodeltester.check(queue.model)
     qtmodeltester.check(queue.proxy)
     qtmodeltester.check(page.model)
@@ -131,7 +149,8 @@ def test_write_acknowledge_sign_off_and_add_to_a_record(qtbot, world, monkeypatc
     qtbot.keyClick(queue.table, Qt.Key.Key_Return, CTRL)
     assert "Sign off" in confirm.questions[-1]
     assert SupervisionService(world.db, world.system).get(row.id).record.is_locked
-    assert page.tabs.tabText(page.tabs.indexOf(queue)) == "Review queue (0)"
+    qtbot.waitUntil(lambda: page.tabs.tabText(page.tabs.indexOf(queue)) == "Review queue (0)")
+    assert queue.notice.text() == "Signed off and locked."
 
     # Locked: it opens read-only from the records list, and takes an addendum.
     page.tabs.setCurrentWidget(page.stack)
@@ -156,6 +175,73 @@ def test_a_key_worker_has_no_review_queue(qtbot, world):
     titles = [page.tabs.tabText(n) for n in range(page.tabs.count())]
     assert titles == ["Records", "Compliance"]
     assert page.queue is None
+
+
+def _submitted_record(world) -> uuid.UUID:
+    """A record the psychologist wrote and submitted: it waits in her review queue."""
+    writer = SupervisionService(world.db, world.actor(Role.PSYCHOLOGIST))
+    detail = writer.create(
+        SupervisionInput(
+            site_id=world.crowley.id,
+            kind=SupervisionKind.INDIVIDUAL_CLINICAL,
+            supervisor_id=world.staff[(Role.PSYCHOLOGIST, "crowley")].id,
+            supervisee_ids=[world.staff[(Role.KEY_WORKER, "crowley")].id],
+            started_at=utc_now() - timedelta(days=3),
+            duration_minutes=60,
+            summary="Caseload review",
+        )
+    )
+    return writer.submit(detail.record.id, detail.record.version).record.id
+
+
+def test_the_records_show_while_the_queue_is_read_in_the_background(qtbot, world, monkeypatch):
+    record_id = _submitted_record(world)
+    gate = threading.Event()
+    readers: list[threading.Thread] = []
+    real = SupervisionService.review_queue
+
+    def held(self: SupervisionService) -> list[SupervisionRow]:
+        readers.append(threading.current_thread())
+        assert gate.wait(10), "the test never let the queue read finish"
+        return real(self)
+
+    monkeypatch.setattr(SupervisionService, "review_queue", held)
+    page = _page(qtbot, world, Role.PSYCHOLOGIST, wait=False)
+    queue = page.queue
+    assert queue is not None
+    # The records list is on show while the queue's read is still held up.
+    assert [page.model.row(n).id for n in range(page.model.rowCount())] == [record_id]
+    assert queue.notice.text() == "Loading…"
+    assert _queue_title(page) == "Review queue"
+    qtbot.waitUntil(lambda: bool(readers))
+    assert readers[0] is not threading.main_thread()
+
+    gate.set()
+    qtbot.waitUntil(lambda: _queue_title(page) == "Review queue (1)")
+    assert queue.notice.text() == ""
+    assert [queue.model.row(n).id for n in range(queue.model.rowCount())] == [record_id]
+    assert queue.model.row(0).supervisee_names == (
+        world.staff[(Role.KEY_WORKER, "crowley")].full_name,
+    )
+    assert page.error_banner.isHidden()
+
+
+def test_a_queue_that_cannot_be_read_says_so_on_the_page(qtbot, world, monkeypatch):
+    _submitted_record(world)
+
+    def refused(self: SupervisionService) -> list[SupervisionRow]:
+        raise PermissionDenied("the queue is closed today")
+
+    monkeypatch.setattr(SupervisionService, "review_queue", refused)
+    page = _page(qtbot, world, Role.PSYCHOLOGIST, wait=False)
+    qtbot.waitUntil(page.error_banner.isVisible)
+    assert page.error_banner.text() == (
+        "Could not read the review queue: the queue is closed today."
+    )
+    assert page.queue is not None and page.queue.model.rowCount() == 0
+    assert page.queue.notice.text() == "Nothing is waiting for your review."
+    assert _queue_title(page) == "Review queue"
+    assert page.model.rowCount() == 1  # the records list was read all the same
 
 
 def _locked_record(world, days_ago: int) -> None:
