@@ -257,6 +257,12 @@ def gui_session(url: str, env: dict[str, str], repeat: int, scratch: Path) -> li
             med(bare, "peak_rss_mb", 1),
         ),
         _figure("residents rows shown", float(rows) if rows is not None else None, "rows", None),
+        _figure(
+            "pages built while the user read Today (2 s)",
+            med(app, "pages_built_while_reading_today", 1),
+            "pages",
+            None,
+        ),
     ]
 
 
