@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.specs: list[PageSpec] = visible_pages(actor)
         self.pages: dict[str, Page] = {}  # only the pages built so far: each on first showing
         self._unbuilt: list[str] = []  # pages still to build while idle (build_pages_while_idle)
+        self._unprepared: list[Page] = []  # built while idle, their filters not yet filled
         self.page_actions: dict[str, QAction] = {}
 
         self.navigation = QListWidget()
@@ -137,15 +138,18 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(IDLE_BUILD_START_MS, self, self._build_next_page)
 
     def _build_next_page(self) -> None:
+        """One step a turn: fill the filters of the page built last, else build the next
+        (styled now too), so its first showing only reads its rows, lays it out and paints."""
         self._unbuilt = [key for key in self._unbuilt if key not in self.pages]
-        if not self._unbuilt or self._signing_out or not self.isVisible():
+        if not (self._unbuilt or self._unprepared) or self._signing_out or not self.isVisible():
             return
         if not getattr(self.current_page, "is_loading", False):
-            # Styled and its filters filled now too, so its first showing only reads its
-            # rows, lays it out and paints it.
-            page = self.page(self._unbuilt.pop(0))
-            page.ensurePolished()
-            page.prepare()
+            if self._unprepared:
+                self._unprepared.pop(0).prepare()
+            else:
+                page = self.page(self._unbuilt.pop(0))
+                page.ensurePolished()
+                self._unprepared.append(page)
         QTimer.singleShot(IDLE_BUILD_GAP_MS, self, self._build_next_page)
 
     # ---- building ----------------------------------------------------------------------
