@@ -113,7 +113,10 @@ def _key_work_due(
     for site_id, site_name in sites.items():
         if not actor.can(Permission.RESIDENT_READ, site_id):
             continue
-        for row in service.due(site_id, today):
+        mine = None if everyone else actor.staff_member_id
+        if not everyone and mine is None:
+            break  # no staff record: nobody's key worker
+        for row in service.due(site_id, today, key_worker_id=mine):
             if row.next_due_on > today:
                 continue
             if not everyone and row.key_worker_id != actor.staff_member_id:

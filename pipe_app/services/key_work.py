@@ -353,20 +353,40 @@ class KeyWorkService(Service):
                 raise NotFound("that key-work session does not exist or is not at your sites")
             return _row(found)
 
-    def due(self, site_id: uuid.UUID, on: date) -> list[DueRow]:
-        """Everyone placed at the site on ``on``: their last attended session and when next due.
+    def due(
+        self, site_id: uuid.UUID, on: date, *, key_worker_id: uuid.UUID | None = None
+    ) -> list[DueRow]:
+        """Everyone placed at the site on ``on``: their last attended session and when next due;
+        with ``key_worker_id``, only those that staff member is a key worker for on that day.
 
-        Three queries whatever the number of residents (placements, last sessions, key workers).
+        Three queries whatever the number of residents (placements, last sessions, key workers);
+        one when nobody is placed.
         """
         self.actor.require(Permission.RESIDENT_READ, site_id)
         with self._reading() as session:
             site = get_live(session, Site, site_id, "site")
-            placed = session.execute(
+            query = (
                 select(Placement, Resident)
                 .join(Resident, Resident.id == Placement.resident_id)
                 .where(Placement.site_id == site_id, Resident.archived_at.is_(None), *placed_on(on))
             )
-            placements = list(placed)
+            if key_worker_id is not None:
+                query = query.where(
+                    Placement.id.in_(
+                        select(KeyWorkerAssignment.placement_id).where(
+                            KeyWorkerAssignment.staff_member_id == key_worker_id,
+                            KeyWorkerAssignment.archived_at.is_(None),
+                            KeyWorkerAssignment.from_date <= on,
+                            or_(
+                                KeyWorkerAssignment.to_date.is_(None),
+                                KeyWorkerAssignment.to_date >= on,
+                            ),
+                        )
+                    )
+                )
+            placements = list(session.execute(query))
+            if not placements:
+                return []
             ids = [placement.id for placement, _ in placements]
             last_query = (
                 select(KeyWorkSession.placement_id, func.max(KeyWorkSession.started_at))

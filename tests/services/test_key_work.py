@@ -394,3 +394,16 @@ def test_due_uses_the_site_frequency_and_a_fixed_number_of_queries(world):
 
 def test_due_for_a_day_with_nobody_placed(world):
     assert service(world).due(world.crowley.id, date(2001, 1, 1)) == []
+
+
+def test_due_for_one_key_worker_lists_only_their_residents(world):
+    today = local_today()
+    placed = {world.admit("crowley", arrival_days_ago=10) for _ in range(2)}
+    worker = world.staff[(Role.KEY_WORKER, "crowley")].id
+    manager = world.staff[(Role.MANAGER, "crowley")].id
+    svc = service(world)
+    assert {row.resident_id for row in svc.due(world.crowley.id, today)} == placed
+    theirs = svc.due(world.crowley.id, today, key_worker_id=worker)
+    assert {row.resident_id for row in theirs} == placed
+    assert all(row.key_worker_id == worker for row in theirs)
+    assert svc.due(world.crowley.id, today, key_worker_id=manager) == []
