@@ -39,7 +39,7 @@ NAVIGATION_ITEM_HEIGHT = 40
 # Pages not yet opened are built in the quiet after sign-in, one at a time with a pause
 # between, so a click on one never waits for its widgets (20-60 ms each on an old PC).
 IDLE_BUILD_START_MS = 300
-IDLE_BUILD_GAP_MS = 60
+IDLE_BUILD_GAP_MS = 30
 
 
 def _scroll_area(key: str) -> QScrollArea:
