@@ -6,7 +6,7 @@
 Fills a temporary SQLite database with the demo data again and again (different seeds, so
 residents, sessions and evidence multiply at the same two sites) and, each time it reaches
 one of the ``--scale`` multiples, builds the pack for Crowley House over the last 12 months
-(best of ``--repeat``), then the bare documents below in the same run. The demo attaches no
+(best of ``--repeat``, at least 3), in turn with the bare documents below. The demo attaches no
 PDFs; ``--pdf-attachments N`` adds N three-page ones to merge.
 
 The bare document (the baseline, "bare" in the tables) is the same content as plain ReportLab
@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import pstats
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -84,6 +86,17 @@ class Spent:
     @staticmethod
     def best(spent: list[Spent]) -> Spent:
         return Spent(min(s.wall for s in spent), min(s.cpu for s in spent))
+
+
+@contextmanager
+def quiet_collector() -> Iterator[None]:
+    """A collected heap, then no cyclic collection until the block ends."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @contextmanager
@@ -285,6 +298,7 @@ class Measured:
     bare: Spent  # the same text, page for page, set by plain ReportLab
     empty: Spent  # one short paragraph a page in a MarkedDocument
     kilobytes: float
+    paired: float  # median over the rounds of pack / bare CPU, each pair built back to back
 
     def line(self) -> str:
         pages, pack, bare, empty = self.result.pages, self.pack, self.bare, self.empty
@@ -293,6 +307,7 @@ class Measured:
             f"{pack.cpu:6.3f} {1000 * pack.cpu / pages:6.1f} {bare.cpu:6.3f} "
             f"{pack.cpu / bare.cpu:5.2f}   {pack.wall:6.3f} {bare.wall:6.3f} "
             f"{pack.wall / bare.wall:5.2f}   {empty.cpu:6.3f} {pack.cpu / empty.cpu:5.1f}"
+            f"   {self.paired:5.2f}"
         )
 
 
@@ -309,14 +324,30 @@ def measure(
     def build() -> PackResult:
         return build_evidence_pack(db, system, site.id, start, end, target, prepared_by="Bench")
 
+    result = build()  # once untimed: warms caches and gives the text the bare sets
+    texts = page_texts(target)
+    register_bare_font()
+    bare_pages = bare_document(folder / f"bare-x{scale}.pdf", texts)  # warm up alike
+    if bare_pages != result.pages:
+        print(f"warning: the bare document has {bare_pages} pages, the pack {result.pages}")
+    # Pack, bare and empty builds take turns, so a spell of load on this shared machine
+    # falls on all three alike; each starts from a collected heap with the collector paused,
+    # as the pack pauses it itself (the bare would otherwise pay, at random, for collecting
+    # this process's own heap of generated data: a harness artefact, not ReportLab's cost).
     packs: list[Spent] = []
-    for _ in range(repeat):
-        with stopwatch(packs):
-            result = build()
+    bares: list[Spent] = []
+    empties: list[Spent] = []
+    for _ in range(max(3, repeat)):
+        with quiet_collector(), stopwatch(packs):
+            build()
+        with quiet_collector(), stopwatch(bares):
+            bare_document(folder / f"bare-x{scale}.pdf", texts)
+        with quiet_collector(), stopwatch(empties):
+            empty_document(folder / f"empty-x{scale}.pdf", result.pages)
     timed: list[tuple[float, Phases]] = []  # the fastest timed build gives the split
     for _ in range(repeat):
         phases, spent, profiler = Phases(), list[Spent](), cProfile.Profile()
-        with phases.timing(), stopwatch(spent):
+        with quiet_collector(), phases.timing(), stopwatch(spent):
             if profile:
                 profiler.enable()
             build()
@@ -326,21 +357,10 @@ def measure(
         print(f"--- cProfile of the last timed build at x{scale} (cumulative, top 30)")
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     fastest, phases = min(timed, key=lambda pair: pair[0])
-    texts = page_texts(target)
-    register_bare_font()
-    bares: list[Spent] = []
-    for _ in range(max(3, repeat)):
-        with stopwatch(bares):
-            bare_pages = bare_document(folder / f"bare-x{scale}.pdf", texts)
-    if bare_pages != result.pages:
-        print(f"warning: the bare document has {bare_pages} pages, the pack {result.pages}")
-    empties: list[Spent] = []
-    for _ in range(max(3, repeat)):
-        with stopwatch(empties):
-            empty_document(folder / f"empty-x{scale}.pdf", result.pages)
     size = target.stat().st_size / 1024
+    paired = statistics.median(p.cpu / b.cpu for p, b in zip(packs, bares, strict=True))
     measured = Measured(
-        scale, result, Spent.best(packs), Spent.best(bares), Spent.best(empties), size
+        scale, result, Spent.best(packs), Spent.best(bares), Spent.best(empties), size, paired
     )
     return measured, phases, fastest
 
@@ -348,7 +368,7 @@ def measure(
 # Read by benchmarks/run.py: the wall seconds of pack and bare are the 7th and 8th numbers.
 HEADER = (
     "  scale pages items  CPU: pack  ms/page  bare  ratio   wall: pack   bare  ratio"
-    "   empty: CPU ratio"
+    "   empty: CPU ratio   paired"
 )
 
 
@@ -406,9 +426,9 @@ def main() -> None:
     finally:
         db.dispose()
     print(
-        f"\ngrowth (best of {args.repeat} packs, bare and empty documents best of "
-        f"{max(3, args.repeat)}; bare: the pack's text set by plain ReportLab, empty: one "
-        "short paragraph a page):"
+        f"\ngrowth (best of {max(3, args.repeat)} rounds of pack, bare and empty builds in "
+        "turn; bare: the pack's text set by plain ReportLab, empty: one short paragraph a "
+        "page; paired: the median over the rounds of pack / bare CPU):"
     )
     print(HEADER)
     print("\n".join(m.line() for m in rows))
