@@ -1,8 +1,7 @@
 """What Ctrl+P prints from a page: the open record (its fields' labels and values) or the list
-on show (its headers and loaded rows, with the filters described), as a marked HTML document.
-
-Every printout says OFFICIAL-SENSITIVE at the top and the bottom, its title, who printed it and
-when.
+on show (its headers and loaded rows, with the filters described), as an HTML document that
+says its title, who printed it and when. Printing it (``printing.print_document_to``) marks
+every page OFFICIAL-SENSITIVE at the top and the bottom and numbers the pages.
 """
 
 from __future__ import annotations
@@ -27,13 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.record_form import RecordForm
-from pipe_app.reports.pdf_base import MARKING
 from pipe_app.services.permissions import Actor
 from pipe_app.timeutil import format_local, utc_now
 
 _STYLE = (
     "body { font-size: 10pt; } h1 { font-size: 15pt; } "
-    "p.marking { text-align: center; font-weight: bold; letter-spacing: 1px; } "
     "p.meta { color: #52606d; } th { background-color: #e4e7eb; text-align: left; } "
     "td.label { font-weight: bold; width: 30%; } table { border-collapse: collapse; }"
 )
@@ -76,16 +73,17 @@ def widget_text(widget: QWidget) -> str:
 
 
 def _frame(title: str, actor: Actor, body: str) -> QTextDocument:
-    marking = f'<p class="marking">{MARKING}</p>'
+    """The printout: its title, who printed it and when, then ``body``. The marking is not
+    in it: ``printing.print_document_to`` puts it at the top and bottom of every page."""
     printed = f"Printed by {actor.display_name} on {format_local(utc_now())}"
     document = QTextDocument()
     document.setDefaultStyleSheet(_STYLE)
     document.setDocumentMargin(12)
-    document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
     document.setHtml(
-        f"<html><body>{marking}<h1>{escape(title)}</h1>"
-        f'<p class="meta">{escape(printed)}</p>{body}{marking}</body></html>'
+        f"<html><body><h1>{escape(title)}</h1>"
+        f'<p class="meta">{escape(printed)}</p>{body}</body></html>'
     )
+    document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)  # after
     return document
 
 

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QImage, QPageLayout, QPainter, QTextDocument
+from PySide6.QtCore import QRectF, QSizeF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPageLayout, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.tasks import Progress, Task, run_task
+from pipe_app.reports.marking import MARKING
 
 if TYPE_CHECKING:
     from pipe_app.gui.pages import Page
@@ -46,8 +47,48 @@ def ask_printer(parent: QWidget | None, printer: QPrinter, pages: int = 0) -> bo
         dialog.deleteLater()
 
 
-def print_document_to(printer: QPrinter, document: QTextDocument) -> None:
-    document.print_(printer)
+def print_document_to(printer: QPrinter, document: QTextDocument) -> int:
+    """Lay ``document`` out on the printer's pages, each marked OFFICIAL-SENSITIVE at the top
+    and the bottom, with the document's title and "Page X of Y" at the foot, so any page
+    that goes astray says what it is; returns the number of pages."""
+    page = printer.pageRect(QPrinter.Unit.DevicePixel)
+    font = QFont(QApplication.font())
+    font.setPointSizeF(8)
+    band = 2 * QFontMetricsF(font, printer).height()
+    body = QSizeF(page.width(), page.height() - 2 * band)
+    laid_out = document.clone()  # the caller's document keeps its screen layout
+    laid_out.documentLayout().setPaintDevice(printer)
+    laid_out.setPageSize(body)
+    title = document.metaInformation(QTextDocument.MetaInformation.DocumentTitle)
+    printer.setDocName(title or "PIPE Desk")
+    total = laid_out.pageCount()
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("the printer could not be started")
+    try:
+        for number in range(1, total + 1):
+            if number > 1:
+                printer.newPage()
+            painter.setFont(font)  # top to bottom, the order the page is read in
+            centre = Qt.AlignmentFlag.AlignCenter
+            painter.drawText(QRectF(0, 0, body.width(), band), centre, MARKING)
+            painter.save()
+            painter.translate(0, band - (number - 1) * body.height())
+            laid_out.drawContents(
+                painter, QRectF(0, (number - 1) * body.height(), body.width(), body.height())
+            )
+            painter.restore()
+            foot = QRectF(0, band + body.height(), body.width(), band)
+            painter.drawText(foot, centre, MARKING)
+            painter.drawText(foot, Qt.AlignmentFlag.AlignVCenter, title)
+            painter.drawText(
+                foot,
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                f"Page {number} of {total}",
+            )
+    finally:
+        painter.end()
+    return total
 
 
 def print_document(parent: QWidget | None, document: QTextDocument) -> bool:

@@ -31,9 +31,9 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from pipe_app import paths
 from pipe_app.reports.fast_flowables import Para
+from pipe_app.reports.marking import MARKING as MARKING  # re-exported for the reports
 
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
-MARKING = "OFFICIAL-SENSITIVE"
 PAGE_SIZE = A4
 MARGIN = 2 * cm
 TOP_BAND = 1.4 * cm  # the marking and running title above the frame

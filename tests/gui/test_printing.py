@@ -4,6 +4,7 @@ Ctrl+P on a list or an open record through the print dialog, read back from the 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pypdfium2
@@ -19,7 +20,9 @@ from pipe_app.domain.enums import Role
 from pipe_app.gui.key_work_page import KeyWorkPage
 from pipe_app.gui.main_window import MainWindow
 from pipe_app.gui.pages import Page, spec_for
-from pipe_app.gui.printing import print_page, print_pdf_to
+from pipe_app.gui.print_documents import table_document
+from pipe_app.gui.printing import print_document_to, print_page, print_pdf_to
+from pipe_app.services.permissions import Actor
 from tests.gui.helpers import type_into
 from tests.gui.test_key_work_page import _session
 
@@ -138,7 +141,7 @@ def test_ctrl_p_prints_the_list_with_its_filter(qtbot, world, settings, print_to
     qtbot.waitUntil(print_to.exists)
     text = _text(print_to)
     assert text.startswith("OFFICIAL-SENSITIVE Key work")
-    assert text.rsplit("OFFICIAL-SENSITIVE", 1)[1].strip() == "1"  # at the end, then page 1
+    assert text.endswith("OFFICIAL-SENSITIVE Key work: Key-work sessions Page 1 of 1")
     assert "Printed by Sam Key_Worker CH on" in text
     assert "Megan Price" in text and "Jade Morris" not in text
     assert "Megan" in text.split("Shown:")[1].split("1 row.")[0]  # the search is described
@@ -166,6 +169,26 @@ def test_ctrl_p_prints_the_open_record(qtbot, world, settings, print_to: Path) -
     assert "Summary Talked about family" in text
     assert "Resident Megan Price" in text
     assert "Printed by" in text
+
+
+def test_every_printed_page_is_marked_and_numbered_and_no_row_is_lost(
+    qtbot, tmp_path: Path
+) -> None:
+    rows = [[f"Resident {n}", "Attended", "A longer note " * (1 + n % 6)] for n in range(150)]
+    document = table_document("Key work", ["Resident", "Code", "Notes"], rows, Actor.system())
+    target = tmp_path / "list.pdf"
+
+    pages = print_document_to(pdf_printer(target), document)
+
+    texts = [" ".join((page.extract_text() or "").split()) for page in PdfReader(target).pages]
+    assert pages == len(texts) >= 3
+    for number, text in enumerate(texts, start=1):
+        assert text.startswith("OFFICIAL-SENSITIVE ")
+        assert text.endswith(f"OFFICIAL-SENSITIVE Key work Page {number} of {pages}")
+        assert text.count("OFFICIAL-SENSITIVE") == 2
+    printed = re.findall(r"Resident (\d+) Attended", " ".join(texts))
+    assert printed == [str(n) for n in range(150)]  # each row once, in order, none cut off
+    assert all("Resident Code Notes" in text for text in texts)  # headers on every page
 
 
 def test_refusing_the_dialog_prints_nothing(qtbot, world, settings, monkeypatch, tmp_path):
