@@ -50,7 +50,10 @@ from pipe_app.gui.coverage_view import (
     counts_text,
     read_coverage,
 )
+from pipe_app.gui.cycle_form import CycleForm
 from pipe_app.gui.cycles_view import CyclesView
+from pipe_app.gui.draft_offers import DRAFT_GONE, reopen_draft
+from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.evidence_form import STATUS_LABELS, EvidenceForm, day_of
 from pipe_app.gui.evidence_list import EvidenceList
 from pipe_app.gui.field_errors import sentence
@@ -600,20 +603,40 @@ class AccreditationPage(Page):
         self.evidence_stack.setCurrentWidget(self.form)
         self.form.start_new()
 
-    def open_record(self, record_id: uuid.UUID) -> None:
-        if self.cycles_view.owns(record_id):  # from Today: an accreditation deadline
+    def open_record(self, record_id: uuid.UUID | DraftKey) -> None:
+        """Show an evidence item or a cycle (from Today: a deadline); a DraftKey reopens that
+        unsaved form, new or not."""
+        if isinstance(record_id, DraftKey) and record_id.kind == CycleForm.KIND:
+            self.tabs.setCurrentWidget(self.cycles_view)
+            self.cycles_view.reopen(record_id)
+            return
+        if isinstance(record_id, uuid.UUID) and self.cycles_view.owns(record_id):
             self.tabs.setCurrentWidget(self.cycles_view)
             self.cycles_view.open_cycle(record_id)
             return
         if self.form_open and not self.form.can_close():
             return
-        self._creating = False
         self.tabs.setCurrentIndex(1)
+        if isinstance(record_id, DraftKey):
+            self._reopen_evidence(record_id)
+            return
+        self._creating = False
         if self.form.open_record(record_id):
             self.evidence_stack.setCurrentWidget(self.form)
             self.form.focus_first()
         else:
             self.show_error(self.form.errors.general_message)
+
+    def _reopen_evidence(self, key: DraftKey) -> None:
+        site = self.site_id
+        if key.record_id is None:  # a new item, for the site in scope, as "New evidence"
+            if site is None or not self.actor.can(Permission.EVIDENCE_WRITE, site):
+                return
+            self.form.site_id = site
+        self._creating = key.record_id is None
+        if not reopen_draft(self.evidence_stack, key):
+            self._creating = False
+            self.show_error(self.form.errors.general_message or DRAFT_GONE)
 
     def _on_form_saved(self, _record_id: object) -> None:
         self.evidence_notice.setText(f"Saved: {self.form.title_edit.text()}.")

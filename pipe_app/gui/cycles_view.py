@@ -13,7 +13,8 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from pipe_app.gui.cycle_form import CYCLE_STATUS_LABELS, CycleForm
-from pipe_app.gui.drafts import DraftKey, load_draft
+from pipe_app.gui.draft_offers import DRAFT_GONE, reopen_draft
+from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.table_model import Column, RowTableModel
@@ -115,12 +116,8 @@ class CyclesView(QWidget):
 
     # ---- opening ----------------------------------------------------------------------
 
-    def owns(self, record_id: uuid.UUID | None) -> bool:
-        """Whether a Today line's id is a cycle (or an unsaved new cycle kept as a draft)."""
-        if record_id is None:
-            form = self.stack.built_form(CycleForm)
-            key = form.draft_key if form is not None else DraftKey(CycleForm.KIND, None)
-            return load_draft(self.actor.username, key) is not None
+    def owns(self, record_id: uuid.UUID) -> bool:
+        """Whether a Today line's id is a cycle's."""
         try:
             AccreditationService(self.db, self.actor).get(record_id)
         except NotFound:
@@ -136,6 +133,20 @@ class CyclesView(QWidget):
         self.form.site_id = site
         self.stack.show_form()
         self.form.start_new()
+
+    def reopen(self, key: DraftKey) -> bool:
+        """A cycle's unsaved form (from Today), new or not, with its typing put back."""
+        if not self.stack.leave():
+            return False
+        site = self.site_id
+        if key.record_id is None:
+            if site is None or not self.actor.can(Permission.ACCREDITATION_MANAGE, site):
+                return False
+            self.form.site_id = site
+        if reopen_draft(self.stack, key):
+            return True
+        self.notice.setText(self.form.errors.general_message or DRAFT_GONE)
+        return False
 
     def open_cycle(self, record_id: uuid.UUID | None) -> bool:
         if record_id is None:

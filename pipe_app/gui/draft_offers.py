@@ -6,6 +6,8 @@ from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
 from pipe_app.gui.list_form_stack import ListFormStack
 from pipe_app.gui.record_form import Confirm, when_text
 
+DRAFT_GONE = "That unsaved form is no longer kept on this computer: it was saved or thrown away."
+
 
 def reopen_draft(stack: ListFormStack, key: DraftKey) -> bool:
     """Show the stack's form with a draft's content (False: the draft or record is gone)."""

@@ -49,9 +49,10 @@ from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
 
 PAGE_FOR_KIND["placement"] = "residents"
-# Drafts of a new placement, one per resident; offered back by "New placement…" on the
-# resident's page (no page reopens them by itself, so Today does not list them).
+# Drafts of a new placement, one per resident (the draft's record id is the resident's):
+# offered back by "New placement…" on the resident's page, and reopened there from Today.
 NEW_KIND = "new_placement"
+PAGE_FOR_KIND[NEW_KIND] = "residents"
 
 
 class PlacementForm(RecordForm):
@@ -204,7 +205,7 @@ class NewPlacementForm(PlacementForm):
         self._resident: ResidentRow | None = None
         self._hint = self.new_hint.text()
 
-    def start_for(self, resident: ResidentRow) -> None:
+    def start_for(self, resident: ResidentRow, *, offer_draft: bool = True) -> None:
         """A new stay for ``resident``: blank, or their unsaved draft if they choose it."""
         self._resident = resident
         self._heading = f"New placement for {resident.display_name}"
@@ -213,7 +214,7 @@ class NewPlacementForm(PlacementForm):
                 f"{resident.display_name} left {resident.site_name} on "
                 f"{resident.departure:%d %b %Y}. {self._hint}"
             )
-        self.start_new()
+        self.start_new(offer_draft=offer_draft)
 
     @property
     def draft_key(self) -> DraftKey:

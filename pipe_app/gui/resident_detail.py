@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.assets import icon
+from pipe_app.gui.drafts import Draft
 from pipe_app.gui.key_worker_dialog import KeyWorkerDialog
 from pipe_app.gui.labels import frequency_text
 from pipe_app.gui.placement_form import NewPlacementForm
@@ -164,6 +165,7 @@ class ResidentDetail(QWidget):
         self.resident_id: uuid.UUID | None = None
         self.record: ResidentRecord | None = None
         self.dialog: QDialog | None = None  # the one window open over the page, if any
+        self._pending_draft: Draft | None = None  # a new stay to open once loaded
         self.can_write = actor.can(Permission.RESIDENT_WRITE)
         self._running = 0
         self._generation = 0
@@ -413,6 +415,9 @@ class ResidentDetail(QWidget):
         # One site only (the usual case): its name on every line says nothing.
         self.timeline.setColumnHidden(3, len({entry.site_name for entry in record.timeline}) < 2)
         self.timeline.setVisible(bool(record.timeline))
+        pending, self._pending_draft = self._pending_draft, None
+        if pending is not None and pending.key.record_id == resident.id:
+            self.open_new_placement(pending)
         self.timeline_empty.setVisible(not record.timeline)
         self.message.hide()
         self.content.show()
@@ -579,14 +584,23 @@ class ResidentDetail(QWidget):
         self.reload()
 
     def _on_new_placement_clicked(self) -> None:
-        """The placement form in a window of its own, for a new stay of this resident."""
-        if self.record is None:
+        self.open_new_placement()
+
+    def open_new_placement(self, draft: Draft | None = None) -> None:
+        """The placement form in a window of its own, for a new stay of this resident: with
+        ``draft`` put back (from Today), else blank, offering any draft kept for them. Asked
+        before the resident is loaded, it opens once they are."""
+        if self.record is None or self.record.resident.id != self.resident_id:
+            self._pending_draft = draft
             return
+        self._pending_draft = None
         form = NewPlacementForm(self.db, self.actor)
         dialog = RecordFormDialog(form, "newPlacementDialog", self)
         form.saved.connect(self._on_placement_added)
         self._open(dialog)
-        form.start_for(self.record.resident)  # may offer a draft: over the open window
+        form.start_for(self.record.resident, offer_draft=draft is None)  # over the window
+        if draft is not None:
+            form.restore(draft)
         dialog.fit()
 
     def _on_placement_added(self, placement_id: uuid.UUID) -> None:

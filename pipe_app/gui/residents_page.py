@@ -32,7 +32,7 @@ from pipe_app.gui.list_filters import SEARCH_DELAY_MS
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
-from pipe_app.gui.placement_form import PlacementForm
+from pipe_app.gui.placement_form import NEW_KIND, PlacementForm
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import RecordForm
 from pipe_app.gui.resident_detail import ResidentDetail
@@ -306,6 +306,11 @@ class ResidentsPage(Page):
         draft = load_draft(self.actor.username, key)
         if draft is None or not self.can_write:
             return False
+        if key.kind == NEW_KIND and key.record_id is not None:  # a new stay for a resident
+            self.stack.show_panel(self.detail)
+            self.detail.show_resident(key.record_id)
+            self.detail.open_new_placement(draft)  # once the resident is loaded
+            return True
         form: RecordForm = self.placement_form if key.kind == PlacementForm.KIND else self.form
         if key.record_id is None:
             self.stack.show_form(form)

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.domain.enums import SupervisionStatus
+from pipe_app.gui.draft_offers import DRAFT_GONE, reopen_draft
+from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.list_count import ListCount
 from pipe_app.gui.list_filters import filter_bar, filter_combo
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
@@ -301,11 +303,16 @@ class SupervisionPage(Page):
         self.stack.setCurrentWidget(self.form)
         self.form.start_new()
 
-    def open_record(self, record_id: uuid.UUID) -> None:
+    def open_record(self, record_id: uuid.UUID | DraftKey) -> None:
+        """Show one record; a DraftKey (from Today) reopens that unsaved form, new or not."""
         if self.form_open and not self.form.can_close():
             return
+        self.tabs.setCurrentWidget(self.stack)
+        if isinstance(record_id, DraftKey):
+            if not reopen_draft(self.stack, record_id):
+                self.show_error(self.form.errors.general_message or DRAFT_GONE)
+            return
         if self.form.open_record(record_id):
-            self.tabs.setCurrentWidget(self.stack)
             self.stack.setCurrentWidget(self.form)
             self.form.focus_first()
         else:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from pipe_app.domain.enums import GroupStatus, Role, SessionStatus, SupervisionStatus
-from pipe_app.gui.drafts import drafts_for, page_for
+from pipe_app.gui.drafts import DraftKey, drafts_for, page_for
 from pipe_app.services.accreditation import AccreditationService
 from pipe_app.services.groups import GroupService
 from pipe_app.services.key_work import KeyWorkService
@@ -49,7 +49,7 @@ class TodayLine:
     status: str
     level: Level
     page_key: str
-    record_id: uuid.UUID | None
+    record_id: uuid.UUID | DraftKey | None  # a DraftKey: reopen that unsaved form
 
     @property
     def accessible_text(self) -> str:
@@ -214,7 +214,7 @@ def _local_drafts(username: str) -> list[TodayLine]:
             "Not saved yet",
             Level.DUE,
             page,
-            info.key.record_id,
+            info.key,
         )
         for info in found
         if (page := page_for(info.kind)) is not None
