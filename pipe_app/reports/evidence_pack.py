@@ -45,6 +45,7 @@ from pipe_app.reports.pack_data import (
     CancelCheck,
     PackAttachment,
     PackData,
+    PackEvidence,
     Progress,
     gather,
 )
@@ -199,6 +200,15 @@ class _Layout:
     s: dict[str, Any] = field(default_factory=styles)
     slots: dict[tuple[str, int], tuple[int, Any]] = field(default_factory=dict)
     merges: list[tuple[tuple[str, int], Any]] = field(default_factory=list)
+    # Widths of cell texts at 8 points by (text, font): tables repeat their words.
+    widths: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Each standard's evidence (linked to one of its criteria), in the pack's order.
+        self.evidence_of: dict[str, list[PackEvidence]] = {}
+        for item in self.data.evidence:
+            for code in dict.fromkeys(link.standard_code for link in item.links):
+                self.evidence_of.setdefault(code, []).append(item)
 
     def text(self, value: str) -> str:
         """Free text staff wrote, scrubbed of residents and escaped for ReportLab's markup."""
@@ -228,13 +238,19 @@ class _Layout:
         stays a plain string (laid out and drawn far faster than a paragraph); longer text
         wraps in a paragraph."""
 
+        measured = self.widths
+
         def cell(value: Any, bold: bool, width: float) -> Any:
             if isinstance(value, Flowable):
                 return value
             text = self.data.pseudonyms.scrub(value) if isinstance(value, Free) else str(value)
             font = BOLD if bold else FONT
-            if "\n" not in text and stringWidth(text, font, 8) <= width - 2 * CELL_PADDING:
-                return text
+            if "\n" not in text:
+                used = measured.get((text, font))
+                if used is None:
+                    used = measured[text, font] = stringWidth(text, font, 8)
+                if used <= width - 2 * CELL_PADDING:
+                    return text
             return Para(self.known(text), self.s["cellbold" if bold else "cell"])
 
         cells = [
@@ -350,7 +366,7 @@ class _Layout:
 
     def standard(self, standard: StandardCoverage, position: int) -> list[Any]:
         d = self.data
-        mine = [e for e in d.evidence if any(k.standard_code == standard.code for k in e.links)]
+        mine = self.evidence_of.get(standard.code, [])
         parts: list[Any] = [
             Heading(
                 self.known(f"Standard {standard.code}: {standard.name}"),

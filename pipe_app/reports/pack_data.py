@@ -14,7 +14,7 @@ from itertools import count
 
 from pipe_app.domain.enums import EvidenceKind, EvidenceStatus
 from pipe_app.reports.pdf_base import Cancelled
-from pipe_app.reports.pseudonyms import Pseudonyms, ResidentIdentity
+from pipe_app.reports.pseudonyms import Pseudonyms, site_identities
 from pipe_app.services.accreditation import AccreditationService
 from pipe_app.services.coverage import CoverageReport, CoverageService
 from pipe_app.services.derived_figures import DerivedFigureService, Figure
@@ -22,7 +22,6 @@ from pipe_app.services.errors import NotFound, ValidationError
 from pipe_app.services.evidence import AttachmentRow, EvidenceRow, EvidenceService, LinkRow
 from pipe_app.services.frameworks import BUILTIN_SOURCE, FrameworkRow, FrameworkService
 from pipe_app.services.permissions import Actor, Permission
-from pipe_app.services.residents import ResidentService
 from pipe_app.services.sites import SiteRow, SiteService
 from pipe_app.storage.database import Database
 
@@ -132,50 +131,39 @@ def gather(
     step(6, "Computing figures from the records")
     figures = DerivedFigureService(db, actor).figures(site_id, start, end)
     step(10, "Reading residents for pseudonyms")
-    residents = ResidentService(db, actor).rows(site_id=site_id)
-    pseudonyms = Pseudonyms(
-        ResidentIdentity(
-            r.id, r.crn, r.given_name, r.family_name, r.preferred_name, r.date_of_birth
-        )
-        for r in residents
-    )
-    step(12, "Reading evidence")
+    pseudonyms = Pseudonyms(site_identities(db, actor, site_id))
+    step(12, "Reading evidence, its links and attachments")
     evidence_service = EvidenceService(db, actor)
     criteria = {c.criterion_id: c for s in coverage.standards for c in s.criteria}
     order = {c: n for n, c in enumerate(criteria)}
-    rows = [
-        row
-        for row in evidence_service.rows(
-            site_id=site_id,
-            status=EvidenceStatus.APPROVED,
-            effective_from=start,
-            effective_to=end,
-        )
-        if row.criterion_ids & criteria.keys()
-    ]
+    details = evidence_service.linked_details(
+        site_id,
+        criteria.keys(),
+        status=EvidenceStatus.APPROVED,
+        effective_from=start,
+        effective_to=end,
+    )
     # In the order the pack shows them: by first criterion, then date and title.
-    rows.sort(
-        key=lambda r: (
-            min(order[c] for c in r.criterion_ids if c in order),
-            r.effective_on,
-            r.title,
+    details.sort(
+        key=lambda d: (
+            min(order[c] for c in d.item.criterion_ids if c in order),
+            d.item.effective_on,
+            d.item.title,
         )
     )
-    step(20, "Reading evidence links and attachments")
-    details = evidence_service.details_of(rows)  # the items are not read again
     step(35, "Reading attached files")
     contents = evidence_service.attachment_contents(
         [attachment.id for detail in details for attachment in detail.attachments]
     )
     items: list[PackEvidence] = []
     labels = count(1)
-    for number, (row, detail) in enumerate(zip(rows, details, strict=True), start=1):
+    for number, detail in enumerate(details, start=1):
         attached = tuple(
             PackAttachment(f"A{next(labels)}", attachment, f"E{number}", contents[attachment.id])
             for attachment in detail.attachments
         )
         links = tuple(link for link in detail.links if link.criterion_id in criteria)
-        items.append(PackEvidence(f"E{number}", row, links, attached))
+        items.append(PackEvidence(f"E{number}", detail.item, links, attached))
     step(52, "Evidence read")
     return PackData(
         site,

@@ -13,8 +13,14 @@ import re
 import uuid
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import select
+
+from pipe_app.domain import Placement, Resident
+from pipe_app.services.permissions import Actor, Permission
+from pipe_app.storage.database import Database
 
 WORD = re.compile(r"\w+")
 # Anything written like a date (numeric, "9 March 1985", "March 9, 1985"); replaced only
@@ -28,14 +34,37 @@ WITHHELD = "[a resident]"
 DOB_REMOVED = "[date removed]"
 
 
-@dataclass(frozen=True)
-class ResidentIdentity:
+class ResidentIdentity(NamedTuple):
     id: uuid.UUID
     crn: str
     given_name: str
     family_name: str
     preferred_name: str | None
     date_of_birth: date
+
+
+def site_identities(db: Database, actor: Actor, site_id: uuid.UUID) -> list[ResidentIdentity]:
+    """What identifies each resident the site's lists show (``ResidentService.rows`` for the
+    site: not archived, with a live placement there), in id order; one statement of just
+    these columns, without working out anyone's latest placement."""
+    actor.require(Permission.RESIDENT_READ, site_id)
+    placed = select(Placement.resident_id).where(
+        Placement.site_id == site_id, Placement.archived_at.is_(None)
+    )
+    query = (
+        select(
+            Resident.id,
+            Resident.crn,
+            Resident.given_name,
+            Resident.family_name,
+            Resident.preferred_name,
+            Resident.date_of_birth,
+        )
+        .where(Resident.archived_at.is_(None), Resident.id.in_(placed))
+        .order_by(Resident.id)
+    )
+    with db.reading() as session:
+        return [ResidentIdentity._make(row) for row in session.execute(query)]
 
 
 def date_forms(day: date) -> list[str]:
@@ -66,25 +95,33 @@ class Pseudonyms:
     """Pseudonyms assigned in order of resident id, so the same data gives the same names."""
 
     def __init__(self, residents: Iterable[ResidentIdentity]) -> None:
-        people = sorted({r.id: r for r in residents}.values(), key=lambda r: r.id)
+        # By id as ids sort (comparing numbers is quicker than comparing UUID objects).
+        people = sorted({r.id: r for r in residents}.values(), key=lambda r: r.id.int)
         width = max(2, len(str(len(people))))
-        self._names = {r.id: f"Resident R-{n:0{width}d}" for n, r in enumerate(people, start=1)}
+        names = {r.id: f"Resident R-{n:0{width}d}" for n, r in enumerate(people, start=1)}
+        # Each identifier (casefolded) becomes its resident's pseudonym; one that residents
+        # share is withheld.
         replacement: dict[str, str] = {}
-        owners: dict[str, set[uuid.UUID]] = {}
-        for person in people:
-            words = {person.crn, person.given_name, person.family_name, person.preferred_name or ""}
-            firsts = {person.given_name, person.preferred_name or ""} - {""}
-            phrases = {f"{first} {person.family_name}" for first in firsts}
-            for token in (words | phrases) - {""}:
-                owners.setdefault(token.strip().casefold(), set()).add(person.id)
-        for token, ids in owners.items():
-            if token:
-                replacement[token] = self._names[next(iter(ids))] if len(ids) == 1 else WITHHELD
+        for person, name in zip(people, names.values(), strict=True):
+            family = person.family_name
+            tokens = {person.crn, person.given_name, family, person.preferred_name or ""}
+            for first in (person.given_name, person.preferred_name):
+                if first:
+                    tokens.add(f"{first} {family}")
+            for token in {token.strip().casefold() for token in tokens}:
+                if token:
+                    replacement[token] = name if replacement.get(token, name) == name else WITHHELD
+        self._names = names
         self._replacement = replacement
         self._keys = sorted(replacement)  # a word can start a known phrase: see ``scrub``
-        self._longest = max((len(WORD.findall(key)) for key in replacement), default=0)
+        # Most identifiers are one word (all word characters); only the others are split.
+        self._longest = max(
+            (len(WORD.findall(key)) if not key.isalnum() else 1 for key in replacement),
+            default=0,
+        )
         self._birthdays = {r.date_of_birth for r in people}
         self._dob_forms: set[str] | None = None  # made when a text first holds a date
+        self._scrubbed: dict[str, str] = {}  # the same text scrubbed once
 
     @property
     def _dobs(self) -> set[str]:
@@ -108,9 +145,15 @@ class Pseudonyms:
         return len(self._names)
 
     def scrub(self, text: str) -> str:
-        """The text with every known resident identifier replaced.
+        """The text with every known resident identifier replaced (worked out once a text:
+        a pack repeats titles and rationales)."""
+        done = self._scrubbed.get(text)
+        if done is None:
+            done = self._scrubbed[text] = self._scrub(text)
+        return done
 
-        Words are matched as whole runs of word characters, longest known phrase first, by
+    def _scrub(self, text: str) -> str:
+        """Words are matched as whole runs of word characters, longest known phrase first, by
         dictionary look-up: a site has hundreds of residents, too many for one fast regex.
         Phrases are looked up only from a word that some known phrase starts with (casefold
         works character by character, so a phrase found casefolded starts with its first

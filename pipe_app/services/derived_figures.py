@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from pipe_app.domain import (
@@ -210,11 +210,17 @@ def _day_range(column: Any, start: date, end: date) -> ColumnElement[bool]:
     return and_(column >= day_start(start), column < day_start(end + timedelta(days=1)))
 
 
+def _by_id(item: tuple[uuid.UUID, Any]) -> int:
+    """Sorts by id as ids sort, comparing numbers rather than ``UUID`` objects."""
+    return item[0].int
+
+
 def _key_work(
     session: Session, site_id: uuid.UUID, period: Period, frequency: int, standards: tuple[str, ...]
 ) -> Figure:
     held = (
-        select(func.count(KeyWorkSession.id))
+        select(func.count())  # count(*): a covering index on the sessions would answer it
+        .select_from(KeyWorkSession)
         .where(
             KeyWorkSession.placement_id == Placement.id,
             KeyWorkSession.site_id == site_id,
@@ -254,7 +260,7 @@ def _key_work(
     overall = percent(met, expected_total)
     points = tuple(
         Point(f"Resident {n}", min(100.0, percent(t[0], t[1]) or 0.0), rid)
-        for n, (rid, t) in enumerate(sorted(counted.items()), start=1)
+        for n, (rid, t) in enumerate(sorted(counted.items(), key=_by_id), start=1)
     )
     return Figure(
         KEY_WORK,
@@ -297,29 +303,36 @@ def _group_counts(
     session: Session, site_id: uuid.UUID, period: Period
 ) -> dict[GroupKind, GroupCounts]:
     """Held sessions of each kind in the period, how many residents planned, and how many
-    fell in each calendar month (UK days), counted in one statement."""
+    fell in each calendar month (UK days), counted in one statement: each session's month
+    is the number of months after the first that have begun by its start."""
     months = month_firsts(period)
-    lasts = [*(first - timedelta(days=1) for first in months[1:]), period.end]
-    in_month = [
-        func.count(case((_day_range(GroupSession.started_at, first, last), 1)))
-        for first, last in zip(months, lasts, strict=True)
-    ]
-    found = {
-        kind: (held, planned, tuple(monthly))
-        for kind, held, planned, *monthly in session.execute(
-            select(
-                GroupSession.kind,
-                func.count(),
-                func.count(case((GroupSession.planned_by_residents == true(), 1))),
-                *in_month,
-            )
-            .where(_held_groups(site_id, period))
-            .group_by(GroupSession.kind)
+    starts = [day_start(first) for first in months[1:]]
+    month: ColumnElement[int] = (
+        case(
+            *((GroupSession.started_at < begun, n) for n, begun in enumerate(starts)),
+            else_=len(starts),
+        ).label("month")
+        if starts
+        else literal(0).label("month")  # one month: nothing to group by
+    )
+    found: dict[GroupKind, list[int]] = {}
+    for kind, index, held, planned in session.execute(
+        select(
+            GroupSession.kind,
+            month,
+            func.count(),
+            func.count(case((GroupSession.planned_by_residents == true(), 1))),
         )
-    }
+        .where(_held_groups(site_id, period))
+        .group_by(GroupSession.kind, *([month] if starts else []))
+    ):
+        totals = found.setdefault(kind, [0, 0] + [0] * len(months))
+        totals[0] += held
+        totals[1] += planned
+        totals[2 + index] = held
     counts = {}
     for kind in GroupKind:
-        held, planned, monthly = found.get(kind, (0, 0, (0,) * len(months)))
+        held, planned, *monthly = found.get(kind, [0, 0] + [0] * len(months))
         points = tuple(
             Point(f"{first:%b %Y}", float(n)) for first, n in zip(months, monthly, strict=True)
         )
@@ -430,34 +443,38 @@ def _training(
     }
     ids = [member_id for member_id, _ in staff]
     wanted = sorted({c.id for chosen in groups.values() for c in chosen})
-    current: set[tuple[uuid.UUID, uuid.UUID]] = (
-        {
-            (member, course)
-            for member, course in session.execute(
-                select(TrainingRecord.staff_member_id, TrainingRecord.course_id)
-                .where(
-                    TrainingRecord.staff_member_id.in_(ids),
-                    TrainingRecord.course_id.in_(wanted),
-                    TrainingRecord.archived_at.is_(None),
-                    TrainingRecord.completed_on <= on,
-                    # not expired on the day, as training.training_status says
-                    or_(TrainingRecord.expires_on.is_(None), TrainingRecord.expires_on > on),
-                )
-                .distinct()
+    # Who holds a current record of each group's courses: a row a member of staff, with a
+    # flag a group (not a row a record).
+    holding: list[set[uuid.UUID]] = [set() for _ in groups]
+    if ids and wanted:
+        for member, *flags in session.execute(
+            select(
+                TrainingRecord.staff_member_id,
+                *(
+                    func.max(case((TrainingRecord.course_id.in_([c.id for c in chosen]), 1)))
+                    for chosen in groups.values()
+                ),
             )
-        }
-        if ids and wanted
-        else set()
-    )
+            .where(
+                TrainingRecord.staff_member_id.in_(ids),
+                TrainingRecord.course_id.in_(wanted),
+                TrainingRecord.archived_at.is_(None),
+                TrainingRecord.completed_on <= on,
+                # not expired on the day, as training.training_status says
+                or_(TrainingRecord.expires_on.is_(None), TrainingRecord.expires_on > on),
+            )
+            .group_by(TrainingRecord.staff_member_id)
+        ):
+            for group, flag in zip(holding, flags, strict=True):
+                if flag:
+                    group.add(member)
     numbers: list[tuple[str, str]] = [("Staff at the site on the last day", str(len(staff)))]
     points = []
     shares = []
-    for label, chosen in groups.items():
-        course_ids = {c.id for c in chosen}
+    for (label, chosen), holders in zip(groups.items(), holding, strict=True):
         roles = {StaffRole(r) for c in chosen for r in (c.mandatory_for or [])}
         who = [m for m, role in staff if not roles or role in roles]
-        holding = {member for member, course in current if course in course_ids}
-        held = sum(1 for member in who if member in holding)
+        held = sum(1 for member in who if member in holders)
         share = percent(held, len(who))
         shares.append(share)
         numbers.append((f"{label}: current / staff who need it", f"{held} / {len(who)}"))

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -185,6 +186,21 @@ _SORTS: dict[EvidenceSort, SortColumns] = {
     EvidenceSort.EFFECTIVE: (EvidenceItem.effective_on,),
     EvidenceSort.REVIEW_BY: (EvidenceItem.review_by,),
 }
+# An item's own columns, in EvidenceRow's field order (the links and files are counted apart).
+_ITEM_COLUMNS = (
+    EvidenceItem.id,
+    EvidenceItem.version,
+    EvidenceItem.site_id,
+    EvidenceItem.title,
+    EvidenceItem.kind,
+    EvidenceItem.effective_on,
+    EvidenceItem.author_id,
+    EvidenceItem.narrative,
+    EvidenceItem.status,
+    EvidenceItem.approved_by_id,
+    EvidenceItem.approved_at,
+    EvidenceItem.review_by,
+)
 
 
 def _search(text: str) -> ColumnElement[bool]:
@@ -370,40 +386,100 @@ class EvidenceService(Service):
             if len(set(session.scalars(readable))) < len(wanted):
                 raise NotFound("that evidence does not exist or belongs to another site")
             links = self._link_rows(session, wanted)
-            files: dict[uuid.UUID, list[AttachmentRow]] = {item_id: [] for item_id in wanted}
-            for file in session.execute(
-                select(
-                    Attachment.id,
-                    Attachment.evidence_item_id,
-                    Attachment.file_name,
-                    Attachment.media_type,
-                    Attachment.size_bytes,
-                    Attachment.sha256,
-                    Attachment.created_at,
-                )
-                .where(Attachment.evidence_item_id.in_(wanted), Attachment.archived_at.is_(None))
-                .order_by(Attachment.created_at, Attachment.id)
-            ):
-                files[file.evidence_item_id].append(AttachmentRow(*file))
+            files = self._file_rows(session, wanted)
         return [EvidenceDetail(row, tuple(links[row.id]), tuple(files[row.id])) for row in chosen]
+
+    def linked_details(
+        self,
+        site_id: uuid.UUID,
+        criterion_ids: Collection[uuid.UUID],
+        *,
+        status: EvidenceStatus | str | None = None,
+        effective_from: date | None = None,
+        effective_to: date | None = None,
+    ) -> list[EvidenceDetail]:
+        """``details`` of the items ``rows`` gives for the site with these filters that are
+        linked to any of ``criterion_ids``, in ``rows``' order (newest first, then title and
+        id): items, links and files in three statements of plain columns however many (for
+        reports)."""
+        conditions = self._conditions(
+            site_id, status, None, None, False, effective_from, effective_to, ""
+        )
+        *terms, by_id = order_clauses(NEWEST_FIRST, _SORTS, EvidenceItem.id)
+        query = (
+            select(*_ITEM_COLUMNS).where(*conditions).order_by(*terms, EvidenceItem.title, by_id)
+        )
+        wanted = set(criterion_ids)
+        with self._reading() as session:
+            items: Sequence[Any] = session.execute(query).all()  # rows in EvidenceRow order
+            if not items:
+                return []
+            links = self._link_rows(session, [item.id for item in items])
+            chosen = [
+                (item, links[item.id])
+                for item in items
+                if any(link.criterion_id in wanted for link in links[item.id])
+            ]
+            files = self._file_rows(session, [item.id for item, _ in chosen]) if chosen else {}
+        return [
+            EvidenceDetail(
+                EvidenceRow(
+                    *(
+                        *item,
+                        frozenset(link.criterion_id for link in mine),
+                        len(files[item.id]),
+                        False,  # archived items are not read
+                    )
+                ),
+                tuple(mine),
+                tuple(files[item.id]),
+            )
+            for item, mine in chosen
+        ]
 
     @staticmethod
     def _link_rows(session: Session, wanted: list[uuid.UUID]) -> dict[uuid.UUID, list[LinkRow]]:
         """The live links of each item, with their criterion's and standard's codes."""
         links: dict[uuid.UUID, list[LinkRow]] = {item_id: [] for item_id in wanted}
-        for link, code, std in session.execute(
-            select(EvidenceLink, Criterion.code, Standard.code)
+        for row in session.execute(
+            select(
+                EvidenceLink.id,
+                EvidenceLink.evidence_item_id,
+                EvidenceLink.criterion_id,
+                Criterion.code,
+                Standard.code,
+                EvidenceLink.rationale,
+            )
             .join(Criterion, Criterion.id == EvidenceLink.criterion_id)
             .join(Standard, Standard.id == Criterion.standard_id)
             .where(EvidenceLink.evidence_item_id.in_(wanted), EvidenceLink.archived_at.is_(None))
             .order_by(Standard.position, Criterion.position)
         ):
-            links[link.evidence_item_id].append(
-                LinkRow(
-                    link.id, link.evidence_item_id, link.criterion_id, code, std, link.rationale
-                )
-            )
+            links[row.evidence_item_id].append(LinkRow(*row))
         return links
+
+    @staticmethod
+    def _file_rows(
+        session: Session, wanted: list[uuid.UUID]
+    ) -> dict[uuid.UUID, list[AttachmentRow]]:
+        """The live files of each item, oldest first (files added at the same moment in id
+        order)."""
+        files: dict[uuid.UUID, list[AttachmentRow]] = {item_id: [] for item_id in wanted}
+        for row in session.execute(
+            select(
+                Attachment.id,
+                Attachment.evidence_item_id,
+                Attachment.file_name,
+                Attachment.media_type,
+                Attachment.size_bytes,
+                Attachment.sha256,
+                Attachment.created_at,
+            )
+            .where(Attachment.evidence_item_id.in_(wanted), Attachment.archived_at.is_(None))
+            .order_by(Attachment.created_at, Attachment.id)
+        ):
+            files[row.evidence_item_id].append(AttachmentRow(*row))
+        return files
 
     def attachment_content(self, attachment_id: uuid.UUID) -> bytes:
         """The file itself, for opening or printing; only for someone who may read the item."""

@@ -783,6 +783,17 @@ def _(world, site):
     return lambda actor: EvidenceService(world.db, actor).details_of(rows)
 
 
+@case("EvidenceService", "linked_details", CARE)
+def _(world, site):
+    criterion = _criterion_id(world)
+    service = EvidenceService(world.db, world.system)
+    row = _evidence(world, site)
+    service.link(row.id, criterion)
+    return lambda actor: EvidenceService(world.db, actor).linked_details(
+        world.site(site).id, {criterion}
+    )
+
+
 @case("EvidenceService", "attachment_contents", CARE)
 def _(world, site):
     service = EvidenceService(world.db, world.system)

@@ -251,3 +251,46 @@ def test_the_manager_maps_figures_to_standards(world) -> None:
 def test_an_inverted_period_is_refused(world) -> None:
     with pytest.raises(ValidationError):
         _figures(world, local_today(), local_today() - timedelta(days=1))
+
+
+def test_groups_fall_in_the_uk_month_they_were_held(world) -> None:
+    """Each month's bar counts the sessions of its UK days: one late on a month's last day
+    and one just after midnight on the next fall either side of the line."""
+    today = local_today()
+    first = today.replace(day=1)
+    last_of_before = first - timedelta(days=1)
+    staff = frozenset({world.staff[(KW, "crowley")].id})
+    groups = GroupService(world.db, world.system)
+    for day, hour in ((last_of_before, 23), (first, 0), (first, 0)):
+        groups.create(
+            GroupInput(
+                world.crowley.id,
+                GroupKind.SOCIALLY_CREATIVE,
+                "cooking",
+                "",
+                to_utc(datetime.combine(day, time(hour, 30))),
+                facilitator_ids=staff,
+            )
+        )
+    start = last_of_before.replace(day=1)
+    creative = _figures(world, start, today)["socially_creative"]
+    assert [(p.label, p.value) for p in creative.points] == [  # type: ignore[attr-defined]
+        (f"{start:%b %Y}", 1.0),
+        (f"{first:%b %Y}", 2.0),
+    ]
+    community = _figures(world, start, today)["community_meetings"]
+    assert [p.value for p in community.points] == [0.0, 0.0]  # type: ignore[attr-defined]
+    one_month = _figures(world, first, today)["socially_creative"]
+    assert [(p.label, p.value) for p in one_month.points] == [  # type: ignore[attr-defined]
+        (f"{first:%b %Y}", 2.0)
+    ]
+    assert dict(one_month.numbers)["Sessions held"] == "2"  # type: ignore[attr-defined]
+
+
+def test_key_work_points_follow_resident_id_order(world) -> None:
+    residents = [world.admit("crowley", arrival_days_ago=60) for _ in range(4)]
+    figure = _figures(world, local_today() - timedelta(days=27), local_today())["key_work"]
+    assert [p.resident_id for p in figure.points] == sorted(residents)  # type: ignore[attr-defined]
+    assert [p.label for p in figure.points] == [  # type: ignore[attr-defined]
+        f"Resident {n}" for n in range(1, 5)
+    ]

@@ -310,3 +310,48 @@ def test_list_pages_filters_search_and_order_in_the_database(world):
     assert evidence.count(site_id=crowley, search="0%d") == 0  # % and _ are not wildcards
     with pytest.raises(ValueError):
         evidence.rows(site_id=crowley, kind="poster")
+
+
+def test_linked_details_are_the_details_of_the_rows_linked_to_the_criteria(world):
+    """The report's read: the items ``rows`` gives that link to any criterion asked for, with
+    the same links and files as ``details_of`` them, in ``rows``' order."""
+    first, second, third = make_framework(world, criteria=3)
+    mgr = service(world)
+
+    def made(title: str, day: date, codes: list[uuid.UUID], approve: bool = True) -> uuid.UUID:
+        row = mgr.create(entry(world, title=title, effective_on=day))
+        for criterion in codes:
+            mgr.link(row.id, criterion, f"Why {title}")
+        if approve:
+            mgr.approve(row.id, mgr.get(row.id).item.version)
+        return row.id
+
+    both = made("Both", date(2026, 3, 1), [first, third])
+    for n in range(2):
+        mgr.add_attachment(both, f"notes-{n}.txt", "text/plain", f"notes {n}".encode())
+    made("Unwanted criterion", date(2026, 3, 5), [second])
+    made("Draft", date(2026, 3, 5), [first], approve=False)
+    made("Before the period", date(2026, 2, 27), [first])
+    unlinked = made("Unlinked", date(2026, 3, 3), [third, second])
+    mgr.unlink(unlinked, third)
+    newest = made("Newest", date(2026, 3, 20), [second, first])
+    dropped = mgr.add_attachment(newest, "old.txt", "text/plain", b"old")
+    mgr.archive_attachment(dropped.id)
+    kirk = EvidenceService(world.db, world.system)
+    elsewhere = kirk.create(
+        entry(world, site_id=world.kirk.id, author_id=world.staff[(KW, "kirk")].id)
+    )
+    kirk.link(elsewhere.id, first)
+    kirk.approve(elsewhere.id, kirk.get(elsewhere.id).item.version)
+
+    period = {"effective_from": date(2026, 3, 1), "effective_to": date(2026, 3, 31)}
+    wanted = {first, third}
+    found = mgr.linked_details(world.crowley.id, wanted, status=EvidenceStatus.APPROVED, **period)
+    rows = mgr.rows(site_id=world.crowley.id, status=EvidenceStatus.APPROVED, **period)
+    assert found == mgr.details_of([row for row in rows if row.criterion_ids & wanted])
+    assert [detail.item.title for detail in found] == ["Newest", "Both"]
+    assert [len(detail.attachments) for detail in found] == [0, 2]
+    assert found[0].item.criterion_ids == frozenset({first, second})
+    assert mgr.linked_details(world.crowley.id, set()) == []
+    with pytest.raises(PermissionDenied):
+        service(world, MGR, "kirk").linked_details(world.crowley.id, wanted)
