@@ -34,10 +34,9 @@ from pipe_app.reports.pdf_base import (
     styles,
     write_atomically,
 )
-from pipe_app.reports.pseudonyms import WITHHELD, Pseudonyms, ResidentIdentity
+from pipe_app.reports.pseudonyms import WITHHELD, Pseudonyms, site_identities
 from pipe_app.services.errors import PermissionDenied, ValidationError
 from pipe_app.services.permissions import Actor, Permission
-from pipe_app.services.residents import ResidentService
 from pipe_app.services.sites import SiteService
 from pipe_app.services.supervision import SupervisionRow, SupervisionService
 from pipe_app.services.supervision_compliance import (
@@ -118,13 +117,7 @@ def build_summary(
     compliance = SupervisionComplianceService(db, actor)
     rows = compliance.rows(site_id, measured)
     series = compliance.series(site_id, measured)
-    residents = ResidentService(db, actor).rows(site_id=site_id)
-    pseudonyms = Pseudonyms(
-        ResidentIdentity(
-            r.id, r.crn, r.given_name, r.family_name, r.preferred_name, r.date_of_birth
-        )
-        for r in residents
-    )
+    pseudonyms = Pseudonyms(site_identities(db, actor, site_id))
     return SupervisionSummary(
         site.name,
         start,
