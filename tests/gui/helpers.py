@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -38,3 +39,16 @@ def type_date(qtbot: QtBot, edit: QDateEdit, day: date) -> None:
         qtbot.keyClick(edit, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(edit, f"{day:%d%m%Y}")
     assert edit.date() == QDate(day.year, day.month, day.day)
+
+
+def crash(widget: QWidget) -> None:
+    """Delete ``widget``'s C++ side at once, as a crash would: no close events, no questions.
+
+    Then collect Python's garbage: a wrapper left in a cycle (the collector may be paused
+    while background work runs) keeps its C++ address registered, and a new widget made at
+    that address came back as the dead one's wrapper (an occasional "QWidgetItem has no
+    attribute hide" in the next page built)."""
+    import shiboken6
+
+    shiboken6.delete(widget)
+    gc.collect()

@@ -7,7 +7,6 @@ import uuid
 from datetime import datetime, time, timedelta
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import insert
@@ -23,7 +22,7 @@ from pipe_app.gui.register_widget import STATUS_COLUMN, USUAL_CODES, NoteDialog,
 from pipe_app.services.groups import AttendanceInput, GroupInput, GroupRow, GroupService
 from pipe_app.services.sites import ActivityTemplate, SiteService, SiteSettingsInput
 from pipe_app.timeutil import local_day, local_today, to_utc, utc_now
-from tests.gui.helpers import click, type_into
+from tests.gui.helpers import click, crash, type_into
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -317,7 +316,7 @@ def test_a_draft_survives_a_crash_and_is_offered_back(qtbot, world, monkeypatch)
         )
     )
     assert form.draft_label.text().startswith("Draft kept on this computer at")
-    shiboken6.delete(page)  # a crash: no questions, no clean-up
+    crash(page)  # a crash: no questions, no clean-up
 
     answers = _answer(monkeypatch, True)
     again = _page(qtbot, world)

@@ -6,7 +6,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import insert
@@ -20,7 +19,7 @@ from pipe_app.gui.main_window import MainWindow
 from pipe_app.gui.pages import spec_for
 from pipe_app.services.key_work import KeyWorkInput, KeyWorkService
 from pipe_app.timeutil import utc_now
-from tests.gui.helpers import type_into
+from tests.gui.helpers import crash, type_into
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 # The offscreen platform says these about every window and popup (the resident completer);
@@ -205,7 +204,7 @@ def test_a_draft_survives_a_crash_and_is_offered_back(qtbot, world, monkeypatch)
         )
     )
     assert page.form.draft_label.text().startswith("Draft kept on this computer at")
-    shiboken6.delete(page)  # a crash: no questions, no clean-up
+    crash(page)  # a crash: no questions, no clean-up
 
     answers = _answer(monkeypatch, True)
     again = _page(qtbot, world)  # the app opens at the Key work page
@@ -229,7 +228,7 @@ def test_opening_a_new_form_offers_the_draft_and_declining_deletes_it(qtbot, wor
     page.new_session()
     qtbot.keyClicks(page.form.voice_edit, "I want to see my son")
     qtbot.waitUntil(lambda: bool(drafts_for(actor.username)))
-    shiboken6.delete(page)
+    crash(page)
 
     answers = _answer(monkeypatch, True)
     again = KeyWorkPage(spec_for("key_work"), world.db, actor)
@@ -240,7 +239,7 @@ def test_opening_a_new_form_offers_the_draft_and_declining_deletes_it(qtbot, wor
 
     qtbot.keyClicks(again.form.voice_edit, "!")
     qtbot.waitUntil(lambda: bool(drafts_for(actor.username)))
-    shiboken6.delete(again)
+    crash(again)
     answers = _answer(monkeypatch, False)
     third = KeyWorkPage(spec_for("key_work"), world.db, actor)
     qtbot.addWidget(third)
@@ -387,7 +386,7 @@ def test_a_draft_of_an_existing_session_reopens_by_its_key(qtbot, world, monkeyp
     page.open_record(row.id)
     type_into(qtbot, page.form.summary_edit, "Unsaved words")
     page.form._on_autosave_due()
-    shiboken6.delete(page)
+    crash(page)
     answers = _answer(monkeypatch)  # no question may be asked: Today already did
     (info,) = drafts_for(actor.username)
     assert info.title == "Key-work session with Alex Example"
