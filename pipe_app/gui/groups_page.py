@@ -181,6 +181,7 @@ class GroupsPage(Page):
     def _connect_signals(self) -> None:
         self.list_panel.count.counted.connect(self._on_counted)
         self.list_panel.failed.connect(self.show_error)
+        self.list_panel.loaded.connect(self._on_rows_loaded)
         self.list_panel.changed.connect(self._on_filters_changed)
         self.table.activated.connect(self._on_row_activated)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
@@ -261,6 +262,11 @@ class GroupsPage(Page):
         self.prepare()
         self._load()
 
+    @property
+    def is_loading(self) -> bool:
+        """A search or a count is still being read."""
+        return self.list_panel.is_loading
+
     def _load(self) -> None:
         self.filters = filters = self._read_filters()
         arguments = filters.as_arguments()
@@ -270,9 +276,10 @@ class GroupsPage(Page):
         def fetch(limit: int, offset: int, order: GroupOrder) -> list[GroupRow]:
             return service.rows(**arguments, order=order, limit=limit, offset=offset)
 
-        self.model.reset(fetch)
+        self.list_panel.load_rows(fetch, lambda: service.count(**arguments))
+
+    def _on_rows_loaded(self) -> None:
         self._on_current_changed(QModelIndex(), QModelIndex())
-        self.list_panel.count.update(self.model, lambda: service.count(**arguments))
 
     def _on_counted(self, total: int) -> None:
         if total == 0:

@@ -267,6 +267,11 @@ class KeyWorkPage(Page):
         self.prepare()
         self._load()
 
+    @property
+    def is_loading(self) -> bool:
+        """A search or a count is still being read."""
+        return self.list_panel.is_loading
+
     def _load(self) -> None:
         self.filters = filters = self._read_filters()
         arguments = filters.as_arguments()
@@ -276,9 +281,8 @@ class KeyWorkPage(Page):
         def fetch(limit: int, offset: int, order: KeyWorkOrder) -> list[KeyWorkRow]:
             return service.rows(**arguments, order=order, limit=limit, offset=offset)
 
-        self.model.reset(fetch)
         self._filtered = any(arguments.values())
-        self.list_panel.count.update(self.model, lambda: service.count(**arguments))
+        self.list_panel.load_rows(fetch, lambda: service.count(**arguments))
 
     def _on_counted(self, total: int) -> None:
         if total == 0:

@@ -9,12 +9,20 @@ Each lazily fetched list (``LazyRowTableModel``) is laid out the same way::
 
 The page declares what differs (``ListPanelSpec``, its filter boxes and buttons) and listens
 to ``changed``: emitted at once when a filter box changes, and once typing in the search box
-pauses for ``SEARCH_DELAY_MS``. Tab goes search, buttons, filters, table.
+pauses for ``SEARCH_DELAY_MS``; it then calls ``load_rows``. Tab goes search, buttons,
+filters, table.
+
+With words in the search box, ``load_rows`` reads the first page off the GUI thread: a word
+that may be anywhere in a session's notes is found only by reading every session's notes (a
+third of a second over ten years of one site's key work, and no index helps a ``%word%``
+search), and the window must not freeze while it is read. The rows on show stay, and the
+count says "Searching…", until the answer comes; a newer load drops an older one's answer.
+The filters alone read along an index, at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,9 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.list_count import ListCount
 from pipe_app.gui.list_filters import SEARCH_DELAY_MS, filter_bar
 from pipe_app.gui.list_sort import DatabaseSortHeader
+from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.table_model import LazyRowTableModel
 from pipe_app.gui.tables import plain_view
 
@@ -63,6 +73,7 @@ class LazyListPanel(QWidget):
 
     changed = Signal()  # a filter changed, or typing in the search box paused
     failed = Signal(str)  # the rows or the count could not be read: for the error banner
+    loaded = Signal()  # ``load_rows``' first rows are in the model (at once, or once searched)
 
     def __init__(
         self,
@@ -102,6 +113,8 @@ class LazyListPanel(QWidget):
         self.count_label.setProperty("role", "hint")
         self.count_label.setAccessibleName(f"Number of {spec.what} found")
         self.count = ListCount(self, self.count_label, spec.noun, spec.plural)
+        self._plural = spec.plural
+        self._searches = LatestLoad(self, f"Searching the {spec.plural}", quiet=True)
         counts = QHBoxLayout()
         counts.addWidget(self.notice_label, 1)
         counts.addWidget(self.count_label)
@@ -124,6 +137,36 @@ class LazyListPanel(QWidget):
                 box.dateChanged.connect(self._on_filter_changed)
             else:
                 raise TypeError(f"no change signal known for a {type(box).__name__} filter")
+
+    @property
+    def is_loading(self) -> bool:
+        return self._searches.is_loading or self.count.is_loading
+
+    def load_rows(
+        self, fetch: Callable[[int, int, Any], list[Any]], count: Callable[[], int]
+    ) -> None:
+        """Show the rows ``fetch(limit, offset, order)`` reads, then count them (``count``
+        runs off the GUI thread); with a search, the first page is read off it too."""
+        model = self.model
+        if not self.search_edit.text().strip():
+            self._searches.forget()  # an older search still running must not come back
+            model.reset(fetch)
+            self.count.update(model, count)
+            self.loaded.emit()
+            return
+        order = model.order
+
+        def found(rows: list[Any]) -> None:
+            model.reset(fetch, rows if model.order == order else None)  # sorted meanwhile
+            self.count.update(model, count)
+            self.loaded.emit()
+
+        def failed(error: BaseException) -> None:
+            self.count_label.clear()
+            self.failed.emit(describe_failure(error, f"search the {self._plural}"))
+
+        self.count_label.setText("Searching…")
+        self._searches.start(lambda: fetch(model.page_size, 0, order), found, failed)
 
     def _on_search_edited(self, _text: str) -> None:
         self.search_timer.start()  # restarts: ``changed`` comes once typing pauses

@@ -179,8 +179,13 @@ class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
         self._inserting = False
         self.error = ""
 
-    def reset(self, fetch: Callable[[int, int, Order[SortKey]], list[RowWithId]]) -> None:
-        """Start again with a new query; the first page is fetched at once."""
+    def reset(
+        self,
+        fetch: Callable[[int, int, Order[SortKey]], list[RowWithId]],
+        first_page: list[RowWithId] | None = None,
+    ) -> None:
+        """Start again with a new query; its first page is fetched at once, unless it was
+        read already (``first_page``: ``fetch(page_size, 0, order)``, off the GUI thread)."""
         self._resetting = True  # views and testers ask for more while a reset is announced
         try:
             self.beginResetModel()
@@ -190,7 +195,10 @@ class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
             self.endResetModel()
         finally:
             self._resetting = False
-        self.fetchMore(QModelIndex())
+        if first_page is None:
+            self.fetchMore(QModelIndex())
+        else:
+            self._take(first_page)
 
     @property
     def complete(self) -> bool:
@@ -237,6 +245,10 @@ class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
             self.error = describe_failure(exc, f"load {self._what}")
             self.failed.emit(self.error)
             return
+        self._take(page)
+
+    def _take(self, page: list[RowWithId]) -> None:
+        """Append a page just read (a full one means there may be more)."""
         if len(page) < self.page_size:
             self._more = False
         fresh = [row for row in page if row.id not in self._ids]  # added meanwhile

@@ -183,3 +183,64 @@ def test_an_older_count_still_running_never_overwrites_a_newer_total(qtbot, thin
     release.set()
     qtbot.waitUntil(lambda: not thing.panel.count.is_loading)
     assert thing.panel.count_label.text() == "2 things"
+
+
+def test_a_search_reads_its_first_page_off_the_gui_thread(qtbot, thing):
+    """A search may read every row's text: the window answers meanwhile, the rows on show
+    stay until the answer comes, and the answer is read on a worker thread."""
+    shown = [Thing("all 1"), Thing("all 2")]
+    thing.panel.load_rows(lambda limit, offset, order: shown[offset : offset + limit], len)
+    assert thing.model.rowCount() == 2 and not thing.panel.is_loading
+    release = threading.Event()
+    readers: list[threading.Thread] = []
+    found = [Thing("jade")]
+
+    def searching(limit: int, offset: int, order: Order[ThingSort]) -> list[Thing]:
+        readers.append(threading.current_thread())
+        release.wait(10)
+        return found[offset : offset + limit]
+
+    qtbot.keyClicks(thing.panel.search_edit, "jade")
+    with qtbot.waitSignal(thing.panel.loaded, timeout=5000):
+        qtbot.waitUntil(lambda: thing.hits == ["jade"])
+        thing.panel.load_rows(searching, lambda: pytest.fail("all rows are held"))
+        assert thing.panel.count_label.text() == "Searching…"
+        assert thing.panel.is_loading
+        assert [thing.model.row(n).name for n in range(2)] == ["all 1", "all 2"]
+        qtbot.keyClick(thing.combo, Qt.Key.Key_Down)  # the window still takes keys
+        assert thing.combo.currentText() == "Round"
+        release.set()
+    assert readers and readers[0] is not threading.main_thread()
+    assert [thing.model.row(n).name for n in range(thing.model.rowCount())] == ["jade"]
+    assert thing.panel.count_label.text() == "1 thing"
+
+
+def test_an_older_search_answering_last_never_replaces_newer_rows(qtbot, thing):
+    release = threading.Event()
+    stale = [Thing("stale")]
+
+    def slow(limit: int, offset: int, order: Order[ThingSort]) -> list[Thing]:
+        release.wait(10)
+        return stale
+
+    thing.panel.search_edit.setText("sta")
+    thing.panel.load_rows(slow, lambda: 1)
+    thing.panel.search_edit.clear()  # then the filters alone: read at once
+    fresh = [Thing("fresh")]
+    thing.panel.load_rows(lambda limit, offset, order: fresh, lambda: 1)
+    assert [thing.model.row(0).name] == ["fresh"]
+    release.set()
+    qtbot.waitUntil(lambda: not thing.panel.is_loading)
+    assert [thing.model.row(n).name for n in range(thing.model.rowCount())] == ["fresh"]
+    assert thing.panel.count_label.text() == "1 thing"
+
+
+def test_a_search_that_fails_says_so(qtbot, thing):
+    def broken(limit: int, offset: int, order: Order[ThingSort]) -> list[Thing]:
+        raise OSError("disk gone")
+
+    thing.panel.search_edit.setText("x")
+    with qtbot.waitSignal(thing.panel.failed) as failed:
+        thing.panel.load_rows(broken, lambda: 0)
+    assert "search the things" in failed.args[0]
+    assert thing.panel.count_label.text() == ""
