@@ -217,6 +217,39 @@ _SORTS: dict[KeyWorkSort, SortColumns] = {
 }
 
 
+def _matching(text: str) -> ColumnElement[bool]:
+    """A session whose resident (CRN or a name), key worker (a name), summary or topics
+    hold ``text``. The people are found first, among the few residents and staff, and each
+    session is only asked whether it is theirs: a rare word still reads every session's own
+    text (no index helps a ``%word%`` search), but no longer joins each one to its resident
+    and key worker to look (a CRN fragment at busy: 385 -> 117 ms of SQLite)."""
+
+    def holds(column: Any) -> ColumnElement[bool]:
+        return func.lower(column).contains(text, autoescape=True)
+
+    residents = (
+        select(Placement.id)
+        .join(Resident, Resident.id == Placement.resident_id)
+        .where(
+            or_(
+                holds(Resident.crn),
+                holds(Resident.given_name),
+                holds(Resident.family_name),
+                holds(func.coalesce(Resident.preferred_name, "")),
+            )
+        )
+    )
+    workers = select(StaffMember.id).where(
+        or_(holds(StaffMember.given_name), holds(StaffMember.family_name))
+    )
+    return or_(
+        KeyWorkSession.placement_id.in_(residents),
+        KeyWorkSession.key_worker_id.in_(workers),
+        holds(KeyWorkSession.summary),
+        holds(cast(KeyWorkSession.topics, String)),
+    )
+
+
 class KeyWorkService(Service):
     # ---- reads -------------------------------------------------------------------------
 
@@ -257,19 +290,7 @@ class KeyWorkService(Service):
             conditions.append(KeyWorkSession.status == SessionStatus(status))
         text = search.strip().lower()
         if text:
-            columns = (
-                Resident.crn,
-                Resident.given_name,
-                Resident.family_name,
-                func.coalesce(Resident.preferred_name, ""),
-                StaffMember.given_name,
-                StaffMember.family_name,
-                KeyWorkSession.summary,
-                cast(KeyWorkSession.topics, String),
-            )
-            conditions.append(
-                or_(*(func.lower(column).contains(text, autoescape=True) for column in columns))
-            )
+            conditions.append(_matching(text))
         return conditions
 
     def rows(

@@ -301,11 +301,20 @@ def test_archive_hides_the_session_and_is_audited(world):
 
 def test_filters_search_paging_and_newest_first(world):
     ann = world.admit("crowley", given_name="Ann", family_name="Archer", crn="A111111")
-    bea = world.admit("crowley", given_name="Bea", family_name="Baker", crn="B222222")
-    manager_staff = world.staff[(Role.MANAGER, "crowley")].id
+    bea = world.admit("crowley", given_name="Beatrice", family_name="Baker", crn="B222222")
+    manager = world.staff[(Role.MANAGER, "crowley")]
+    manager_staff = manager.id
     svc = service(world)
     old = svc.record(entry(world, ann, started_at=at(20), topics=["employment"]))
-    mid = svc.record(entry(world, bea, started_at=at(10), key_worker_id=manager_staff))
+    mid = svc.record(
+        entry(
+            world,
+            bea,
+            started_at=at(10),
+            key_worker_id=manager_staff,
+            summary="Planned the allotment.",
+        )
+    )
     new = svc.record(entry(world, ann, started_at=at(1), status="draft", next_session_on=None))
 
     assert [r.id for r in svc.rows()] == [new.id, mid.id, old.id]
@@ -324,6 +333,11 @@ def test_filters_search_paging_and_newest_first(world):
     assert [r.id for r in svc.rows(search="employ")] == [old.id]
     assert svc.rows(search="100%") == []
     assert svc.count(search="archer", status=SessionStatus.COMPLETE) == 1
+    # The resident's given name, the key worker's names and the summary are searched too.
+    assert [r.id for r in svc.rows(search="beatri")] == [mid.id]
+    assert [r.id for r in svc.rows(search=manager.family_name.upper())] == [mid.id]
+    assert [r.id for r in svc.rows(search="ALLOTMENT")] == [mid.id]
+    assert svc.count(search="allotment") == 1
 
 
 def test_due_shows_last_session_next_due_and_overdue(world):
