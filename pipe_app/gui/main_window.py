@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from pipe_app import __version__
 from pipe_app.gui.assets import app_icon, icon
+from pipe_app.gui.collector import LongLived
 from pipe_app.gui.labels import roles_text
 from pipe_app.gui.page_registry import PAGE_CLASSES
 from pipe_app.gui.pages import PAGES, Page, PageSpec, visible_pages
@@ -135,13 +136,17 @@ class MainWindow(QMainWindow):
         pause for the user's input, then the next, and none while the page on show is still
         loading. A page built here reads nothing until it is first shown."""
         self._unbuilt = [spec.key for spec in self.specs if spec.key not in self.pages]
+        LongLived.freeze()  # the window as signed in; what the idle building adds, at its end
         QTimer.singleShot(IDLE_BUILD_START_MS, self, self._build_next_page)
 
     def _build_next_page(self) -> None:
         """One step a turn: fill the filters of the page built last, else build the next
         (styled now too), so its first showing only reads its rows, lays it out and paints."""
         self._unbuilt = [key for key in self._unbuilt if key not in self.pages]
-        if not (self._unbuilt or self._unprepared) or self._signing_out or not self.isVisible():
+        if self._signing_out or not self.isVisible():
+            return
+        if not (self._unbuilt or self._unprepared):
+            LongLived.freeze()  # all built: full collections skip what lives as long
             return
         if not getattr(self.current_page, "is_loading", False):
             if self._unprepared:
@@ -396,5 +401,6 @@ class MainWindow(QMainWindow):
             return
         self.save_settings()
         event.accept()
+        LongLived.thaw()  # what the window leaves behind can be collected
         if not self._signing_out:
             self.closed.emit()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pipe_app.gui.assets import apply_look
-from pipe_app.gui.collector import CollectorPause
+from pipe_app.gui.collector import CollectorPause, LongLived
 from pipe_app.gui.settings import make_settings, use_settings_folder
 
 
@@ -48,3 +48,11 @@ def _background_work_finishes(qtbot: QtBot) -> object:
     yield
     assert QThreadPool.globalInstance().waitForDone(10_000), "background work still running"
     qtbot.waitUntil(lambda: not CollectorPause.anyone_holding(), timeout=10_000)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_frozen() -> object:
+    """A window left open by a test keeps its objects out of full collections: give them
+    back, so the next test's dead wrappers are collected as usual."""
+    yield
+    LongLived.thaw()

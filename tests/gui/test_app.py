@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QMessageBox
@@ -10,6 +12,7 @@ from sqlalchemy.engine import make_url
 from pipe_app.domain.enums import Role
 from pipe_app.gui import app as app_module
 from pipe_app.gui.app import Launcher, StartupError, bootstrap, saved_server
+from pipe_app.gui.collector import LongLived
 from pipe_app.gui.settings import SERVER_URL_KEY
 from pipe_app.storage.migrations import current_revision, head_revision
 from tests.factories import PASSWORD
@@ -219,6 +222,9 @@ def test_after_sign_in_the_other_pages_are_built_while_idle_and_read_on_first_sh
 
     key_work = window.pages["key_work"]  # its filters' choices are ready before it is shown
     assert key_work.worker_combo.findText("Sam Key_Worker CH") >= 0
+    # All built and prepared: what lives as long as the window leaves full collections.
+    qtbot.waitUntil(lambda: LongLived.frozen)
+    assert gc.get_freeze_count() > 0
     residents = window.pages["residents"]
     assert residents.table.model().rowCount() == 0  # built, not yet read
     click_entry(qtbot, window.navigation, "Residents")
@@ -226,3 +232,4 @@ def test_after_sign_in_the_other_pages_are_built_while_idle_and_read_on_first_sh
     assert window.current_page is residents
     with qtbot.waitSignal(launcher.finished):
         window.quit_action.trigger()
+    assert not LongLived.frozen and gc.get_freeze_count() == 0  # collectable again
