@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gc
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QLineEdit, QListWidget, QWidget
 from pytestqt.qtbot import QtBot
+
+from pipe_app.domain.enums import Role
 
 
 def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
@@ -52,3 +55,22 @@ def crash(widget: QWidget) -> None:
 
     shiboken6.delete(widget)
     gc.collect()
+
+
+def ready_window(qtbot: QtBot, world: Any, settings: Any, role: Role, site: str = "crowley") -> Any:
+    """A main window for ``role`` at ``site``, shown, its first loads done, and active."""
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QProgressDialog
+
+    from pipe_app.gui.main_window import MainWindow
+
+    window = MainWindow(world.db, world.actor(role, site), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    # A slow first load shows a progress dialog, which takes the focus until it closes.
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
+    qtbot.waitUntil(lambda: not window.findChild(QProgressDialog, "taskProgress"))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window

@@ -10,9 +10,9 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QMainWindow, QProgressDialog
+from PySide6.QtWidgets import QDialog, QMainWindow
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
@@ -23,7 +23,7 @@ from pipe_app.gui.pages import Page, spec_for
 from pipe_app.gui.print_documents import table_document
 from pipe_app.gui.printing import print_document_to, print_page, print_pdf_to
 from pipe_app.services.permissions import Actor
-from tests.gui.helpers import type_into
+from tests.gui.helpers import ready_window, type_into
 from tests.gui.test_key_work_page import _session
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -109,16 +109,7 @@ def print_to(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def _window(qtbot, world, settings, role: Role = Role.KEY_WORKER) -> MainWindow:
-    window = MainWindow(world.db, world.actor(role, "crowley"), settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    # A slow first load shows a progress dialog, which takes the focus until it closes.
-    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
-    qtbot.waitUntil(lambda: not window.findChild(QProgressDialog, "taskProgress"))
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return ready_window(qtbot, world, settings, role)
 
 
 def _text(path: Path) -> str:

@@ -4,8 +4,8 @@ with the typing put back: new records and edits, on every page that keeps drafts
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QProgressDialog, QTextEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QTextEdit, QWidget
 
 from pipe_app.domain.enums import Role
 from pipe_app.gui import record_form
@@ -13,6 +13,7 @@ from pipe_app.gui.drafts import DraftKey, delete_draft, load_draft, save_draft
 from pipe_app.gui.main_window import MainWindow
 from pipe_app.gui.placement_form import NEW_KIND, NewPlacementForm
 from pipe_app.services.residents import ResidentService
+from tests.gui.helpers import ready_window
 
 
 @pytest.fixture(autouse=True)
@@ -22,15 +23,7 @@ def _discard_on_close(monkeypatch) -> None:
 
 
 def _window(qtbot, world, settings) -> MainWindow:
-    window = MainWindow(world.db, world.actor(Role.MANAGER, "crowley"), settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0)
-    qtbot.waitUntil(lambda: not window.findChild(QProgressDialog, "taskProgress"))
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return ready_window(qtbot, world, settings, Role.MANAGER)
 
 
 def _open_line(qtbot, window: MainWindow, title: str) -> None:
