@@ -415,13 +415,13 @@ class ResidentDetail(QWidget):
         # One site only (the usual case): its name on every line says nothing.
         self.timeline.setColumnHidden(3, len({entry.site_name for entry in record.timeline}) < 2)
         self.timeline.setVisible(bool(record.timeline))
-        pending, self._pending_draft = self._pending_draft, None
-        if pending is not None and pending.key.record_id == resident.id:
-            self.open_new_placement(pending)
         self.timeline_empty.setVisible(not record.timeline)
         self.message.hide()
         self.content.show()
         self.loaded.emit()
+        pending, self._pending_draft = self._pending_draft, None
+        if pending is not None and pending.key.record_id == resident.id:
+            self.open_new_placement(pending)  # over the resident, now on show
 
     def _on_failed(self, generation: int, error: BaseException) -> None:
         if generation != self._generation:
@@ -593,7 +593,6 @@ class ResidentDetail(QWidget):
         if self.record is None or self.record.resident.id != self.resident_id:
             self._pending_draft = draft
             return
-        self._pending_draft = None
         form = NewPlacementForm(self.db, self.actor)
         dialog = RecordFormDialog(form, "newPlacementDialog", self)
         form.saved.connect(self._on_placement_added)
