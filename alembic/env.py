@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from pipe_app.domain import Base
 from pipe_app.domain.base import UTCDateTime
 from pipe_app.storage.database import Database
+from pipe_app.storage.notes_index import is_index_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -29,6 +30,13 @@ def _render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
     return False
 
 
+def _include_object(
+    obj: Any, name: str | None, kind: str, reflected: bool, compare_to: Any
+) -> bool:
+    """The notes' trigram index (0008) is made by its migration, not from the models."""
+    return not (reflected and kind in ("table", "index") and is_index_object(name))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -37,6 +45,7 @@ def _run(connection: Connection) -> None:
         compare_type=True,
         compare_server_default=True,
         render_item=_render_item,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

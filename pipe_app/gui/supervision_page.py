@@ -55,6 +55,8 @@ from pipe_app.timeutil import local_today
 
 LIST_DAYS = 365
 PAGE_SIZE = 200
+# Longer than the other lists' pause: this list still searches on the GUI thread, so it
+# asks once typing stops rather than between keys.
 SEARCH_DELAY_MS = 200
 COLUMN_WIDTHS = (150, 170, 180, 260)
 # What a header click on RECORD_COLUMNS sorts by (Supervisees is not sortable).

@@ -61,6 +61,7 @@ def upgrade(db: Database, revision: str = "head", *, backup: bool = True) -> Pat
         stamp = (current or "unversioned")[:12]
         taken = backup_database(db, paths.backup_dir(), label=f"before-upgrade-from-{stamp}")
         log.info("backed up the database before upgrading the schema to %s", taken.name)
+    db.features.clear()  # what the schema offers is asked again after the change
     with db.engine.begin() as connection:
         command.upgrade(alembic_config(db, connection), revision)
     if current is not None:
@@ -73,5 +74,6 @@ def upgrade(db: Database, revision: str = "head", *, backup: bool = True) -> Pat
 
 
 def downgrade(db: Database, revision: str) -> None:
+    db.features.clear()
     with db.engine.begin() as connection:
         command.downgrade(alembic_config(db, connection), revision)

@@ -387,3 +387,42 @@ def test_the_check_finds_a_full_scan(planned_db: Database) -> None:
     ((sql, params),) = selects(seen)
     scans = _sqlite_scans if db.is_sqlite else _postgres_scans
     assert scans(db, sql, params)
+
+
+@pytest.mark.parametrize("words", ["housing", "zzqx", "ma"])
+def test_a_key_work_search_finds_sessions_along_indexes(planned_db: Database, words: str) -> None:
+    """The sessions that may match are found along indexes, the notes' trigram index among
+    them from three letters (0008); no statement reads every session of the site. When
+    they are few the list asks for just those (by one list parameter: ``id_lists``); which
+    index then reads them is the planner's to weigh, and at the busy scale it reads those
+    sessions by their keys (benchmarks/RESULTS.md)."""
+    db = planned_db
+    actor = sign_in(db, "manager.crowley", "demo-manager-2026")
+    service = KeyWorkService(db, actor)
+    with recorded(db) as seen:
+        service.rows(site_id=_site(actor), search=words, limit=200)
+        service.count(site_id=_site(actor), search=words)
+    statements = selects(seen)
+    plans = [_plan_text(db, sql, params) for sql, params in statements]
+    assert any(_uses_notes_index(db, plan) for plan in plans) == (len(words) >= 3), plans
+    scans = _sqlite_scans if db.is_sqlite else _postgres_scans
+    read = [f for sql, params in statements for f in scans(db, sql, params) if "key_work" in f]
+    assert not read, read
+    candidates = "rowid IN (SELECT value" if db.is_sqlite else "key_work_sessions.id = ANY"
+    page = next(sql for sql, _params in statements if "LIMIT" in sql and "ORDER BY" in sql)
+    assert candidates in page, page
+
+
+def _plan_text(db: Database, sql: str, params: Any) -> str:
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
+            return "\n".join(row[-1] for row in rows)
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}", params).scalars())
+        conn.rollback()
+        return plan
+
+
+def _uses_notes_index(db: Database, plan: str) -> bool:
+    return ("key_work_notes_index VIRTUAL TABLE" if db.is_sqlite else "_trgm") in plan

@@ -18,6 +18,7 @@ from pipe_app.storage.migrations import (
     head_revision,
     upgrade,
 )
+from pipe_app.storage.notes_index import is_index_object
 
 REQUIRED_TABLES = {
     "sites",
@@ -53,7 +54,18 @@ def empty_db(backend: str, request: pytest.FixtureRequest, tmp_path) -> Database
 
 
 def _tables(db: Database) -> set[str]:
-    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    """The model's tables: not Alembic's, nor the notes index's (an FTS5 table and its own)."""
+    names = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if not is_index_object(name)}
+
+
+def _notes_index_objects(db: Database) -> set[str]:
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            sql = "SELECT name FROM sqlite_master WHERE name LIKE 'key_work_notes_index%'"
+        else:
+            sql = "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%trgm'"
+        return set(conn.exec_driver_sql(sql).scalars())
 
 
 def test_upgrade_downgrade_upgrade(empty_db: Database) -> None:
@@ -136,3 +148,18 @@ def test_sqlite_upgrade_backs_up_an_existing_database_first(tmp_path, app_home) 
         analysed = {row[0] for row in conn.exec_driver_sql("SELECT tbl FROM sqlite_stat1")}
     assert "sites" in analysed
     db.dispose()
+
+
+def test_the_notes_index_comes_and_goes_with_its_migration(empty_db: Database) -> None:
+    """0008: the trigram index over key-work notes, and (SQLite) the triggers feeding it."""
+    upgrade(empty_db, backup=False)
+    made = _notes_index_objects(empty_db)
+    if empty_db.is_sqlite:
+        triggers = {f"key_work_notes_index_{event}" for event in ("insert", "update", "delete")}
+        assert {"key_work_notes_index", "key_work_notes_index_data"} | triggers <= made
+    else:
+        assert made == {"ix_key_work_sessions_summary_trgm", "ix_key_work_sessions_topics_trgm"}
+    downgrade(empty_db, "0007")
+    assert _notes_index_objects(empty_db) == set()
+    upgrade(empty_db, backup=False)
+    assert _notes_index_objects(empty_db) == made
