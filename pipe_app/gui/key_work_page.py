@@ -134,12 +134,13 @@ class KeyWorkTableModel(LazyRowTableModel[KeyWorkRow, KeyWorkSort]):
         )
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and 0 <= index.row() < len(self._rows):
+        tip = role == Qt.ItemDataRole.ToolTipRole
+        risk = role == Qt.ItemDataRole.ForegroundRole and index.column() == RISK_COLUMN
+        if (tip or risk) and index.isValid() and 0 <= index.row() < len(self._rows):
             row = self._rows[index.row()]
-            if role == Qt.ItemDataRole.ToolTipRole and row.summary:
-                return row.summary[:400]
-            if role == Qt.ItemDataRole.ForegroundRole and index.column() == RISK_COLUMN:
-                return RISK_COLOUR if row.risk_concern else None
+            if tip:
+                return row.summary[:400] or None
+            return RISK_COLOUR if row.risk_concern else None
         return super().data(index, role)
 
 
