@@ -58,6 +58,7 @@ class World:
             crn=str(resident.get("crn", next_crn())),
             given_name=str(resident.get("given_name", "Alex")),
             family_name=str(resident.get("family_name", "Example")),
+            preferred_name=str(resident.get("preferred_name", "")),
             date_of_birth=date(1990, 5, 17),
             gender="female" if site == "crowley" else "male",
         )

@@ -42,6 +42,7 @@ from pipe_app.services.key_work import (
     KeyWorkRow,
     KeyWorkService,
     KeyWorkSort,
+    held_row_matches,
 )
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteService
@@ -177,6 +178,7 @@ class KeyWorkPage(Page):
                 ("Key worker", self.worker_combo),
             ),
             buttons=(self.new_button,),
+            holds=held_row_matches,
         )
         self.search_edit = self.list_panel.search_edit
         self.table = self.list_panel.table

@@ -10,7 +10,8 @@ Each lazily fetched list (``LazyRowTableModel``) is laid out the same way::
 The page declares what differs (``ListPanelSpec``, its filter boxes and buttons) and listens
 to ``changed``: emitted at once when a filter box changes, and once typing in the search box
 pauses for ``SEARCH_DELAY_MS``; it then calls ``load_rows``. Tab goes search, buttons,
-filters, table.
+filters, table. A page that can tell whether a row holds the words (``holds``) has its
+held rows narrowed at each keystroke, before the database answers.
 
 With words in the search box, ``load_rows`` reads the first page off the GUI thread: a word
 that may be anywhere in a session's notes is found only by reading every session's notes (a
@@ -82,10 +83,13 @@ class LazyListPanel(QWidget):
         filters: Sequence[tuple[str, QWidget]] = (),
         buttons: Sequence[QWidget] = (),
         parent: QWidget | None = None,
+        *,
+        holds: Callable[[Any, str], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(spec.name)
         self.model = model
+        self._holds = holds
         # Made in tab order: each widget joins the focus chain as it is put in the panel.
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName(f"{spec.prefix}Search")
@@ -168,8 +172,12 @@ class LazyListPanel(QWidget):
         self.count_label.setText("Searching…")
         self._searches.start(lambda: fetch(model.page_size, 0, order), found, failed)
 
-    def _on_search_edited(self, _text: str) -> None:
+    def _on_search_edited(self, text: str) -> None:
         self.search_timer.start()  # restarts: ``changed`` comes once typing pauses
+        words, holds = text.strip().lower(), self._holds
+        if words and holds is not None:  # at once: narrow what is held
+            self.model.narrow(lambda row: holds(row, words))
+            self.count_label.setText("Searching…")
 
     def _on_filter_changed(self, *_args: object) -> None:
         self.search_timer.stop()  # the reload reads the search text too

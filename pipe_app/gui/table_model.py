@@ -211,6 +211,17 @@ class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
         else:
             self._take(first_page)
 
+    def narrow(self, keep: Callable[[RowWithId], bool]) -> None:
+        """Hide at once the held rows ``keep`` refuses, while the database is asked: its
+        answer comes with the next ``reset``, and no more pages are fetched until then."""
+        self._more = False
+        kept = [row for row in self._rows if keep(row)]
+        if len(kept) == len(self._rows):
+            return
+        self.beginResetModel()
+        self._rows, self._ids = kept, {row.id for row in kept}
+        self.endResetModel()
+
     @property
     def complete(self) -> bool:
         """Every matching row is held (counting and client-side filtering are exact)."""

@@ -235,6 +235,16 @@ _SORTS: dict[KeyWorkSort, SortColumns] = {
 }
 
 
+def held_row_matches(row: KeyWorkRow, words: str) -> bool:
+    """The search's test on a row already read (``words`` lowered): the list narrows what
+    it holds with it at once, while the database is asked. It sees the name shown, not a
+    given name behind a preferred one; the database's answer brings such rows back."""
+    people = f"{row.crn}\n{row.resident_name}\n{row.key_worker_name}".lower()
+    if words in people:
+        return True
+    return len(words) >= SHORTEST and words in "\n".join((row.summary, *row.topics)).lower()
+
+
 FEW = 1000  # sessions: when no more than these may match, they are looked up one by one
 MANY_IDS = 5000  # residents' placements or staff matching the words, sent as a list up to this
 

@@ -300,6 +300,35 @@ def test_the_list_fetches_one_page_at_a_time(qtbot, qtmodeltester, world):
     assert not model.canFetchMore(QModelIndex())
 
 
+def test_each_keystroke_narrows_the_rows_held_before_the_database_answers(qtbot, world):
+    """Typing hides at once the sessions on show that do not hold the words; the
+    database's answer then comes, with those the rows held could not tell (a resident known
+    by a preferred name, found by her given name)."""
+    _session(world, given_name="Dora", family_name="Ashby", summary="Planned the allotment.")
+    _session(world, given_name="Margaret", preferred_name="Peggy", family_name="Lowe")
+    _session(world, given_name="Erin", family_name="Marsh")
+    page = _page(qtbot, world)
+    model, panel = page.model, page.list_panel
+    names = lambda: sorted(model.row(n).resident_name for n in range(model.rowCount()))  # noqa: E731
+    assert names() == ["Dora Ashby", "Erin Marsh", "Peggy Lowe"]
+
+    qtbot.keyClicks(page.search_edit, "mar")  # no pause yet: nothing asked of the database
+    assert panel.search_timer.isActive() and not panel.is_loading
+    assert names() == ["Erin Marsh"]
+    assert page.count_label.text() == "Searching…"
+    with qtbot.waitSignal(panel.loaded):
+        pass  # typing paused: the database answered
+    assert names() == ["Erin Marsh", "Peggy Lowe"]  # Margaret, shown as Peggy
+    qtbot.waitUntil(lambda: page.count_label.text() == "2 sessions")
+
+    # Other words: the rows held (Erin's, Peggy's) hold none of them, so none is shown
+    # until the database answers with the session whose note holds them.
+    with qtbot.waitSignal(panel.loaded):
+        type_into(qtbot, page.search_edit, "allot")
+        assert names() == []
+    assert names() == ["Dora Ashby"]
+
+
 @popups
 def test_a_kirk_key_worker_never_sees_crowley_sessions(qtbot, world):
     _session(world, "crowley", given_name="Carla", family_name="Crowleyside")

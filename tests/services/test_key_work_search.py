@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from pipe_app.domain.enums import Role
 from pipe_app.services import key_work
+from pipe_app.services.key_work import held_row_matches
 from pipe_app.storage.migrations import downgrade, upgrade
 from tests.services.test_key_work import at, entry, service
 
@@ -116,3 +117,14 @@ def test_another_site_stays_out_of_the_search(world, sessions) -> None:
     own = kirk.record(entry(world, resident, site="kirk", summary="At the zoo."))
     assert _found(kirk, "zoo") == ([own.id], 1)
     assert _found(service(world), "zoo") == ([sessions["zoo"].id], 1)
+
+
+def test_the_list_narrows_its_rows_as_the_database_would(world, sessions) -> None:
+    """``held_row_matches``, the test the list applies at each keystroke to the rows it
+    holds, keeps exactly the rows the database finds (no preferred names here)."""
+    svc = service(world)
+    every = svc.rows()
+    for words in WORDS:
+        found = {row.id for row in svc.rows(search=words)}
+        kept = {row.id for row in every if held_row_matches(row, words.strip().lower())}
+        assert kept == found, words
