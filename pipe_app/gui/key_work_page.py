@@ -9,6 +9,7 @@ starts a new one.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -275,17 +276,27 @@ class KeyWorkPage(Page):
         """A search or a count is still being read."""
         return self.list_panel.is_loading
 
+    def _fetch(
+        self, filters: KeyWorkFilters
+    ) -> Callable[[int, int, KeyWorkOrder], list[KeyWorkRow]]:
+        arguments, service = filters.as_arguments(), self._service
+
+        def fetch(limit: int, offset: int, order: KeyWorkOrder) -> list[KeyWorkRow]:
+            return service.rows(**arguments, order=order, limit=limit, offset=offset)
+
+        return fetch
+
+    def warm_up(self) -> Callable[[], object]:
+        fetch, order = self._fetch(self._read_filters()), self.model.order
+        return lambda: fetch(0, 0, order)
+
     def _load(self) -> None:
         self.filters = filters = self._read_filters()
         arguments = filters.as_arguments()
         service = self._service
         self.show_error("")
-
-        def fetch(limit: int, offset: int, order: KeyWorkOrder) -> list[KeyWorkRow]:
-            return service.rows(**arguments, order=order, limit=limit, offset=offset)
-
         self._filtered = any(arguments.values())
-        self.list_panel.load_rows(fetch, lambda: service.count(**arguments))
+        self.list_panel.load_rows(self._fetch(filters), lambda: service.count(**arguments))
 
     def _on_counted(self, total: int) -> None:
         if total == 0:

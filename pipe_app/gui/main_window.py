@@ -28,6 +28,7 @@ from pipe_app.gui.page_registry import PAGE_CLASSES
 from pipe_app.gui.pages import PAGES, Page, PageSpec, visible_pages
 from pipe_app.gui.printing import print_page
 from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.tasks import run_task
 from pipe_app.gui.view_layout import restore_layout, save_layout
 from pipe_app.services.permissions import Actor
 from pipe_app.services.sites import SiteService
@@ -41,6 +42,10 @@ NAVIGATION_ITEM_HEIGHT = 40
 # between, so a click on one never waits for its widgets (20-60 ms each on an old PC).
 IDLE_BUILD_START_MS = 300
 IDLE_BUILD_GAP_MS = 30
+
+
+def _ignore(_outcome: object) -> None:
+    """What a warm-up read gives back, or why it failed: not needed."""
 
 
 def _scroll_area(key: str) -> QScrollArea:
@@ -139,6 +144,11 @@ class MainWindow(QMainWindow):
         LongLived.freeze()  # the window as signed in; what the idle building adds, at its end
         QTimer.singleShot(IDLE_BUILD_START_MS, self, self._build_next_page)
 
+    @property
+    def pages_ready(self) -> bool:
+        """Every page is built and prepared (its warm-up read may still be running)."""
+        return not self._unbuilt and not self._unprepared
+
     def _build_next_page(self) -> None:
         """One step a turn: fill the filters of the page built last, else build the next
         (styled now too), so its first showing only reads its rows, lays it out and paints."""
@@ -150,12 +160,21 @@ class MainWindow(QMainWindow):
             return
         if not getattr(self.current_page, "is_loading", False):
             if self._unprepared:
-                self._unprepared.pop(0).prepare()
+                prepared = self._unprepared.pop(0)
+                prepared.prepare()
+                self._warm_up(prepared)
             else:
                 page = self.page(self._unbuilt.pop(0))
                 page.ensurePolished()
                 self._unprepared.append(page)
         QTimer.singleShot(IDLE_BUILD_GAP_MS, self, self._build_next_page)
+
+    def _warm_up(self, page: Page) -> None:
+        """Run the page's statement-compiling read off the GUI thread; its outcome (no
+        rows, or a failure the page's own first read will report) is not kept."""
+        work = page.warm_up()
+        if work is not None:
+            run_task(page, "Getting ready", lambda _progress: work(), _ignore, _ignore, quiet=True)
 
     # ---- building ----------------------------------------------------------------------
 

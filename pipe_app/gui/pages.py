@@ -165,6 +165,13 @@ class Page(QWidget):
         """Read what the page's filters offer (sites, staff, frameworks; never a resident's
         records) ahead of its first showing: called while the window is idle."""
 
+    def warm_up(self) -> Callable[[], object] | None:
+        """A read of no rows in the shape of the page's first read (``limit=0``), for the
+        window to run off the GUI thread once the page is prepared: SQLAlchemy compiles and
+        caches the statement then, not as the user first opens the page (at demo scale two
+        thirds of the Residents list's first read). None: nothing to warm."""
+        return None
+
     def refresh(self) -> None:
         """Reload from the services (F5)."""
 

@@ -11,7 +11,9 @@ place (a save reloads it where it was).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -396,15 +398,10 @@ class ResidentsPage(Page):
         if self.showing_detail:
             self.detail.reload()
 
-    def _load(self, *, keep_place: bool = False) -> None:
-        self.search_timer.stop()
-        place = self._place() if keep_place else None
-        if keep_place:  # reloaded in place (F5, a save): the records may have changed
-            self._total_scope = None
+    def _fetch(
+        self, site_id: uuid.UUID | None, current_on: date | None, search: str
+    ) -> Callable[[int, int, ResidentOrder], list[ResidentRow]]:
         service = self._service
-        site_id = self.site_combo.currentData()
-        current_on = local_today() if self.current_check.isChecked() else None
-        search = self.search_edit.text().strip()
 
         def fetch(limit: int, offset: int, order: ResidentOrder) -> list[ResidentRow]:
             return service.rows(
@@ -416,7 +413,24 @@ class ResidentsPage(Page):
                 offset=offset,
             )
 
-        self.model.reset(fetch)
+        return fetch
+
+    def warm_up(self) -> Callable[[], object]:
+        current_on = local_today() if self.current_check.isChecked() else None
+        fetch = self._fetch(self.site_combo.currentData(), current_on, "")
+        order = self.model.order
+        return lambda: fetch(0, 0, order)
+
+    def _load(self, *, keep_place: bool = False) -> None:
+        self.search_timer.stop()
+        place = self._place() if keep_place else None
+        if keep_place:  # reloaded in place (F5, a save): the records may have changed
+            self._total_scope = None
+        service = self._service
+        site_id = self.site_combo.currentData()
+        current_on = local_today() if self.current_check.isChecked() else None
+        search = self.search_edit.text().strip()
+        self.model.reset(self._fetch(site_id, current_on, search))
         if place is not None:
             self._restore(place)
         self._loaded_search = search

@@ -3,8 +3,12 @@ is opened, once, and then works as before (its Esc reaches the page)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
+from sqlalchemy import event
+from sqlalchemy.engine.default import CACHE_HIT
 
 from pipe_app.domain.enums import Role
 from pipe_app.gui.cycle_form import CycleForm
@@ -70,3 +74,27 @@ def test_a_form_built_on_first_use_is_reused_and_closes_back_to_the_list(qtbot, 
     assert page.stack.currentWidget() is forms[0]
     qtbot.keyClick(forms[0], Qt.Key.Key_Escape)
     assert page.stack.currentWidget() is page.list_panel
+
+
+@pytest.mark.parametrize("title", ["Residents", "Key work", "Groups & activities"])
+def test_a_list_prepared_while_idle_opens_with_its_read_compiled(qtbot, world, settings, title):
+    """The idle building runs each list's first read once with no rows, off the GUI thread,
+    so its first opening finds the statement compiled (SQLAlchemy's cache)."""
+    window = _window(qtbot, world, settings)
+    window.build_pages_while_idle()
+    qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
+    QThreadPool.globalInstance().waitForDone()  # the warm-up reads
+    qtbot.wait(50)  # their outcomes delivered
+    pages: list[tuple[str, Any]] = []
+
+    def on_execute(_conn, _cursor, sql: str, _params, context, _many) -> None:
+        if "LIMIT" in sql and "ORDER BY" in sql:  # a list's page
+            pages.append((sql, context.cache_hit is CACHE_HIT))
+
+    event.listen(world.db.engine, "before_cursor_execute", on_execute)
+    try:
+        click_entry(qtbot, window.navigation, title)
+        qtbot.waitUntil(lambda: bool(pages))
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", on_execute)
+    assert all(hit for _sql, hit in pages), pages
