@@ -10,6 +10,7 @@ the Reports page and the command line, then offers to open or print it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -371,6 +372,14 @@ class AccreditationPage(Page):
     def prepare(self) -> None:
         if self.site_combo.count() == 0 or self.framework_combo.count() == 0:
             self._fill_scope()
+
+    def warm_up(self) -> Callable[[], object] | None:
+        """The coverage read (of evidence, not of residents) for the scope prepared."""
+        site, framework = self.site_id, self.framework_id
+        if site is None or framework is None:
+            return None
+        db, actor, today = self.db, self.actor, local_today()
+        return lambda: read_coverage(db, actor, site, framework, today)
 
     def refresh(self) -> None:
         """Load the tab on show; the others when they are next shown."""

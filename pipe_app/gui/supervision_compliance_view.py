@@ -8,6 +8,7 @@ figures are read off the GUI thread.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
@@ -177,8 +178,8 @@ class ComplianceView(QWidget):
     def is_loading(self) -> bool:
         return self.loads.is_loading
 
-    def load(self) -> None:
-        """Re-read the figures off the GUI thread; a failure is shown and sent as ``failed``."""
+    def read(self) -> Callable[[], ComplianceOverview]:
+        """The read of the figures for the site chosen (run off the GUI thread)."""
         site: uuid.UUID | None = self.site_combo.currentData()
         service = self._service
 
@@ -187,8 +188,12 @@ class ComplianceView(QWidget):
                 return ComplianceOverview(service.rows(None), [])
             return service.overview(site)
 
+        return read
+
+    def load(self) -> None:
+        """Re-read the figures off the GUI thread; a failure is shown and sent as ``failed``."""
         self.notice.setText("Loading…")
-        self.loads.start(read, self._show, self._on_load_failed)
+        self.loads.start(self.read(), self._show, self._on_load_failed)
 
     def _on_load_failed(self, error: BaseException) -> None:
         text = describe_failure(error, "read supervision compliance")

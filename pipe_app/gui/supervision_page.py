@@ -10,6 +10,7 @@ on every refresh (its count is on its tab's title).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -220,6 +221,19 @@ class SupervisionPage(Page):
     def is_loading(self) -> bool:
         queue_loading = self.queue is not None and self.queue.is_loading
         return queue_loading or self.compliance.is_loading
+
+    def warm_up(self) -> Callable[[], object]:
+        """The list's read with no rows, its count (read on the GUI thread when the page
+        opens), and the compliance figures' read: of supervision, not of residents."""
+        filters, service, order = self._filters(), self._service, self.model.order
+        figures = self.compliance.read()
+
+        def reads() -> object:
+            service.rows(**filters, order=order, limit=0, offset=0)
+            service.count(**filters)
+            return figures()
+
+        return reads
 
     def refresh(self) -> None:
         """Load the tab on show, the others when they are next shown; and the review queue,
