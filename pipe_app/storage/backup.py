@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Table, func, insert, select, text, update
 
 from pipe_app.domain import Base
+from pipe_app.storage.notes_index import sqlite_index_paused
 from pipe_app.timeutil import utc_now
 
 CHUNK_ROWS = 2_000
@@ -133,7 +134,11 @@ def backup_to(db: object, folder_or_file: Path, *, label: str = "backup") -> Bac
             copy_db = Database.open(f"sqlite:///{partial}")
             try:
                 upgrade(copy_db, backup=False)
-                with db.engine.connect() as src_conn, copy_db.engine.begin() as dst_conn:
+                with (
+                    db.engine.connect() as src_conn,
+                    copy_db.engine.begin() as dst_conn,
+                    sqlite_index_paused(dst_conn),
+                ):
                     _copy_rows(src_conn, dst_conn, _tables())
             finally:
                 copy_db.dispose()

@@ -10,8 +10,12 @@ the tokenizer, a server without the extension): the search then reads every note
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Integer,
     Select,
     column,
@@ -66,3 +70,23 @@ def sqlite_candidates(words: str) -> Select[int]:
     query = " AND ".join('"' + piece.replace('"', '""') + '"' for piece in pieces)
     match: ColumnElement[bool] = _index.c[SQLITE_TABLE].match(query)
     return select(literal_column("rowid", type_=Integer)).select_from(_index).where(match)
+
+
+@contextmanager
+def sqlite_index_paused(connection: Connection) -> Iterator[None]:
+    """For a bulk copy into SQLite (a backup of a PostgreSQL database): the index is made
+    once at the end (FTS5 ``rebuild``) instead of row by row by its triggers, which are put
+    back as they were (from their own SQL). Inside ``connection``'s transaction."""
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+        (f"{SQLITE_TABLE}%",),
+    ).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in triggers:
+        connection.exec_driver_sql(sql)
+    if triggers:
+        connection.exec_driver_sql(
+            f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('rebuild')"
+        )

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from pipe_app.domain.enums import Role
+from pipe_app.services.key_work import KeyWorkInput, KeyWorkService
 from pipe_app.services.residents import ResidentService
 from pipe_app.storage.backup import BackupError, backup_to, restore_database, row_counts
 from pipe_app.storage.database import Database
 from pipe_app.storage.migrations import current_revision, head_revision
+from pipe_app.timeutil import utc_now
+
+
+def _a_session(world, summary: str) -> None:
+    resident = world.admit("crowley", given_name="Noted")
+    placement = ResidentService(world.db, world.system).get(resident).placement_id
+    KeyWorkService(world.db, world.system).record(
+        KeyWorkInput(
+            placement_id=placement,
+            key_worker_id=world.staff[(Role.KEY_WORKER, "crowley")].id,
+            started_at=utc_now() - timedelta(hours=2),
+            summary=summary,
+        )
+    )
 
 
 def _counts(db: Database) -> dict[str, int]:
@@ -18,8 +34,26 @@ def _counts(db: Database) -> dict[str, int]:
         return row_counts(conn)
 
 
+def _notes_found_in(copy: Database, world) -> None:
+    """The copy's notes index (0008) holds the notes: made once at the end of a copy from
+    PostgreSQL, its triggers back for later writes; FTS5 checks it against the sessions."""
+    with copy.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO key_work_notes_index (key_work_notes_index, rank) "
+            "VALUES ('integrity-check', 1)"
+        )
+        triggers = conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'key_work_notes_index%'"
+        ).scalar_one()
+    assert triggers == 3
+    found = KeyWorkService(copy, world.actor(Role.MANAGER)).rows(search="allotment")
+    assert [row.summary for row in found] == ["Dug the allotment."]
+
+
 def test_backup_then_restore_round_trip(world, tmp_path: Path) -> None:
     world.admit("crowley", given_name="Before")
+    _a_session(world, "Dug the allotment.")
     before = _counts(world.db)
     report = backup_to(world.db, tmp_path / "copy.sqlite3")
     assert report.path.exists() and report.rows == sum(before.values())
@@ -27,6 +61,7 @@ def test_backup_then_restore_round_trip(world, tmp_path: Path) -> None:
     copy = Database.open(f"sqlite:///{report.path}")
     assert current_revision(copy) == head_revision()
     assert _counts(copy) == before
+    _notes_found_in(copy, world)
     copy.dispose()
 
     world.admit("crowley", given_name="After")  # work done after the backup
@@ -34,7 +69,7 @@ def test_backup_then_restore_round_trip(world, tmp_path: Path) -> None:
     restore_database(world.db, report.path)
     assert _counts(world.db) == before
     names = [r.given_name for r in ResidentService(world.db, world.actor(Role.MANAGER)).rows()]
-    assert names == ["Before"]
+    assert sorted(names) == ["Before", "Noted"]  # "After" is gone
 
 
 def test_backup_into_a_folder_gets_a_dated_name(world, tmp_path: Path) -> None:
