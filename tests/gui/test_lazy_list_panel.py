@@ -225,10 +225,13 @@ def test_an_older_search_answering_last_never_replaces_newer_rows(qtbot, thing):
 
     thing.panel.search_edit.setText("sta")
     thing.panel.load_rows(slow, lambda: 1)
-    thing.panel.search_edit.clear()  # then the filters alone: read at once
+    thing.panel.search_edit.clear()  # the words cleared: read off the GUI thread too
     fresh = [Thing("fresh")]
     thing.panel.load_rows(lambda limit, offset, order: fresh, lambda: 1)
-    assert [thing.model.row(0).name] == ["fresh"]
+    assert thing.panel.count_label.text() == "Searching…"
+    qtbot.waitUntil(
+        lambda: [thing.model.row(n).name for n in range(thing.model.rowCount())] == ["fresh"]
+    )
     release.set()
     qtbot.waitUntil(lambda: not thing.panel.is_loading)
     assert [thing.model.row(n).name for n in range(thing.model.rowCount())] == ["fresh"]
