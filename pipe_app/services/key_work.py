@@ -310,6 +310,7 @@ class _Search:
             self._among(KeyWorkSession.key_worker_id, self._workers(), session),
         ]
         few = self._few(session, listed)
+        narrowed = few is not None or not ordered  # a count is not read in order
         # Many, for a page: the list is read in its order, each session asked, as before
         # the notes index (a count, read in no order, keeps the lists and the index).
         # With the people as lists there, or the index's sessions, SQLite walked every
@@ -317,15 +318,14 @@ class _Search:
         # them ("mar" at stress: 0.9-1.1 s; 0.1 s read in order).
         theirs = (
             listed
-            if few is not None or not ordered
+            if narrowed
             else [
                 KeyWorkSession.placement_id.in_(self._placements()),
                 KeyWorkSession.key_worker_id.in_(self._workers()),
             ]
         )
         notes = self._in_notes()
-        indexed = few is not None or not ordered  # a count is not read in order
-        if notes is not None and indexed and self.sqlite and self.notes_index:
+        if notes is not None and narrowed and self.sqlite and self.notes_index:
             notes = and_(SESSION_ROWID.in_(sqlite_candidates(self.words)), notes)
         matching = or_(*theirs) if notes is None else or_(*theirs, notes)
         return [matching] if few is None else [matching, few]
