@@ -122,7 +122,6 @@ class EvidenceList(LazyListPanel):
 
     def load(self, site_id: uuid.UUID | None) -> None:
         """Start the list again from its first page (none when there is no site)."""
-        self.search_timer.stop()
         self.site_id = site_id
         chosen = self.filters()
         arguments = {"site_id": site_id, **chosen}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from pipe_app.gui.tasks import run_task
@@ -29,6 +29,8 @@ class LoadCancelled(PipeError):
 
 
 class LatestLoad(QObject):
+    ended = Signal()  # a load ended; its outcome, if it is the newest's, is delivered next
+
     def __init__(self, parent: QWidget, title: str, *, quiet: bool = False) -> None:
         """``quiet``: never show the progress dialog (for figures beside what is on show)."""
         super().__init__(parent)
@@ -41,6 +43,11 @@ class LatestLoad(QObject):
     def is_loading(self) -> bool:
         """True while any load is still running (the newest, or older ones being dropped)."""
         return self._running > 0
+
+    @property
+    def running(self) -> int:
+        """How many loads are running (the newest, and older ones whose answer is dropped)."""
+        return self._running
 
     def forget(self) -> None:
         """Drop what is running: its outcome is not delivered (the answer is known now)."""
@@ -78,5 +85,6 @@ class LatestLoad(QObject):
             self._running -= 1
             if progress.cancelled:
                 failed(LoadCancelled())
+            self.ended.emit()
 
         task.ended.connect(ended)

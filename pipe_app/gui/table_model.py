@@ -194,9 +194,12 @@ class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
         self,
         fetch: Callable[[int, int, Order[SortKey]], list[RowWithId]],
         first_page: list[RowWithId] | None = None,
+        *,
+        asked: int | None = None,
     ) -> None:
         """Start again with a new query; its first page is fetched at once, unless it was
-        read already (``first_page``: ``fetch(page_size, 0, order)``, off the GUI thread)."""
+        read already (``first_page``: ``fetch(asked or page_size, 0, order)``, off the GUI
+        thread)."""
         self._resetting = True  # views and testers ask for more while a reset is announced
         try:
             self.beginResetModel()
@@ -209,7 +212,7 @@ class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
         if first_page is None:
             self.fetchMore(QModelIndex())
         else:
-            self._take(first_page)
+            self._take(first_page, asked or self.page_size)
 
     def narrow(self, keep: Callable[[RowWithId], bool]) -> None:
         """Hide at once the held rows ``keep`` refuses, while the database is asked: its
@@ -269,9 +272,10 @@ class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
             return
         self._take(page)
 
-    def _take(self, page: list[RowWithId]) -> None:
-        """Append a page just read (a full one means there may be more)."""
-        if len(page) < self.page_size:
+    def _take(self, page: list[RowWithId], asked: int | None = None) -> None:
+        """Append a page just read (``asked`` rows, ``page_size`` unless told: a full one
+        means there may be more)."""
+        if len(page) < (asked or self.page_size):
             self._more = False
         fresh = [row for row in page if row.id not in self._ids]  # added meanwhile
         if not fresh:

@@ -168,7 +168,6 @@ class TrainingRecordsList(LazyListPanel):
 
     def load(self) -> None:
         """Fetch the first page with the current filters, and count when there are more."""
-        self.search_timer.stop()
         self.filters = filters = self._read_filters()
         arguments = filters.as_arguments()
         service = self._service

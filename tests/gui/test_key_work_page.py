@@ -312,12 +312,12 @@ def test_each_keystroke_narrows_the_rows_held_before_the_database_answers(qtbot,
     names = lambda: sorted(model.row(n).resident_name for n in range(model.rowCount()))  # noqa: E731
     assert names() == ["Dora Ashby", "Erin Marsh", "Peggy Lowe"]
 
-    qtbot.keyClicks(page.search_edit, "mar")  # no pause yet: nothing asked of the database
+    qtbot.keyClicks(page.search_edit, "mar")  # one burst: the database is asked once it ends
     assert panel.search_timer.isActive() and not panel.is_loading
     assert names() == ["Erin Marsh"]
     assert page.count_label.text() == "Searching…"
     with qtbot.waitSignal(panel.loaded):
-        pass  # typing paused: the database answered
+        pass  # the database answered
     assert names() == ["Erin Marsh", "Peggy Lowe"]  # Margaret, shown as Peggy
     qtbot.waitUntil(lambda: page.count_label.text() == "2 sessions")
 

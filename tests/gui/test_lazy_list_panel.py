@@ -1,5 +1,6 @@
-"""The list panel shared by the lazily fetched lists: one ``changed`` per pause in typing or
-per filter change, tab order, names from its declaration, counts and failures."""
+"""The list panel shared by the lazily fetched lists: ``changed`` at each key typed, once
+for a burst of keys (two searches read at once at most), and at each filter change; tab
+order, names from its declaration, counts and failures."""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
-from pipe_app.gui.list_filters import SEARCH_DELAY_MS, date_filter, plain_combo
+from pipe_app.gui.lazy_list_panel import (
+    SEARCH_BURST_MS,
+    SEARCH_FIRST_ROWS,
+    LazyListPanel,
+    ListPanelSpec,
+)
+from pipe_app.gui.list_filters import date_filter, plain_combo
 from pipe_app.gui.table_model import Column, LazyRowTableModel
 from pipe_app.services.ordering import Order
 
@@ -82,16 +88,82 @@ def thing(qtbot, settings) -> Panel:
     return Panel(qtbot)
 
 
-def test_typing_emits_changed_once_when_the_typing_pauses(qtbot, thing):
-    qtbot.keyClicks(thing.panel.search_edit, "jade")
-    assert thing.hits == []  # not on each key
-    assert thing.panel.search_timer.isActive()
-    qtbot.waitUntil(lambda: thing.hits != [])
-    qtbot.wait(3 * SEARCH_DELAY_MS)
-    assert thing.hits == ["jade"]
+def _type(qtbot, thing: Panel, keys: str) -> None:
+    """Keys as a person types them: each comes after the last one's burst has ended."""
+    for key in keys:
+        qtbot.keyClicks(thing.panel.search_edit, key)
+        qtbot.waitUntil(lambda: not thing.panel.search_timer.isActive())
+
+
+def test_each_key_typed_emits_changed_and_a_burst_of_keys_once(qtbot, thing):
+    _type(qtbot, thing, "jade")
+    assert thing.hits == ["j", "ja", "jad", "jade"]
     qtbot.keyClick(thing.panel.search_edit, Qt.Key.Key_Backspace)
-    qtbot.waitUntil(lambda: len(thing.hits) == 2)
-    assert thing.hits == ["jade", "jad"]
+    qtbot.waitUntil(lambda: thing.hits[-1] == "jad")
+    thing.hits.clear()
+    qtbot.keyClicks(thing.panel.search_edit, "e rose")  # a burst: a paste, a scanner
+    assert thing.hits == []
+    qtbot.waitUntil(lambda: thing.hits != [])
+    qtbot.wait(2 * SEARCH_BURST_MS)
+    assert thing.hits == ["jade rose"]
+
+
+def _shown(thing: Panel) -> list[str]:
+    return [thing.model.row(n).name for n in range(thing.model.rowCount())]
+
+
+@pytest.mark.parametrize("first_to_answer", ["j", "ja"])
+def test_keys_typed_while_two_searches_are_read_make_one_read_of_the_newest_words(
+    qtbot, thing, first_to_answer
+):
+    """Each ``changed`` loads the panel as a page does, from a search that answers one row
+    named after its words once its gate opens; the two first reads end in either order, and
+    the newest words are read as soon as one has."""
+    gates = {"j": threading.Event(), "ja": threading.Event()}
+    asked: list[tuple[str, int]] = []
+
+    def load() -> None:
+        words = thing.panel.search_edit.text()
+
+        def fetch(limit: int, offset: int, order: Order[ThingSort]) -> list[Thing]:
+            asked.append((words, limit))
+            if words in gates:
+                gates[words].wait(10)
+            return [Thing(words)][offset : offset + limit]
+
+        thing.panel.load_rows(fetch, lambda: 1)
+
+    thing.panel.changed.connect(load)
+    shown: list[list[str]] = []
+    thing.panel.loaded.connect(lambda: shown.append(_shown(thing)))
+    _type(qtbot, thing, "jade")
+    assert thing.hits == ["j", "ja"]  # "d" and "e" wait: two searches are being read
+    qtbot.waitUntil(lambda: len(asked) == 2)
+    assert sorted(asked) == [("j", SEARCH_FIRST_ROWS), ("ja", SEARCH_FIRST_ROWS)]
+    gates[first_to_answer].set()
+    qtbot.waitUntil(lambda: shown != [])  # the other is still read
+    assert thing.hits == ["j", "ja", "jade"]  # once, when one ended
+    assert shown == [["jade"]]  # not the answer of the one that ended
+    assert thing.panel.is_loading
+    gates["ja" if first_to_answer == "j" else "j"].set()
+    qtbot.waitUntil(lambda: not thing.panel.is_loading)
+    assert shown == [["jade"]]  # nor the other's, ending last
+    assert thing.panel.count_label.text() == "1 thing"
+
+
+def test_a_full_first_page_of_a_search_leaves_more_to_fetch_and_a_short_one_does_not(qtbot, thing):
+    """A search reads ``SEARCH_FIRST_ROWS`` first, not the model's page: only that many
+    rows say there may be more (then counted), fewer are every match."""
+    for found, label in ((SEARCH_FIRST_ROWS, "5,000 things"), (SEARCH_FIRST_ROWS - 1, "99 things")):
+        rows = [Thing(f"t{n}") for n in range(found)]
+        thing.panel.search_edit.setText(f"t {found}")
+        with qtbot.waitSignal(thing.panel.loaded):
+            thing.panel.load_rows(
+                lambda limit, offset, order, rows=rows: rows[offset:][:limit], lambda: 5000
+            )
+        qtbot.waitUntil(lambda: not thing.panel.is_loading)
+        assert thing.model.rowCount() == found
+        assert thing.panel.count_label.text() == label
 
 
 def test_a_filter_change_emits_at_once_and_stops_the_search_timer(qtbot, thing):
@@ -101,8 +173,8 @@ def test_a_filter_change_emits_at_once_and_stops_the_search_timer(qtbot, thing):
     assert thing.combo.currentText() == "Round"
     assert thing.hits == ["ja"]  # at once, with what was typed so far
     assert not thing.panel.search_timer.isActive()
-    qtbot.wait(3 * SEARCH_DELAY_MS)
-    assert thing.hits == ["ja"]  # the pause in typing does not load it again
+    qtbot.wait(4 * SEARCH_BURST_MS)
+    assert thing.hits == ["ja"]  # the burst's end does not load it again
     qtbot.keyClick(thing.day, Qt.Key.Key_Up)
     assert thing.day.date() != QDate(2026, 1, 5)
     assert thing.hits == ["ja", "ja"]
