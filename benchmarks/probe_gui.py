@@ -59,11 +59,10 @@ def _typing(edit: QLineEdit, view: QWidget) -> float:
 
 def _searching(page: Any, edit: QLineEdit, view: QTableView, answered: Any = None) -> float:
     """The longest time from the last keystroke of a word to the database's answer painted:
-    the list asks once the keys stop (Residents: ``SEARCH_DELAY_MS``; the other lists, whose
-    search is read off the GUI thread: ``SEARCH_BURST_MS``, these keys being one burst),
-    then reads its first rows. What the user waits for when the rows held do not hold the
-    answer. Each word
-    starts, and the step ends, once the page's background reads are done. The answer is
+    the list asks once a burst of keys ends (``SEARCH_BURST_MS``, included: these keys are
+    one burst), then reads its first rows off the GUI thread. What the user waits for when
+    the rows held do not hold the answer. Each word starts, and the step ends, once the
+    page's background reads are done. The answer is
     the model's reset, or ``answered`` where the held rows are narrowed by a reset too."""
     model = view.model()
     answer = answered if answered is not None else model.modelReset

@@ -21,12 +21,8 @@ scale on a slow machine). The rows on show stay, and the count says "Searchingâ€
 answer comes; a newer load drops an older one's answer. The filters alone read along an
 index, at once.
 
-Search-as-you-type asks once keys stop coming in a burst (``SEARCH_BURST_MS``: a paste, a
-key held down, a scanner), at most ``SEARCH_READS`` reads at once; keys typed while they run
-make one more read, of the newest words, as soon as one ends. A typist's keys come 60-250 ms
-apart, so each word is read as it is typed and the answer follows the last key by one read
-(a 60 ms pause before each read was most of the wait at demo and busy scale), while a burst
-is one read: at stress scale a psychologist's "m" and "ma" take 100-150 ms each.
+When the search words are read is ``SearchPace``'s to say (a burst of keys is read once it
+ends, at most two reads at once, the newest words next).
 """
 
 from __future__ import annotations
@@ -35,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -51,15 +47,9 @@ from pipe_app.gui.list_count import ListCount
 from pipe_app.gui.list_filters import filter_bar
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.search_pace import SEARCH_FIRST_ROWS, SearchPace
 from pipe_app.gui.table_model import LazyRowTableModel
 from pipe_app.gui.tables import plain_view
-
-SEARCH_BURST_MS = 25  # keys closer than this are one burst: read once it ends
-SEARCH_READS = 2  # searches read at once; keys typed meanwhile wait for one to end
-# A search's first page: more than a tall screen shows (the rest comes as the list is
-# scrolled), and half the rows of a list's page: many matches read 200 rows at busy scale
-# in 55-65 ms, 100 in ~42 ms (most of the rest is finding the people and notes named).
-SEARCH_FIRST_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -87,7 +77,7 @@ class LazyListPanel(QWidget):
     says why the model's rows or the count could not be read.
     """
 
-    changed = Signal()  # a filter changed, or the search words (see SEARCH_READS)
+    changed = Signal()  # a filter changed, or the search words are due to be read
     failed = Signal(str)  # the rows or the count could not be read: for the error banner
     loaded = Signal()  # ``load_rows``' first rows are in the model (at once, or once searched)
 
@@ -106,16 +96,12 @@ class LazyListPanel(QWidget):
         self.model = model
         self._holds = holds
         self._searched = False  # the last load had words to look for
-        self._typed_meanwhile = False  # keys came while SEARCH_READS searches were read
         # Made in tab order: each widget joins the focus chain as it is put in the panel.
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName(f"{spec.prefix}Search")
         self.search_edit.setPlaceholderText(spec.search_hint)
         self.search_edit.setAccessibleName(spec.search_name or f"Search {spec.what}")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_BURST_MS)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
@@ -136,6 +122,8 @@ class LazyListPanel(QWidget):
         self.count = ListCount(self, self.count_label, spec.noun, spec.plural)
         self._plural = spec.plural
         self._searches = LatestLoad(self, f"Searching the {spec.plural}", quiet=True)
+        self._pace = SearchPace(self, self._searches)
+        self.search_timer = self._pace.timer  # running while a burst of keys goes on
         counts = QHBoxLayout()
         counts.addWidget(self.notice_label, 1)
         counts.addWidget(self.count_label)
@@ -150,8 +138,7 @@ class LazyListPanel(QWidget):
         model.failed.connect(self.failed)
         self.count.failed.connect(self.failed)
         self.search_edit.textChanged.connect(self._on_search_edited)
-        self.search_timer.timeout.connect(self._on_search_due)
-        self._searches.ended.connect(self._on_search_ended)
+        self._pace.due.connect(self.changed)
         for _caption, box in filters:
             if isinstance(box, QComboBox):
                 box.currentIndexChanged.connect(self._on_filter_changed)
@@ -170,8 +157,7 @@ class LazyListPanel(QWidget):
         """Show the rows ``fetch(limit, offset, order)`` reads, then count them (``count``
         runs off the GUI thread); with a search, the first rows are read off it too."""
         model = self.model
-        self._typed_meanwhile = False  # this load reads the words as they are now
-        self.search_timer.stop()
+        self._pace.started()  # this load reads the words as they are now
         searched, self._searched = self._searched, bool(self.search_edit.text().strip())
         if not (self._searched or searched):  # a filter changed, or the list is opened
             self._searches.forget()  # an older search still running must not come back
@@ -201,20 +187,9 @@ class LazyListPanel(QWidget):
         if words and holds is not None:  # at once: narrow what is held
             self.model.narrow(lambda row: holds(row, words))
             self.count_label.setText("Searchingâ€¦")
-        self.search_timer.start()  # restarts: a burst of keys is read once
-
-    def _on_search_due(self) -> None:
-        if self._searches.running < SEARCH_READS:
-            self.changed.emit()  # read these words now; an older read's answer is dropped
-        else:
-            self._typed_meanwhile = True
-
-    def _on_search_ended(self) -> None:
-        # Before the ended read's answer is delivered: a newer read, started now, drops it.
-        if self._typed_meanwhile and self._searches.running < SEARCH_READS:
-            self.changed.emit()  # the newest words, once
+        self._pace.typed()
 
     def _on_filter_changed(self, *_args: object) -> None:
-        self.search_timer.stop()  # the reload reads the search words too
+        self._pace.started()  # the reload reads the search words too
         self._searched = False  # so without words it reads at once: a filter, not the box
         self.changed.emit()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from pipe_app.gui.drafts import DraftKey, load_draft
 from pipe_app.gui.latest_load import LatestLoad
-from pipe_app.gui.list_filters import SEARCH_DELAY_MS
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -39,6 +38,7 @@ from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import RecordForm
 from pipe_app.gui.resident_detail import ResidentDetail
 from pipe_app.gui.resident_form import ResidentForm
+from pipe_app.gui.search_pace import SEARCH_FIRST_ROWS, SearchPace
 from pipe_app.gui.table_model import Column, LazyRowTableModel
 from pipe_app.gui.tables import fit_columns, plain_view, search_proxy
 from pipe_app.services.permissions import Actor, Permission
@@ -140,6 +140,11 @@ class ResidentsPage(Page):
         self._counting = False
         self._total_scope: tuple[object, object] | None = None  # what ``_total`` counted
         self.counts = LatestLoad(self, "Counting the residents", quiet=True)
+        # Search words are read off the GUI thread, at SearchPace's pace; the rows held
+        # are narrowed at each key meanwhile (the proxy).
+        self._searches = LatestLoad(self, "Searching the residents", quiet=True)
+        self._pace = SearchPace(self, self._searches)
+        self.search_timer = self._pace.timer  # running while a burst of keys goes on
         self._saved_id: uuid.UUID | None = None
         self.model = ResidentTableModel(self)
         # The proxy narrows what is held while a search is typed; the database sorts.
@@ -194,9 +199,6 @@ class ResidentsPage(Page):
         self.empty_label.hide()
         panel.addWidget(self.empty_label)
 
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.can_write = actor.can(Permission.RESIDENT_WRITE)
         self.new_button.setVisible(self.can_write)
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
@@ -214,7 +216,7 @@ class ResidentsPage(Page):
 
     def _connect_signals(self) -> None:
         self.search_edit.textChanged.connect(self._on_search_changed)
-        self.search_timer.timeout.connect(self._on_filters_changed)
+        self._pace.due.connect(self._on_search_due)
         self.site_combo.currentIndexChanged.connect(self._on_filters_changed)
         self.current_check.toggled.connect(self._on_filters_changed)
         self.table.activated.connect(self._on_row_activated)
@@ -421,16 +423,26 @@ class ResidentsPage(Page):
         order = self.model.order
         return lambda: fetch(0, 0, order)
 
-    def _load(self, *, keep_place: bool = False) -> None:
-        self.search_timer.stop()
+    def _load(
+        self, *, keep_place: bool = False, answer: tuple[str, list[ResidentRow]] | None = None
+    ) -> None:
+        """Read the list again at once, or show a search's ``answer`` (its words, and the
+        first rows read off the GUI thread) read with the filters as they are."""
+        self._pace.started()
+        if answer is None:
+            self._searches.forget()  # a search still being read must not come back over this
         place = self._place() if keep_place else None
         if keep_place:  # reloaded in place (F5, a save): the records may have changed
             self._total_scope = None
         service = self._service
         site_id = self.site_combo.currentData()
         current_on = local_today() if self.current_check.isChecked() else None
-        search = self.search_edit.text().strip()
-        self.model.reset(self._fetch(site_id, current_on, search))
+        search = self.search_edit.text().strip() if answer is None else answer[0]
+        fetch = self._fetch(site_id, current_on, search)
+        if answer is None:
+            self.model.reset(fetch)
+        else:
+            self.model.reset(fetch, answer[1], asked=SEARCH_FIRST_ROWS)
         if place is not None:
             self._restore(place)
         self._loaded_search = search
@@ -476,13 +488,37 @@ class ResidentsPage(Page):
 
     @property
     def is_loading(self) -> bool:
-        return self.counts.is_loading
+        return self.counts.is_loading or self._searches.is_loading
 
     def _on_search_changed(self, text: str) -> None:
-        # At once: narrow what is already held; after a pause: ask the database.
+        # At once: narrow what is already held; when SearchPace says: ask the database.
         self.proxy.setFilterFixedString(text.strip().casefold())
-        self.search_timer.start()
+        self._pace.typed()
         self._update_count()
+
+    def _on_search_due(self) -> None:
+        """Read the words off the GUI thread; the rows held, narrowed, stay until then."""
+        if not self._loaded:
+            return
+        self._pace.started()
+        search = self.search_edit.text().strip()
+        current_on = local_today() if self.current_check.isChecked() else None
+        fetch = self._fetch(self.site_combo.currentData(), current_on, search)
+        order = self.model.order
+
+        def found(rows: list[ResidentRow]) -> None:
+            current = self._place().current
+            if self.model.order == order:
+                self._load(answer=(search, rows))
+            else:  # sorted meanwhile: read in the new order
+                self._load()
+            if current is not None:
+                self._select(current)
+
+        def failed(error: BaseException) -> None:
+            self.show_error(describe_failure(error, "search the residents"))
+
+        self._searches.start(lambda: fetch(SEARCH_FIRST_ROWS, 0, order), found, failed)
 
     def _on_filters_changed(self, *_args: object) -> None:
         """A new query; the resident chosen stays chosen when it still matches."""

@@ -14,13 +14,9 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
-from pipe_app.gui.lazy_list_panel import (
-    SEARCH_BURST_MS,
-    SEARCH_FIRST_ROWS,
-    LazyListPanel,
-    ListPanelSpec,
-)
+from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
 from pipe_app.gui.list_filters import date_filter, plain_combo
+from pipe_app.gui.search_pace import SEARCH_BURST_MS, SEARCH_FIRST_ROWS
 from pipe_app.gui.table_model import Column, LazyRowTableModel
 from pipe_app.services.ordering import Order
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -100,6 +101,39 @@ def test_search_goes_to_the_service_after_a_pause(qtbot, world):
     qtbot.keyClick(page.search_edit, Qt.Key.Key_Backspace)
     type_into(qtbot, page.search_edit, "tomasz now")  # every word must match
     qtbot.waitUntil(lambda: _names(page) == ["Tomasz Nowak"])
+
+
+def test_a_search_is_read_off_the_gui_thread_while_the_rows_held_are_narrowed(
+    qtbot, world, monkeypatch
+):
+    world.admit("kirk", given_name="Tomasz", family_name="Nowak", crn="K433172")
+    world.admit("kirk", given_name="Liam", family_name="O'Connor", crn="K329810")
+    page = _page(qtbot, world, Role.KEY_WORKER)
+    assert page.model.rowCount() == 2
+    release, readers = threading.Event(), []
+    rows = ResidentService.rows
+
+    def slow(service, **arguments):
+        if arguments.get("search"):
+            readers.append(threading.current_thread())
+            release.wait(10)
+        return rows(service, **arguments)
+
+    monkeypatch.setattr(ResidentService, "rows", slow)
+    qtbot.keyClicks(page.search_edit, "liam")
+    qtbot.waitUntil(lambda: readers != [])
+    assert readers[0] is not threading.main_thread()
+    assert _names(page) == ["Liam O'Connor"]  # what is held, narrowed at once
+    assert page.model.rowCount() == 2  # the rows held stay until the answer
+    assert page.is_loading
+    assert page.count_label.text() == "1 of 2 residents match"  # all are held: exact at once
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Home)  # the window still takes keys
+    assert page.search_edit.cursorPosition() == 0
+    release.set()
+    qtbot.waitUntil(lambda: not page.is_loading)
+    assert page.count_label.text() == "1 of 2 residents match"
+    assert page.model.rowCount() == 1 and _names(page) == ["Liam O'Connor"]
+    assert len(readers) == 1  # one burst of keys, one read
 
 
 def test_current_residents_only_hides_those_who_left(qtbot, world):
