@@ -30,10 +30,10 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 def among(
     column: ColumnElement[Any] | InstrumentedAttribute[Any],
-    ids: Sequence[uuid.UUID] | Sequence[int],
+    ids: Sequence[uuid.UUID] | Sequence[int] | Sequence[str],
     sqlite: bool,
 ) -> ColumnElement[bool]:
-    """``column`` is one of ``ids`` (uuids, or SQLite rowids)."""
+    """``column`` is one of ``ids``: uuids, or on SQLite rowids or the uuids' hex as kept."""
     if sqlite:
         # SQLite keeps a uuid as its 32 hex digits (SQLAlchemy's Uuid type).
         items = [value.hex if isinstance(value, uuid.UUID) else value for value in ids]
