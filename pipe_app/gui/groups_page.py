@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from pipe_app.gui.draft_offers import offer_newest_draft, reopen_draft
 from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.group_form import KIND_LABELS, STATUS_LABELS, GroupForm
-from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
+from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec, service_fetch
 from pipe_app.gui.list_filters import date_filter, filter_combo, filtered_day
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
@@ -269,16 +269,10 @@ class GroupsPage(Page):
         return self.list_panel.is_loading
 
     def _fetch(self, filters: GroupFilters) -> Callable[[int, int, GroupOrder], list[GroupRow]]:
-        arguments, service = filters.as_arguments(), self._service
-
-        def fetch(limit: int, offset: int, order: GroupOrder) -> list[GroupRow]:
-            return service.rows(**arguments, order=order, limit=limit, offset=offset)
-
-        return fetch
+        return service_fetch(self._service.rows, filters.as_arguments())
 
     def warm_up(self) -> Callable[[], object]:
-        fetch, order = self._fetch(self._read_filters()), self.model.order
-        return lambda: fetch(0, 0, order)
+        return self.list_panel.warm_up(self._fetch(self._read_filters()))
 
     def _load(self) -> None:
         self.filters = filters = self._read_filters()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from pipe_app.domain.enums import SessionStatus
 from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
 from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm
-from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
+from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec, service_fetch
 from pipe_app.gui.list_filters import date_filter, filtered_day, plain_combo
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
@@ -279,16 +279,10 @@ class KeyWorkPage(Page):
     def _fetch(
         self, filters: KeyWorkFilters
     ) -> Callable[[int, int, KeyWorkOrder], list[KeyWorkRow]]:
-        arguments, service = filters.as_arguments(), self._service
-
-        def fetch(limit: int, offset: int, order: KeyWorkOrder) -> list[KeyWorkRow]:
-            return service.rows(**arguments, order=order, limit=limit, offset=offset)
-
-        return fetch
+        return service_fetch(self._service.rows, filters.as_arguments())
 
     def warm_up(self) -> Callable[[], object]:
-        fetch, order = self._fetch(self._read_filters()), self.model.order
-        return lambda: fetch(0, 0, order)
+        return self.list_panel.warm_up(self._fetch(self._read_filters()))
 
     def _load(self) -> None:
         self.filters = filters = self._read_filters()

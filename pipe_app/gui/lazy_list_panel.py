@@ -27,9 +27,9 @@ ends, at most two reads at once, the newest words next).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -50,6 +50,21 @@ from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.search_pace import SEARCH_FIRST_ROWS, SearchPace
 from pipe_app.gui.table_model import LazyRowTableModel
 from pipe_app.gui.tables import plain_view
+
+RowT = TypeVar("RowT")
+OrderT = TypeVar("OrderT")
+
+
+def service_fetch(
+    rows: Callable[..., list[RowT]], arguments: Mapping[str, Any]
+) -> Callable[[int, int, OrderT], list[RowT]]:
+    """A list's ``fetch(limit, offset, order)``: a service's ``rows`` with the filters'
+    ``arguments`` (keyword arguments, with ``order``, ``limit`` and ``offset``)."""
+
+    def fetch(limit: int, offset: int, order: OrderT) -> list[RowT]:
+        return rows(**arguments, order=order, limit=limit, offset=offset)
+
+    return fetch
 
 
 @dataclass(frozen=True)
@@ -150,6 +165,11 @@ class LazyListPanel(QWidget):
     @property
     def is_loading(self) -> bool:
         return self._searches.is_loading or self.count.is_loading
+
+    def warm_up(self, fetch: Callable[[int, int, Any], list[Any]]) -> Callable[[], object]:
+        """``Page.warm_up`` for a list read by ``fetch``: its first read, no rows asked for."""
+        order = self.model.order
+        return lambda: fetch(0, 0, order)
 
     def load_rows(
         self, fetch: Callable[[int, int, Any], list[Any]], count: Callable[[], int]
