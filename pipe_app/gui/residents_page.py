@@ -428,8 +428,8 @@ class ResidentsPage(Page):
     ) -> None:
         """Read the list again at once, or show a search's ``answer`` (its words, and the
         first rows read off the GUI thread) read with the filters as they are."""
-        self._pace.started()
-        if answer is None:
+        if answer is None:  # the words as they are now: nothing more is due for them
+            self._pace.started()
             self._searches.forget()  # a search still being read must not come back over this
         place = self._place() if keep_place else None
         if keep_place:  # reloaded in place (F5, a save): the records may have changed

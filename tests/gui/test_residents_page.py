@@ -136,6 +136,36 @@ def test_a_search_is_read_off_the_gui_thread_while_the_rows_held_are_narrowed(
     assert len(readers) == 1  # one burst of keys, one read
 
 
+def test_a_key_typed_while_a_search_is_read_is_read_after_its_answer(qtbot, world, monkeypatch):
+    """The answer to "l" comes while the burst "i" began is still going: showing it must
+    not drop the read of "li" that burst is due to make."""
+    world.admit("kirk", given_name="Tomasz", family_name="Nowak", crn="K433172")
+    world.admit("kirk", given_name="Liam", family_name="O'Connor", crn="K329810")
+    page = _page(qtbot, world, Role.KEY_WORKER)
+    page.search_timer.setInterval(400)  # room for the answer to come within the burst
+    release, searched = threading.Event(), []
+    rows = ResidentService.rows
+
+    def slow(service, **arguments):
+        if arguments.get("search"):
+            searched.append(arguments["search"])
+            release.wait(10)
+        return rows(service, **arguments)
+
+    monkeypatch.setattr(ResidentService, "rows", slow)
+    qtbot.keyClicks(page.search_edit, "l")
+    qtbot.waitUntil(lambda: searched == ["l"])
+    qtbot.keyClicks(page.search_edit, "i")  # a new burst, not yet ended
+    release.set()
+    assert page.model.rowCount() == 2  # held until the answer
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)  # "l"'s answer: Liam alone
+    assert page.search_timer.isActive()
+    qtbot.waitUntil(lambda: searched == ["l", "li"])
+    qtbot.waitUntil(lambda: not page.is_loading)
+    assert page.model.rowCount() == 1 and _names(page) == ["Liam O'Connor"]
+    assert page.count_label.text() == "1 of 2 residents match"
+
+
 def test_current_residents_only_hides_those_who_left(qtbot, world):
     world.admit("kirk", given_name="Karl", family_name="Kirkby")
     gone = world.admit("kirk", given_name="Gary", family_name="Gone", arrival_days_ago=300)
