@@ -417,9 +417,15 @@ class ResidentsPage(Page):
 
         return fetch
 
+    def _scope(self) -> tuple[uuid.UUID | None, date | None]:
+        """The site chosen (None: all the user's) and the day residents are placed on (None:
+        everyone, "Current residents only" unticked): what the filters ask for."""
+        return self.site_combo.currentData(), (
+            local_today() if self.current_check.isChecked() else None
+        )
+
     def warm_up(self) -> Callable[[], object]:
-        current_on = local_today() if self.current_check.isChecked() else None
-        fetch = self._fetch(self.site_combo.currentData(), current_on, "")
+        fetch = self._fetch(*self._scope(), "")
         order = self.model.order
         return lambda: fetch(0, 0, order)
 
@@ -435,8 +441,7 @@ class ResidentsPage(Page):
         if keep_place:  # reloaded in place (F5, a save): the records may have changed
             self._total_scope = None
         service = self._service
-        site_id = self.site_combo.currentData()
-        current_on = local_today() if self.current_check.isChecked() else None
+        site_id, current_on = self._scope()
         search = self.search_edit.text().strip() if answer is None else answer[0]
         fetch = self._fetch(site_id, current_on, search)
         if answer is None:
@@ -461,14 +466,17 @@ class ResidentsPage(Page):
             return
 
         def counts() -> tuple[int, int]:  # off the GUI thread: the first rows paint first
-            matches = held if complete else service.count(**filters)
+            matches = (
+                held
+                if complete
+                else service.count(site_id=site_id, current_on=current_on, search=search)
+            )
             if not search:
                 return matches, matches
-            total = known if known is not None else service.count(**scoped)
-            return matches, total
+            if known is not None:
+                return matches, known
+            return matches, service.count(site_id=site_id, current_on=current_on)
 
-        scoped = {"site_id": site_id, "current_on": current_on}
-        filters = {**scoped, "search": search}
         self._counting = True
         self._update_count()
         self.counts.start(
@@ -502,8 +510,7 @@ class ResidentsPage(Page):
             return
         self._pace.started()
         search = self.search_edit.text().strip()
-        current_on = local_today() if self.current_check.isChecked() else None
-        fetch = self._fetch(self.site_combo.currentData(), current_on, search)
+        fetch = self._fetch(*self._scope(), search)
         order = self.model.order
 
         def found(rows: list[ResidentRow]) -> None:

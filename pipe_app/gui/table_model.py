@@ -270,12 +270,12 @@ class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
             self.error = describe_failure(exc, f"load {self._what}")
             self.failed.emit(self.error)
             return
-        self._take(page)
+        self._take(page, self.page_size)
 
-    def _take(self, page: list[RowWithId], asked: int | None = None) -> None:
-        """Append a page just read (``asked`` rows, ``page_size`` unless told: a full one
-        means there may be more)."""
-        if len(page) < (asked or self.page_size):
+    def _take(self, page: list[RowWithId], asked: int) -> None:
+        """Append a page just read, of ``asked`` rows at most (a full one means there may be
+        more)."""
+        if len(page) < asked:
             self._more = False
         fresh = [row for row in page if row.id not in self._ids]  # added meanwhile
         if not fresh:
