@@ -4,6 +4,7 @@ their form (Ctrl+N records a completion) and the CSV import."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,7 +30,7 @@ from pipe_app.gui.training_import_dialog import TrainingImportDialog, ask_import
 from pipe_app.gui.training_matrix_view import TrainingMatrixView
 from pipe_app.gui.training_record_form import TrainingRecordForm
 from pipe_app.gui.training_records_list import TrainingRecordsList
-from pipe_app.reports.training_matrix import role_label
+from pipe_app.reports.training_matrix import build_matrix, role_label
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.sites import SiteRow, SiteService
 from pipe_app.services.staff import StaffRow, StaffService
@@ -164,6 +165,22 @@ class StaffPage(Page):
     @property
     def is_loading(self) -> bool:
         return self.loads.is_loading or self.matrix_view.is_loading
+
+    def prepare(self) -> None:
+        self.matrix_view.prepare()
+
+    def warm_up(self) -> Callable[[], object]:
+        """The staff lists' read and the matrix's for the first site (staff, not residents)."""
+        db, actor, training, site = self.db, self.actor, self._training, self.matrix_view.site_id
+
+        def read() -> None:
+            SiteService(db, actor).rows()
+            StaffService(db, actor).rows()
+            training.courses()
+            if site is not None:
+                build_matrix(db, actor, site)
+
+        return read
 
     def refresh(self) -> None:
         """Load the tab on show; the others when they are next shown (F5, a save, an import)."""

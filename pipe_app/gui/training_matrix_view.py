@@ -231,15 +231,24 @@ class TrainingMatrixView(QWidget):
     def is_loading(self) -> bool:
         return self.loads.is_loading
 
+    @property
+    def site_id(self) -> uuid.UUID | None:
+        """The site chosen (the first of the user's once the sites are filled)."""
+        return self.site_combo.currentData()
+
+    def prepare(self) -> None:
+        """Fill the site choices (one short read), so the first showing reads the matrix only."""
+        if not self._ready:
+            self._fill_sites()
+
     def refresh(self) -> None:
         """Read the matrix for the chosen filters off the GUI thread."""
         try:
-            if not self._ready:
-                self._fill_sites()
+            self.prepare()
         except Exception as exc:
             self._on_load_failed(exc)
             return
-        site_id: uuid.UUID | None = self.site_combo.currentData()
+        site_id = self.site_id
         if site_id is None:
             self._show_matrix(None)
             return
@@ -285,7 +294,16 @@ class TrainingMatrixView(QWidget):
         )
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
-        self.table.resizeRowsToContents()
+        self._fit_rows(matrix)
+
+    def _fit_rows(self, matrix: TrainingMatrix) -> None:
+        """Every row as tall as a row with a dated cell (two lines), measured once: the cells
+        hold a status and at most a date, and ``resizeRowsToContents`` asked the delegate
+        for every cell (a third of showing the matrix)."""
+        dated = next(
+            (n for n, row in enumerate(matrix.rows) if any(c.expires_on for c in row.cells)), 0
+        )
+        self.table.verticalHeader().setDefaultSectionSize(self.table.sizeHintForRow(dated))
 
     def _on_filters_changed(self, _index: int) -> None:
         if self._ready:

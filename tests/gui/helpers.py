@@ -7,7 +7,14 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QLineEdit, QListWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QDateEdit,
+    QLineEdit,
+    QListWidget,
+    QTabWidget,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from pipe_app.domain.enums import Role
@@ -32,6 +39,14 @@ def click_entry(qtbot: QtBot, navigation: QListWidget, title: str) -> None:
     assert matches, f"no navigation entry {title!r}"
     rect = navigation.visualItemRect(matches[0])
     qtbot.mouseClick(navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def click_tab(qtbot: QtBot, tabs: QTabWidget, tab: QWidget) -> None:
+    """Click the tab that holds ``tab`` on the tab bar."""
+    bar = tabs.tabBar()
+    rect = bar.tabRect(tabs.indexOf(tab))
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=rect.center())
+    assert tabs.currentWidget() is tab
 
 
 def type_date(qtbot: QtBot, edit: QDateEdit, day: date) -> None:

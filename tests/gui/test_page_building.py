@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QTabWidget
 from sqlalchemy import event
 from sqlalchemy.engine.default import CACHE_HIT
 
@@ -21,7 +22,7 @@ from pipe_app.gui.record_form import RecordForm
 from pipe_app.gui.resident_form import ResidentForm
 from pipe_app.gui.supervision_form import SupervisionForm
 from pipe_app.gui.training_record_form import TrainingRecordForm
-from tests.gui.helpers import click, click_entry
+from tests.gui.helpers import click, click_entry, click_tab
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -76,19 +77,23 @@ def test_a_form_built_on_first_use_is_reused_and_closes_back_to_the_list(qtbot, 
     assert page.stack.currentWidget() is page.list_panel
 
 
-# navigation title: what marks the statements of the read warmed up (a list's page, or
-# the figures of the tab first shown). Accreditation's coverage is warmed the same way; the
-# test world installs no framework, so it has no coverage to read.
-WARMED = {
-    "Residents": "LIMIT",
-    "Key work": "LIMIT",
-    "Groups & activities": "LIMIT",
-    "Supervision": "supervision_",
-}
+# (navigation title, tab opened or "", what marks the statements of the read warmed up: a
+# list's page, or the figures of the tab shown). Accreditation's coverage is warmed the same
+# way; the test world installs no framework, so it has no coverage to read.
+WARMED = [
+    ("Residents", "", "LIMIT"),
+    ("Key work", "", "LIMIT"),
+    ("Groups & activities", "", "LIMIT"),
+    ("Supervision", "", "supervision_"),
+    ("Staff & training", "", "staff_members"),
+    ("Staff & training", "Training matrix", "training_records"),
+]
 
 
-@pytest.mark.parametrize("title", list(WARMED))
-def test_a_page_prepared_while_idle_opens_with_its_read_compiled(qtbot, world, settings, title):
+@pytest.mark.parametrize(("title", "tab", "marker"), WARMED)
+def test_a_page_prepared_while_idle_opens_with_its_read_compiled(
+    qtbot, world, settings, title, tab, marker
+):
     """The idle building runs each page's first read once (a list's with no rows) off the
     GUI thread, so its first opening finds the statements compiled (SQLAlchemy's cache)."""
     window = _window(qtbot, world, settings)
@@ -99,13 +104,17 @@ def test_a_page_prepared_while_idle_opens_with_its_read_compiled(qtbot, world, s
     pages: list[tuple[str, Any]] = []
 
     def on_execute(_conn, _cursor, sql: str, _params, context, _many) -> None:
-        if sql.lstrip().startswith("SELECT") and WARMED[title] in sql:
+        if sql.lstrip().startswith("SELECT") and marker in sql:
             pages.append((sql, context.cache_hit is CACHE_HIT))
 
     event.listen(world.db.engine, "before_cursor_execute", on_execute)
     try:
         click_entry(qtbot, window.navigation, title)
         page = window.current_page
+        if tab:
+            tabs = page.findChild(QTabWidget)
+            titles = [tabs.tabText(n).replace("&", "") for n in range(tabs.count())]
+            click_tab(qtbot, tabs, tabs.widget(titles.index(tab)))
         qtbot.waitUntil(lambda: bool(pages) and not getattr(page, "is_loading", False))
     finally:
         event.remove(world.db.engine, "before_cursor_execute", on_execute)

@@ -71,6 +71,10 @@ def test_matrix_shows_expired_and_missing_and_filters_by_role(qtbot, qtmodeltest
     qtmodeltester.check(view.model)
     assert _cell(page, worker.full_name, "Safeguarding adults").startswith("Expired")
     assert _cell(page, worker.full_name, "First aid") == "Missing"
+    table = view.table  # every row tall enough for the two lines of a dated cell
+    assert {table.rowHeight(r) for r in range(view.model.rowCount())} == {
+        max(table.sizeHintForRow(r) for r in range(view.model.rowCount()))
+    }
     manager = world.staff[(Role.MANAGER, "crowley")]
     assert _cell(page, manager.full_name, "Safeguarding adults") == "Missing"
     # Only Crowley House staff appear.

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTabWidget, QWidget
 from sqlalchemy import event
 
 from pipe_app.domain.enums import EvidenceKind, Role, StaffRole
@@ -21,7 +20,7 @@ from pipe_app.services.frameworks import FrameworkService
 from pipe_app.services.training import CourseInput, TrainingRecordInput, TrainingService
 from pipe_app.storage.database import Database
 from pipe_app.timeutil import local_today
-from tests.gui.helpers import click_entry
+from tests.gui.helpers import click_entry, click_tab
 
 F5 = Qt.Key.Key_F5
 
@@ -54,13 +53,6 @@ def _window(qtbot, world, settings, role: Role = Role.MANAGER) -> MainWindow:
     return window
 
 
-def _click_tab(qtbot, tabs: QTabWidget, tab: QWidget) -> None:
-    bar = tabs.tabBar()
-    rect = bar.tabRect(tabs.indexOf(tab))
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=rect.center())
-    assert tabs.currentWidget() is tab
-
-
 def _settled(qtbot, page) -> None:
     qtbot.waitUntil(lambda: not page.is_loading)
 
@@ -84,11 +76,11 @@ def test_staff_hidden_tabs_are_read_when_shown_and_again_after_f5(qtbot, world, 
         assert sent == []  # neither the matrix nor the records, hidden, were read
     assert page.records_model.rowCount() == 0 and page.matrix_view.model.rowCount() == 0
 
-    _click_tab(qtbot, page.tabs, page.records_stack)
+    click_tab(qtbot, page.tabs, page.records_stack)
     _settled(qtbot, page)
     assert page.records_model.rowCount() == 1
     assert page.records.site_combo.count() >= 2  # the filters were filled on the way
-    _click_tab(qtbot, page.tabs, page.matrix_view)
+    click_tab(qtbot, page.tabs, page.matrix_view)
     assert page.matrix_view.is_loading and page.is_loading
     _settled(qtbot, page)
     assert page.matrix_view.model.rowCount() >= 4
@@ -100,10 +92,10 @@ def test_staff_hidden_tabs_are_read_when_shown_and_again_after_f5(qtbot, world, 
         _settled(qtbot, page)
         assert sent and page.records_model.rowCount() == 1  # the Records tab is stale
         sent.clear()
-        _click_tab(qtbot, page.tabs, page.staff_panel)
+        click_tab(qtbot, page.tabs, page.staff_panel)
         _settled(qtbot, page)
         assert sent == []  # the Staff tab reads no training
-    _click_tab(qtbot, page.tabs, page.records_stack)
+    click_tab(qtbot, page.tabs, page.records_stack)
     _settled(qtbot, page)
     assert page.records_model.rowCount() == 2  # read again now it is on show
 
@@ -125,7 +117,7 @@ def test_supervision_compliance_alone_is_read_when_it_is_on_show(qtbot, world):
     assert all("limit" not in sql.lower() for sql in sent)  # no page of the records list
     assert "Review queue (0)" in [page.tabs.tabText(n) for n in range(page.tabs.count())]
 
-    _click_tab(qtbot, page.tabs, page.stack)
+    click_tab(qtbot, page.tabs, page.stack)
     assert page.count_label.text() == "0 records"  # read when the user brings it forward
 
 
@@ -143,14 +135,14 @@ def test_accreditation_evidence_is_read_when_its_tab_is_clicked(qtbot, world, se
     assert page.evidence_model.rowCount() == 0  # the Evidence tab is hidden: not read
     assert page.cycles_view.notice.text() == ""  # nor the award cycles
 
-    _click_tab(qtbot, page.tabs, page.evidence_stack)
+    click_tab(qtbot, page.tabs, page.evidence_stack)
     assert page.evidence_model.rowCount() == 1
-    _click_tab(qtbot, page.tabs, page.cycles_view)
+    click_tab(qtbot, page.tabs, page.cycles_view)
     assert page.cycles_view.notice.text() == "No accreditation cycle recorded yet."
 
     service.create(EvidenceInput(world.crowley.id, "Photos", EvidenceKind.PHOTO, local_today()))
     qtbot.keyClick(window, F5)  # on the cycles tab: the evidence becomes stale
     _settled(qtbot, page)
     assert page.evidence_model.rowCount() == 1
-    _click_tab(qtbot, page.tabs, page.evidence_stack)
+    click_tab(qtbot, page.tabs, page.evidence_stack)
     assert page.evidence_model.rowCount() == 2  # read again now it is on show
