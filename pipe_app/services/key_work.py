@@ -7,6 +7,7 @@ key-work frequency setting.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -308,23 +309,28 @@ class _Search:
         """Ask for the residents' placements and the staff first: the database then knows
         how many there are (PostgreSQL guessed a third of all sessions for a CRN fragment).
         """
-        listed = [
-            self._among(KeyWorkSession.placement_id, self._placements(), session),
-            self._among(KeyWorkSession.key_worker_id, self._workers(), session),
+        people = [
+            (KeyWorkSession.placement_id, self._placements()),
+            (KeyWorkSession.key_worker_id, self._workers()),
         ]
+        found = [self._found(ids, session) for _column, ids in people]
+        held = list(zip(people, found, strict=True))
+        listed = [self._among(column, ids, ids_found) for (column, ids), ids_found in held]
         few = self._few(session, listed)
         narrowed = few is not None or not ordered  # a count is not read in order
         # Many, for a page: the list is read in its order, each session asked, as before
         # the notes index (a count, read in no order, keeps the lists and the index).
         # With the people as lists there, or the index's sessions, SQLite walked every
         # session of every resident found across a psychologist's ten sites and sorted
-        # them ("mar" at stress: 0.9-1.1 s; 0.1 s read in order).
+        # them ("mar" at stress: 0.9-1.1 s; 0.1 s read in order). SQLite is given the
+        # people found as lists it may not start from: asked again as subqueries, they
+        # scanned every resident a second time (15 ms at stress).
         theirs = (
             listed
             if narrowed
             else [
-                self._not_leading(KeyWorkSession.placement_id).in_(self._placements()),
-                self._not_leading(KeyWorkSession.key_worker_id).in_(self._workers()),
+                self._among(self._not_leading(column), ids, ids_found if self.sqlite else None)
+                for (column, ids), ids_found in held
             ]
         )
         notes = self._in_notes()
@@ -334,7 +340,7 @@ class _Search:
         return [matching] if few is None else [matching, few]
 
     def _not_leading(self, column: InstrumentedAttribute[uuid.UUID]) -> ColumnElement[uuid.UUID]:
-        """``column``, which SQLite may not follow from a subquery's rows (``+column``).
+        """``column``, which SQLite may not follow from a list of ids (``+column``).
 
         Asked whether a session is among the people found, SQLite would start from them
         for a psychologist's ten sites when the words are short: every session of every
@@ -365,17 +371,26 @@ class _Search:
         found = session.scalars(union_all(*parts).limit(FEW + 1)).all()
         return among(key, found, self.sqlite) if len(found) <= FEW else None
 
-    def _among(
-        self, column: InstrumentedAttribute[uuid.UUID], ids: Select[uuid.UUID], session: Session
-    ) -> ColumnElement[bool]:
-        """``column`` among the ids ``ids`` finds: as a list when they are not very many.
-        On SQLite the ids are read as the hex they are kept as: made into uuids and back,
-        thousands of them took 15-20 ms of a psychologist's search at stress scale."""
+    def _found(self, ids: Select[uuid.UUID], session: Session) -> Sequence[uuid.UUID] | None:
+        """The ids ``ids`` finds, when they are not very many (None otherwise). On SQLite
+        they are read as the hex they are kept as (typed as uuids, they are strings): made
+        into uuids and back, thousands of them took 15-20 ms of a psychologist's search at
+        stress scale."""
         listed = ids
         if self.sqlite:
             listed = ids.with_only_columns(type_coerce(ids.selected_columns[0], String))
         found = session.scalars(listed.limit(MANY_IDS + 1)).all()
-        return among(column, found, self.sqlite) if len(found) <= MANY_IDS else column.in_(ids)
+        return found if len(found) <= MANY_IDS else None
+
+    def _among(
+        self,
+        column: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID],
+        ids: Select[uuid.UUID],
+        found: Sequence[uuid.UUID] | None,
+    ) -> ColumnElement[bool]:
+        """``column`` among the ids ``found``; among those ``ids`` finds when there were
+        too many to hold (None)."""
+        return column.in_(ids) if found is None else among(column, found, self.sqlite)
 
 
 class KeyWorkService(Service):
