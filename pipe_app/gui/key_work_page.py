@@ -31,6 +31,7 @@ from pipe_app.domain.enums import SessionStatus
 from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
 from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm
 from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec, service_fetch
+from pipe_app.gui.list_count import SEARCH_COUNTED_TO
 from pipe_app.gui.list_filters import date_filter, filtered_day, plain_combo
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
@@ -290,7 +291,10 @@ class KeyWorkPage(Page):
         service = self._service
         self.show_error("")
         self._filtered = any(arguments.values())
-        self.list_panel.load_rows(self._fetch(filters), lambda: service.count(**arguments))
+        at_most = SEARCH_COUNTED_TO if filters.search else None
+        self.list_panel.load_rows(
+            self._fetch(filters), lambda: service.count(**arguments, at_most=at_most), at_most
+        )
 
     def _on_counted(self, total: int) -> None:
         if total == 0:

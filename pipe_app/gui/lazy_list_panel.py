@@ -172,17 +172,21 @@ class LazyListPanel(QWidget):
         return lambda: fetch(0, 0, order)
 
     def load_rows(
-        self, fetch: Callable[[int, int, Any], list[Any]], count: Callable[[], int]
+        self,
+        fetch: Callable[[int, int, Any], list[Any]],
+        count: Callable[[], int],
+        at_most: int | None = None,
     ) -> None:
         """Show the rows ``fetch(limit, offset, order)`` reads, then count them (``count``
-        runs off the GUI thread); with a search, the first rows are read off it too."""
+        runs off the GUI thread; it stops past ``at_most`` if given); with a search, the
+        first rows are read off it too."""
         model = self.model
         self._pace.started()  # this load reads the words as they are now
         searched, self._searched = self._searched, bool(self.search_edit.text().strip())
         if not (self._searched or searched):  # a filter changed, or the list is opened
             self._searches.forget()  # an older search still running must not come back
             model.reset(fetch)
-            self.count.update(model, count)
+            self.count.update(model, count, at_most)
             self.loaded.emit()
             return
         order = model.order
@@ -192,7 +196,7 @@ class LazyListPanel(QWidget):
                 model.reset(fetch, rows, asked=SEARCH_FIRST_ROWS)
             else:  # sorted meanwhile
                 model.reset(fetch)
-            self.count.update(model, count)
+            self.count.update(model, count, at_most)
             self.loaded.emit()
 
         def failed(error: BaseException) -> None:

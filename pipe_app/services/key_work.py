@@ -393,6 +393,10 @@ class _Search:
         return column.in_(ids) if found is None else among(column, found, self.sqlite)
 
 
+def _capped(total: int, at_most: int | None) -> int:
+    return total if at_most is None else min(total, at_most + 1)
+
+
 class KeyWorkService(Service):
     # ---- reads -------------------------------------------------------------------------
 
@@ -479,7 +483,12 @@ class KeyWorkService(Service):
         date_to: date | None = None,
         search: str = "",
         status: SessionStatus | str | None = None,
+        at_most: int | None = None,
     ) -> int:
+        """The sessions ``rows`` would list; no more than ``at_most + 1`` (which means "more
+        than ``at_most``") when ``at_most`` is given. A search then stops counting there:
+        "m" matches 460,000 of a psychologist's sessions at stress scale, which took a
+        second to count, on one of the machine's two cores, while she typed on."""
         with self._reading() as session:
             conditions = self._conditions(
                 session,
@@ -493,8 +502,12 @@ class KeyWorkService(Service):
                 ordered=False,
             )
             if resident_id is not None or search.strip():
-                query = _joined(select(func.count(KeyWorkSession.id)).select_from(KeyWorkSession))
-                return int(session.scalar(query.where(*conditions)) or 0)
+                found = _joined(select(KeyWorkSession.id).select_from(KeyWorkSession))
+                found = found.where(*conditions)
+                if at_most is not None:
+                    found = found.limit(at_most + 1)
+                counted = select(func.count()).select_from(found.subquery())
+                return int(session.scalar(counted) or 0)
             # Only the sessions' own columns are filtered: count the live sessions from
             # ix_key_work_sessions_site_archived alone, then take away those of the (few)
             # archived placements or residents, which the list leaves out, instead of joining
@@ -512,13 +525,13 @@ class KeyWorkService(Service):
                 )
             ).all()
             if not archived:
-                return int(total or 0)
+                return _capped(int(total or 0), at_most)
             hidden = (
                 select(func.count())
                 .select_from(KeyWorkSession)
                 .where(live, KeyWorkSession.placement_id.in_(archived), *conditions)
             )
-            return int(total or 0) - int(session.scalar(hidden) or 0)
+            return _capped(int(total or 0) - int(session.scalar(hidden) or 0), at_most)
 
     def get(self, key_work_id: uuid.UUID) -> KeyWorkRow:
         query = _joined(select(*_ROW_COLUMNS).select_from(KeyWorkSession)).where(

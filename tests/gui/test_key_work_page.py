@@ -12,7 +12,7 @@ from sqlalchemy import insert
 
 from pipe_app.domain import KeyWorkSession
 from pipe_app.domain.enums import Role
-from pipe_app.gui import record_form
+from pipe_app.gui import key_work_page, record_form
 from pipe_app.gui.drafts import Autosaver, DraftKey, drafts_for, load_draft
 from pipe_app.gui.key_work_page import KeyWorkPage
 from pipe_app.gui.main_window import MainWindow
@@ -298,6 +298,22 @@ def test_the_list_fetches_one_page_at_a_time(qtbot, qtmodeltester, world):
     qtbot.waitUntil(lambda: model.rowCount() == 11)  # 99 and 990-999, once typing pauses
     assert page.count_label.text() == "11 sessions"
     assert not model.canFetchMore(QModelIndex())
+
+
+def test_a_search_is_counted_no_further_than_its_limit(qtbot, world, monkeypatch):
+    """Common words match most sessions: a search's count stops past ``SEARCH_COUNTED_TO``
+    and says "More than"; the list without words is counted whole."""
+    monkeypatch.setattr(key_work_page, "SEARCH_COUNTED_TO", 500)
+    _bulk_sessions(world, 1000)
+    page = _page(qtbot, world)
+    qtbot.waitUntil(lambda: page.count_label.text() == "1,000 sessions")
+    type_into(qtbot, page.search_edit, "session")
+    qtbot.waitUntil(lambda: page.count_label.text() == "More than 500 sessions")
+    assert page.model.canFetchMore(QModelIndex())  # the rows still page on past it
+    type_into(qtbot, page.search_edit, "session 99")
+    qtbot.waitUntil(lambda: page.count_label.text() == "11 sessions")
+    page.search_edit.clear()
+    qtbot.waitUntil(lambda: page.count_label.text() == "1,000 sessions")
 
 
 def test_each_keystroke_narrows_the_rows_held_before_the_database_answers(qtbot, world):

@@ -65,3 +65,18 @@ def test_without_a_search_the_count_reads_no_session_rows(world):
         event.remove(world.db.engine, "before_cursor_execute", on_execute)
     counts = [sql for sql in sent if "count(" in sql]
     assert counts and all("join" not in sql for sql in counts), counts
+
+
+def test_a_count_told_at_most_stops_one_past_it(world):
+    """``at_most + 1`` stands for "more than ``at_most``": a search of common words stops
+    counting there, and so does every other count told it."""
+    ann = world.admit("crowley", given_name="Ann", family_name="Archer")
+    svc = service(world)
+    for days_ago in (1, 2, 3):
+        svc.record(entry(world, ann, started_at=at(days_ago)))
+    assert svc.count(search="archer") == 3
+    assert svc.count(search="archer", at_most=1) == 2
+    assert svc.count(search="archer", at_most=3) == 3
+    assert svc.count(resident_id=ann, at_most=1) == 2
+    assert svc.count(site_id=world.crowley.id, at_most=2) == 3
+    assert svc.count(site_id=world.crowley.id, at_most=5) == 3
