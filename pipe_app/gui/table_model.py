@@ -9,7 +9,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from pipe_app.gui.problems import describe_failure
 from pipe_app.services.ordering import Order
@@ -17,7 +23,6 @@ from pipe_app.timeutil import format_local
 
 R = TypeVar("R")
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 ROW_ROLE = Qt.ItemDataRole.UserRole + 3
 
@@ -32,7 +37,6 @@ _ANSWERED = frozenset(
     for role in (
         Qt.ItemDataRole.DisplayRole,
         Qt.ItemDataRole.TextAlignmentRole,
-        SORT_ROLE,
         SEARCH_ROLE,
         ROW_ROLE,
     )
@@ -76,8 +80,28 @@ class Column(Generic[R]):
         return value.casefold() if isinstance(value, str) else value
 
 
+def sorted_positions(keys: Sequence[Any], descending: bool) -> list[int]:
+    """The positions of ``keys`` in sorted order, equal keys kept in their order (as Qt's
+    sorting keeps them). Keys of different kinds (a number and the empty text of a missing
+    one) sort numbers first, then texts, then the rest as text."""
+    try:
+        return sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+    except TypeError:
+        ranked = [_ranked(key) for key in keys]
+        return sorted(range(len(ranked)), key=ranked.__getitem__, reverse=descending)
+
+
+def _ranked(key: Any) -> tuple[int, Any]:
+    if isinstance(key, int | float):
+        return 0, key
+    return (1, key) if isinstance(key, str) else (2, str(key))
+
+
 class RowTableModel(QAbstractTableModel, Generic[R]):
-    """Rows are replaced as a whole (``set_rows``); views sort and filter through a proxy."""
+    """Rows are replaced as a whole (``set_rows``); views filter through a proxy, and sort
+    here (``sort``: a header click, or ``sortByColumn``), by one key a row. A proxy sorting
+    the rows asked the model for two keys a comparison, in Python: the review queue's 168
+    rows took 26 ms to show."""
 
     def __init__(
         self,
@@ -89,11 +113,39 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._columns = list(columns)
         self._rows: list[R] = []
         self._search_text = search_text
+        self._sorted_by: tuple[int, Qt.SortOrder] | None = None  # the last ``sort``
 
     def set_rows(self, rows: Sequence[R]) -> None:
+        """Show ``rows``, in the order last sorted by if any."""
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = self._in_order(list(rows))
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by ``column``'s sort key (kept for the rows set later)."""
+        if not 0 <= column < len(self._columns):
+            return
+        self._sorted_by = (column, order)
+        self.layoutAboutToBeChanged.emit()  # PySide6 sends it without its arguments
+        rows = self._rows
+        moved = self._positions(rows)  # the old row numbers, in their new order
+        self._rows = [rows[n] for n in moved]
+        row_now = {old: new for new, old in enumerate(moved)}
+        held = self.persistentIndexList()  # the selection and current row follow their rows
+        self.changePersistentIndexList(
+            held, [self.index(row_now[index.row()], index.column()) for index in held]
+        )
+        self.layoutChanged.emit()
+
+    def _in_order(self, rows: list[R]) -> list[R]:
+        return [rows[n] for n in self._positions(rows)] if self._sorted_by else rows
+
+    def _positions(self, rows: list[R]) -> list[int]:
+        if self._sorted_by is None:
+            return list(range(len(rows)))
+        column, order = self._sorted_by
+        key = self._columns[column].key
+        return sorted_positions([key(row) for row in rows], order == Qt.SortOrder.DescendingOrder)
 
     def row(self, number: int) -> R:
         return self._rows[number]
@@ -122,8 +174,6 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.shown(row)
-        if role == SORT_ROLE:
-            return column.key(row)
         if role == SEARCH_ROLE:
             return self._search_text(row) if self._search_text else column.shown(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:

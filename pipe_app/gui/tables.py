@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from pipe_app.gui.table_model import SEARCH_ROLE, SORT_ROLE, RowTableModel
+from pipe_app.gui.table_model import SEARCH_ROLE, RowTableModel
 from pipe_app.gui.view_layout import USER_WIDTHS
 
 FIT_ROWS = 50  # fit_columns measures this many rows (a screenful and more), not every row
@@ -35,11 +35,18 @@ def plain_view(name: str, accessible_name: str, model: Any, parent: QWidget) -> 
     return view
 
 
+class SearchProxy(QSortFilterProxyModel):
+    """Filters on search text; sorting (a header click) is the source model's own, one key a
+    row (``RowTableModel.sort``), where sorting here asked two keys a comparison."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
+
 def search_proxy(model: RowTableModel[Any], parent: QWidget) -> QSortFilterProxyModel:
-    """A proxy over ``model`` that filters on search text (and sorts by value if asked)."""
-    proxy = QSortFilterProxyModel(parent)
+    """A proxy over ``model`` that filters on search text, and passes sorting to it."""
+    proxy = SearchProxy(parent)
     proxy.setSourceModel(model)
-    proxy.setSortRole(SORT_ROLE)
     proxy.setFilterRole(SEARCH_ROLE)
     proxy.setFilterKeyColumn(0)
     proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
