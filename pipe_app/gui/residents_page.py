@@ -451,6 +451,8 @@ class ResidentsPage(Page):
         if place is not None:
             self._restore(place)
         self._loaded_search = search
+        if self.search_edit.text().strip() != search:
+            self.model.hold()  # keys came while these words were read: theirs are next
         if self.model.error:
             self.show_error(self.model.error)
             return
@@ -500,6 +502,8 @@ class ResidentsPage(Page):
 
     def _on_search_changed(self, text: str) -> None:
         # At once: narrow what is already held; when SearchPace says: ask the database.
+        if text.strip() != self._loaded_search:
+            self.model.hold()  # the rows held are of other words: no more of them
         self.proxy.setFilterFixedString(text.strip().casefold())
         self._pace.typed()
         self._update_count()

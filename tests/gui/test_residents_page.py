@@ -13,6 +13,7 @@ from pipe_app.gui.drafts import DraftKey, drafts_for
 from pipe_app.gui.page_registry import PAGE_CLASSES
 from pipe_app.gui.pages import PAGES
 from pipe_app.gui.residents_page import PAGE_SIZE, ResidentsPage
+from pipe_app.gui.search_pace import SEARCH_FIRST_ROWS
 from pipe_app.services import audit
 from pipe_app.services.residents import PlacementInput, ResidentService
 from pipe_app.timeutil import local_today
@@ -134,6 +135,36 @@ def test_a_search_is_read_off_the_gui_thread_while_the_rows_held_are_narrowed(
     assert page.count_label.text() == "1 of 2 residents match"
     assert page.model.rowCount() == 1 and _names(page) == ["Liam O'Connor"]
     assert len(readers) == 1  # one burst of keys, one read
+
+
+def test_typing_reads_no_more_of_the_list_without_words(qtbot, world, monkeypatch):
+    """The first keys narrow the rows held to none here, which no longer fill the view: it
+    must not read more pages of the list without the words on the GUI thread meanwhile
+    (two pages, 20-30 ms, at busy scale), only the words, once."""
+    _many(world, 1000)
+    page = _page(qtbot, world, Role.KEY_WORKER)
+    assert page.model.rowCount() == PAGE_SIZE and page.model.canFetchMore(QModelIndex())
+    release, reads = threading.Event(), []
+    rows = ResidentService.rows
+
+    def watched(service, **arguments):
+        reads.append(arguments.get("search", ""))
+        if arguments.get("search"):
+            release.wait(10)
+        return rows(service, **arguments)
+
+    monkeypatch.setattr(ResidentService, "rows", watched)
+    qtbot.keyClicks(page.search_edit, "family0999")
+    qtbot.waitUntil(lambda: reads != [])
+    qtbot.wait(100)  # the view lays the narrowed rows out meanwhile
+    assert reads == ["family0999"]
+    assert page.model.rowCount() == PAGE_SIZE and _names(page) == []
+    release.set()
+    qtbot.waitUntil(lambda: _names(page) == ["Many Family0999"])
+    type_into(qtbot, page.search_edit, "family0")  # all 1,000: the answer's first rows
+    qtbot.waitUntil(lambda: not page.is_loading and len(_names(page)) == SEARCH_FIRST_ROWS)
+    page.table.scrollToBottom()  # the answer's own next page comes as it scrolls
+    qtbot.waitUntil(lambda: page.model.rowCount() > SEARCH_FIRST_ROWS)
 
 
 def test_a_key_typed_while_a_search_is_read_is_read_after_its_answer(qtbot, world, monkeypatch):
