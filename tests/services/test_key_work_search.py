@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from pipe_app.domain.enums import Role
 from pipe_app.services import key_work
@@ -62,7 +62,7 @@ def test_names_from_one_letter_and_notes_from_three(world, sessions) -> None:
     assert _found(svc, "employ") == ([archer.id], 1)  # a topic
 
 
-@pytest.mark.parametrize(("few", "many_ids"), [(0, 0), (1, 1), (1000, 5000)])
+@pytest.mark.parametrize(("few", "many_ids"), [(0, 0), (1, 1), (1000, 0), (1000, 5000)])
 def test_looking_up_the_few_and_reading_in_order_agree(
     world, sessions, monkeypatch: pytest.MonkeyPatch, few: int, many_ids: int
 ) -> None:
@@ -74,6 +74,28 @@ def test_looking_up_the_few_and_reading_in_order_agree(
     monkeypatch.setattr(key_work, "MANY_IDS", many_ids)
     assert {words: _found(svc, words) for words in WORDS} == expected
     assert expected["zoo"] == ([sessions["zoo"].id], 1)
+
+
+def test_the_sessions_of_more_people_than_it_lists_are_not_looked_up_first(
+    world, sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """People found beyond ``MANY_IDS`` have sessions far beyond ``FEW``: the search reads
+    the list in its order at once, without asking for the few sessions first (a union of
+    the people's sessions and the notes index's, cut at ``FEW`` + 1)."""
+    svc = service(world)
+    monkeypatch.setattr(key_work, "MANY_IDS", 0)  # every resident found is "many"
+    sent: list[str] = []
+
+    def on_execute(_c, _cur, sql: str, *_args) -> None:
+        sent.append(sql)
+
+    event.listen(world.db.engine, "before_cursor_execute", on_execute)
+    try:
+        rows = svc.rows(search="archer")
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", on_execute)
+    assert [row.id for row in rows] == [sessions["archer"].id]
+    assert not [sql for sql in sent if "UNION ALL" in sql], sent
 
 
 def test_the_notes_index_follows_every_change(world, sessions) -> None:
