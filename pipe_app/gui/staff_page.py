@@ -171,12 +171,11 @@ class StaffPage(Page):
 
     def warm_up(self) -> Callable[[], object]:
         """The staff lists' read and the matrix's for the first site (staff, not residents)."""
-        db, actor, training, site = self.db, self.actor, self._training, self.matrix_view.site_id
+        db, actor, site = self.db, self.actor, self.matrix_view.site_id
+        lists = self._lists_reader(with_staff=True)
 
         def read() -> None:
-            SiteService(db, actor).rows()
-            StaffService(db, actor).rows()
-            training.courses()
+            lists()
             if site is not None:
                 build_matrix(db, actor, site)
 
@@ -202,15 +201,20 @@ class StaffPage(Page):
 
         A newer read replaces an older one still running, so it answers for both tabs."""
         self._lists_for.add(tab)
+        read = self._lists_reader(with_staff=STAFF_TAB in self._lists_for)
+        self.loads.start(read, self._show_lists, self._on_lists_failed)
+
+    def _lists_reader(self, *, with_staff: bool) -> Callable[[], _Lists]:
+        """The read of the sites, the courses and (``with_staff``) the staff, to run off the
+        GUI thread."""
         db, actor, training = self.db, self.actor, self._training
-        with_staff = STAFF_TAB in self._lists_for
 
         def read() -> _Lists:
             sites = SiteService(db, actor).rows()
             staff = StaffService(db, actor).rows() if with_staff else None
             return sites, staff, training.courses()
 
-        self.loads.start(read, self._show_lists, self._on_lists_failed)
+        return read
 
     def _show_lists(self, lists: _Lists) -> None:
         sites, staff, courses = lists

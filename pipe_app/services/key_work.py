@@ -504,11 +504,11 @@ class KeyWorkService(Service):
                 ordered=False,
             )
             if resident_id is not None or search.strip():
-                found = _joined(select(KeyWorkSession.id).select_from(KeyWorkSession))
-                found = found.where(*conditions)
+                matching = _joined(select(KeyWorkSession.id).select_from(KeyWorkSession))
+                matching = matching.where(*conditions)
                 if at_most is not None:
-                    found = found.limit(at_most + 1)
-                counted = select(func.count()).select_from(found.subquery())
+                    matching = matching.limit(at_most + 1)
+                counted = select(func.count()).select_from(matching.subquery())
                 return int(session.scalar(counted) or 0)
             # Only the sessions' own columns are filtered: count the live sessions from
             # ix_key_work_sessions_site_archived alone, then take away those of the (few)
