@@ -59,6 +59,7 @@ from pipe_app.gui.evidence_form import STATUS_LABELS, EvidenceForm, day_of
 from pipe_app.gui.evidence_list import EvidenceList
 from pipe_app.gui.field_errors import sentence
 from pipe_app.gui.latest_load import LatestLoad
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
@@ -172,7 +173,7 @@ class AccreditationPage(Page):
         top.addWidget(self.framework_combo, 1)
         top.addWidget(self.cycle_label)
         top.addWidget(self.print_button)
-        self.body.addLayout(top)
+        nest(self.body, top)
         self.pack_card = self._pack_card()
         self.body.addWidget(self.pack_card)
 
@@ -263,7 +264,7 @@ class AccreditationPage(Page):
         buttons.addWidget(self.start_cycle_button)
         buttons.addStretch(1)
         buttons.addWidget(self.save_assessment_button)
-        rating_layout.addLayout(buttons)
+        nest(rating_layout, buttons)
         self.rating_group = rating
 
         gaps, gaps_layout = _group("Gaps", "gapsGroup")

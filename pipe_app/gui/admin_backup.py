@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from pipe_app import paths
 from pipe_app.gui.admin_users import ask_to_confirm
 from pipe_app.gui.attachments import size_text
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.problems import as_sentence, describe_failure
 from pipe_app.gui.table_model import ROW_ROLE, Column, RowTableModel, show_time
 from pipe_app.gui.tables import fit_columns, sorted_view
@@ -164,7 +165,7 @@ class BackupTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(intro)
-        layout.addLayout(row)
+        nest(layout, row)
         layout.addWidget(self.result_card)
         layout.addWidget(self.error_label)
         layout.addSpacing(8)

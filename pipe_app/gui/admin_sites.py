@@ -30,6 +30,7 @@ from pipe_app.domain.enums import APType, AttendanceCode, GroupKind
 from pipe_app.gui.assets import child
 from pipe_app.gui.form_dialog import FormDialog, accepted, grow_to_fit, index_of
 from pipe_app.gui.labels import AP_TYPE_LABELS, frequency_text
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.problems import as_sentence
 from pipe_app.gui.table_model import ROW_ROLE, Column, RowTableModel
 from pipe_app.gui.tables import fit_columns, sorted_view
@@ -352,7 +353,7 @@ class SitesTab(QWidget):
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        layout.addLayout(row)
+        nest(layout, row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notice)
         self.new_button.clicked.connect(self._on_new_clicked)

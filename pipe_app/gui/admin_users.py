@@ -31,6 +31,7 @@ from pipe_app.gui.assets import child
 from pipe_app.gui.field_errors import FieldErrors
 from pipe_app.gui.form_dialog import FormDialog, accepted, index_of
 from pipe_app.gui.labels import roles_text
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.problems import as_sentence, describe_failure
 from pipe_app.gui.table_model import ROW_ROLE, Column, RowTableModel, show_time
 from pipe_app.gui.tables import fit_columns, sorted_view
@@ -351,7 +352,7 @@ class UsersTab(QWidget):
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
-        layout.addLayout(row)
+        nest(layout, row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notice)
         self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)

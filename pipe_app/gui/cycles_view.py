@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from pipe_app.gui.cycle_form import CYCLE_STATUS_LABELS, CycleForm
 from pipe_app.gui.draft_offers import DRAFT_GONE, reopen_draft
 from pipe_app.gui.drafts import DraftKey
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.table_model import Column, RowTableModel
@@ -63,7 +64,7 @@ class CyclesView(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.notice, 1)
         bar.addWidget(self.new_button)
-        panel.addLayout(bar)
+        nest(panel, bar)
         panel.addWidget(self.table, 1)
         form = FormMaker(CycleForm, db, actor)  # built when first opened
         self.stack = ListFormStack("cyclesStack", list_panel, form, self.table)

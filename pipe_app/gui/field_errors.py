@@ -24,16 +24,16 @@ def _row_in(form: QFormLayout, widget: QWidget) -> int:
 
 
 def _form_holding(layout: QLayout | None, widget: QWidget) -> QFormLayout | None:
-    """The QFormLayout (possibly nested) that holds ``widget``."""
+    """The QFormLayout (possibly nested) that holds ``widget``.
+
+    Walks the layouts as QObjects (a nested layout is its outer layout's child), never
+    with ``itemAt``: a QWidgetItem's Python wrapper outlives the item, and a widget later
+    made at its address came back as that stale QWidgetItem."""
     if layout is None:
         return None
-    if isinstance(layout, QFormLayout) and _row_in(layout, widget) >= 0:
-        return layout
-    for index in range(layout.count()):
-        item = layout.itemAt(index)
-        found = _form_holding(item.layout() if item is not None else None, widget)
-        if found is not None:
-            return found
+    for form in (layout, *layout.findChildren(QFormLayout)):
+        if isinstance(form, QFormLayout) and _row_in(form, widget) >= 0:
+            return form
     return None
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.field_errors import FieldErrors
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.placement_fields import day_of, fill_key_workers
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm
@@ -82,7 +83,7 @@ class KeyWorkerDialog(QDialog):
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        nest(layout, form)
         layout.addWidget(general)
         layout.addWidget(self.buttons)
         # Messages go on the form rows, so the fields must be in the layout first.

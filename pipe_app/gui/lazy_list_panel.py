@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.latest_load import LatestLoad
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.list_count import ListCount
 from pipe_app.gui.list_filters import filter_bar
 from pipe_app.gui.list_sort import DatabaseSortHeader
@@ -123,7 +124,7 @@ class LazyListPanel(QWidget):
         bar.addWidget(self.search_edit, 1)
         for button in buttons:
             bar.addWidget(button)
-        layout.addLayout(bar)
+        nest(layout, bar)
         self.filter_bar = filter_bar(f"{spec.prefix}Filters", *filters)
         layout.addWidget(self.filter_bar)
 
@@ -142,7 +143,7 @@ class LazyListPanel(QWidget):
         counts = QHBoxLayout()
         counts.addWidget(self.notice_label, 1)
         counts.addWidget(self.count_label)
-        layout.addLayout(counts)
+        nest(layout, counts)
 
         self.table = plain_view(spec.table, spec.table_name, model, self)
         for column, width in enumerate(spec.widths):

@@ -12,6 +12,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from pipe_app.gui.assets import icon
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.print_documents import view_document
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.storage.database import Database
@@ -153,7 +154,7 @@ class Page(QWidget):
         outer.addWidget(self.error_banner)
         self.body = QVBoxLayout()
         self.body.setSpacing(8)
-        outer.addLayout(self.body, 1)
+        nest(outer, self.body, 1)
 
     def activate(self) -> None:
         """Called when the page is shown: load on first view only, so start-up stays quick."""

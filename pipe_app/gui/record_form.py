@@ -41,6 +41,7 @@ from pipe_app.gui.drafts import (
     save_draft,
 )
 from pipe_app.gui.field_errors import FieldErrors
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.problems import describe_failure
 from pipe_app.services.errors import ConflictError, FieldProblem, ValidationError
 from pipe_app.services.history import AuditTrailService, HistoryRow
@@ -229,12 +230,13 @@ class RecordForm(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
+        self.button_bar = buttons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(header)
+        nest(layout, header)
         layout.addWidget(general)
         layout.addWidget(scroll, 1)
-        layout.addLayout(buttons)
+        nest(layout, buttons)
 
         self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         self.cancel_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)

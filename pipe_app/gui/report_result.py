@@ -12,6 +12,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.printing import print_pdf
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.tasks import Cancelled, Progress
@@ -85,7 +86,7 @@ class ResultCard(QFrame):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.heading)
         layout.addWidget(self.label)
-        layout.addLayout(row)
+        nest(layout, row)
         self.open_button.setEnabled(False)
         self.print_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_current)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from pipe_app.gui import training_matrix_view
 from pipe_app.gui.field_errors import FieldErrors
 from pipe_app.gui.key_work_form import day_of
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm
@@ -130,9 +131,9 @@ class ReportsPage(Page):
         buttons.addWidget(self.busy_label, 1)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(16, 12, 16, 12)
-        inner.addLayout(self.form)
+        nest(inner, self.form)
         inner.addWidget(general)
-        inner.addLayout(buttons)
+        nest(inner, buttons)
         self.errors = FieldErrors(general)
         for key, widget, label in (
             ("site_id", self.site_combo, "Site"),
@@ -162,8 +163,8 @@ class ReportsPage(Page):
         columns = QHBoxLayout()
         columns.setSpacing(16)
         columns.addWidget(card, 1, Qt.AlignmentFlag.AlignTop)
-        columns.addLayout(results, 1)
-        self.body.addLayout(columns, 1)
+        nest(columns, results, 1)
+        nest(self.body, columns, 1)
         self._connect_signals()
 
     # ---- building ----------------------------------------------------------------------

@@ -34,6 +34,7 @@ from pipe_app.gui.assets import icon
 from pipe_app.gui.drafts import Draft
 from pipe_app.gui.key_worker_dialog import KeyWorkerDialog
 from pipe_app.gui.labels import frequency_text
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.placement_form import NewPlacementForm
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form_dialog import RecordFormDialog
@@ -197,7 +198,7 @@ class ResidentDetail(QWidget):
         )
         top.addWidget(self.new_placement_button)
         top.addWidget(self.edit_button)
-        outer.addLayout(top)
+        nest(outer, top)
 
         self.message = QLabel()
         self.message.setObjectName("residentMessage")
@@ -244,7 +245,7 @@ class ResidentDetail(QWidget):
             label.setAccessibleName(caption)
             self.placement_values[key] = label
             form.addRow(f"{caption}:", label)
-        box.addLayout(form)
+        nest(box, form)
         self.placement_edit_button = _manager_button(
             "Edit &placement…",
             "placementEdit",
@@ -257,7 +258,7 @@ class ResidentDetail(QWidget):
         buttons.addWidget(self.placement_edit_button)
         buttons.addWidget(self.departure_button)
         buttons.addStretch(1)
-        box.addLayout(buttons)
+        nest(box, buttons)
         layout.addWidget(card)
 
         card, box = _card("dueCard", "Key work")
@@ -267,7 +268,7 @@ class ResidentDetail(QWidget):
         self.due_label.setAccessibleName("Key work due")
         row.addWidget(self.due_icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.due_label, 1)
-        box.addLayout(row)
+        nest(box, row)
         layout.addWidget(card)
 
         card, box = _card("keyWorkerCard", "Key-worker history")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from pipe_app.gui.drafts import DraftKey, load_draft
 from pipe_app.gui.latest_load import LatestLoad
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -190,7 +191,7 @@ class ResidentsPage(Page):
         bar.addStretch(1)
         bar.addWidget(self.count_label)
         bar.addWidget(self.new_button)
-        panel.addLayout(bar)
+        nest(panel, bar)
 
         panel.addWidget(self.table, 1)
 

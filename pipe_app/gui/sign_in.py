@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.assets import app_icon
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.problems import as_sentence, describe_failure
 
 if TYPE_CHECKING:  # the dialog opens before SQLAlchemy and argon2 are imported
@@ -58,7 +59,7 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.setSpacing(12)
-        layout.addLayout(_header())
+        nest(layout, _header())
         self.username_edit = _edit("usernameEdit", "Username")
         self.username_edit.setMaxLength(64)
         self.password_edit = _edit("passwordEdit", "Password")
@@ -70,7 +71,7 @@ class SignInDialog(QDialog):
             label = QLabel(text)
             label.setBuddy(edit)
             fields.addRow(label, edit)
-        layout.addLayout(fields)
+        nest(layout, fields)
         self.message_label = _label("messageLabel", "error")
         self.message_label.setAccessibleName("Sign-in message")
         layout.addWidget(self.message_label)
@@ -277,5 +278,5 @@ def _header() -> QHBoxLayout:
     header = QHBoxLayout()
     header.setSpacing(14)
     header.addWidget(logo)
-    header.addLayout(titles)
+    nest(header, titles)
     return header

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from pipe_app.gui.drafts import DraftKey, load_draft
 from pipe_app.gui.latest_load import LatestLoad
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
@@ -104,7 +105,7 @@ class StaffPage(Page):
         bar.addWidget(self.notice_label, 1)
         bar.addWidget(self.import_button)
         bar.addWidget(self.new_button)
-        list_layout.addLayout(bar)
+        nest(list_layout, bar)
         list_layout.addWidget(self.records, 1)
         form = FormMaker(TrainingRecordForm, db, actor)  # built when first opened
         self.records_stack = ListFormStack(

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -203,11 +202,7 @@ class SupervisionForm(RecordForm):
         button.setToolTip(tip)
         button.setAccessibleName(tip)
         button.hide()
-        outer = self.layout()
-        assert outer is not None
-        item = outer.itemAt(outer.count() - 1)
-        bar = item.layout() if item is not None else None
-        assert isinstance(bar, QHBoxLayout)
+        bar = self.button_bar
         bar.insertWidget(bar.count() - 2, button)  # before Cancel and Save
         return button
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from pipe_app.domain.enums import SupervisionStatus
 from pipe_app.gui.draft_offers import DRAFT_GONE, reopen_draft
 from pipe_app.gui.drafts import DraftKey
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.list_filters import filter_bar, filter_combo
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
@@ -158,7 +159,7 @@ class SupervisionPage(Page):
         counts.addWidget(self.notice_label, 1)
         counts.addWidget(self.count_label)
         counts.addWidget(self.new_button)
-        panel.addLayout(counts)
+        nest(panel, counts)
         panel.addWidget(self.table, 1)
 
         form = FormMaker(SupervisionForm, db, actor)  # built when first opened

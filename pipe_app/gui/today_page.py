@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.gui.latest_load import LatestLoad
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.pages import Page, PageSpec
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.table_model import Column, RowTableModel
@@ -202,7 +203,7 @@ class TodayPage(Page):
         top.addWidget(self.date_label)
         top.addStretch(1)
         top.addWidget(self.status_label)
-        self.body.addLayout(top)
+        nest(self.body, top)
 
         self.scroll_area = QScrollArea()
         self.scroll_area.setObjectName("todayScroll")

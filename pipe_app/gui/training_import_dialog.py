@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pipe_app.gui.layouts import nest
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.tasks import Progress, Task, run_task
 from pipe_app.services.permissions import Actor
@@ -165,7 +166,7 @@ class TrainingImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        nest(layout, buttons)
         self._connect_signals()
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -63,9 +63,9 @@ def crash(widget: QWidget) -> None:
     """Delete ``widget``'s C++ side at once, as a crash would: no close events, no questions.
 
     Then collect Python's garbage: a wrapper left in a cycle (the collector may be paused
-    while background work runs) keeps its C++ address registered, and a new widget made at
-    that address came back as the dead one's wrapper (an occasional "QWidgetItem has no
-    attribute hide" in the next page built)."""
+    while background work runs) keeps its C++ address registered. (The stale QWidgetItems
+    once seen after this, "'QWidgetItem' has no attribute 'hide'", were PySide's wrappers of
+    layout items: see ``pipe_app.gui.layouts.nest``.)"""
     import shiboken6
 
     shiboken6.delete(widget)
