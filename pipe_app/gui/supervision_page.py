@@ -154,6 +154,10 @@ class SupervisionPage(Page):
         ]
         if len(self._sites) > 1:
             pairs.insert(0, ("Site", self.site_combo))
+        else:  # one site: no box to show, but Qt owns it (a parentless widget left to
+            # Python's collector was freed inside a Qt destructor, which deadlocked)
+            self.site_combo.setParent(self)
+            self.site_combo.hide()
         panel.addWidget(filter_bar("supervisionFilters", *pairs))
         counts = QHBoxLayout()
         counts.addWidget(self.notice_label, 1)

@@ -117,6 +117,10 @@ class SupervisionQueue(QWidget):
         ]
         if len(sites) > 1:
             pairs.insert(0, ("Site", self.site_combo))
+        else:  # one site: no box to show, but Qt owns it (a parentless widget left to
+            # Python's collector was freed inside a Qt destructor, which deadlocked)
+            self.site_combo.setParent(self)
+            self.site_combo.hide()
         layout.addWidget(filter_bar("queueFilters", *pairs))
         layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -41,7 +41,16 @@ def settings(settings_folder: Path) -> QSettings:
 
 
 @pytest.fixture(autouse=True)
-def _background_work_finishes(qtbot: QtBot) -> object:
+def _closed_widgets_deleted() -> object:
+    """The widgets qtbot closed are deleted as the test ends, not in the next test's event
+    loop. A closed page left alive ran its list's fetchMore in the next test, and the
+    collector freed the page in the middle of it ("LazyRowTableModel already deleted")."""
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(autouse=True)
+def _background_work_finishes(qtbot: QtBot, _closed_widgets_deleted: None) -> object:
     """No test leaves work running on the thread pool for the next one (or for exit), nor
     the cycle collector held off. Torn down before ``qtbot`` closes the test's widgets, so
     finished work hands its answer back to live pages."""

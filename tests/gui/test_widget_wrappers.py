@@ -1,7 +1,13 @@
-"""No page or form keeps a Python wrapper of a QWidgetItem.
+"""Every widget of every page belongs to Qt, and no page or form keeps a Python wrapper of a
+QWidgetItem.
 
-Such a wrapper is owned by its layout's wrapper and outlives the item, which Qt deletes with
-the layout. A widget later made at the same address then came back from PySide as that
+A widget that belongs to Python (made without a parent and never put in a layout) is freed by
+Python's collector whenever it runs, even inside a Qt destructor: the supervision page's
+unused site box, freed while a page was being deleted, deadlocked on the mutex the outer
+destructor held (py-spy: gc_collect_main inside ~QObject, then ~QComboBox waiting).
+
+A QWidgetItem's wrapper is owned by its layout's wrapper and outlives the item, which Qt
+deletes with its widget. A widget later made at the same address then came back from PySide as that
 stale QWidgetItem ("'QWidgetItem' object has no attribute 'hide'" in CI, about once in
 1,500 tests). Layouts are nested with ``layouts.nest``, which forgets those wrappers, and a
 form's layouts are found as QObjects, never through ``itemAt``."""
@@ -81,3 +87,34 @@ def test_a_page_and_its_new_record_form_hold_no_item_wrappers(qtbot, world, sett
     qtbot.waitUntil(lambda: page.form_open)
 
     assert _item_wrappers() - before == set()
+
+
+def _python_owned_widgets(window: QWidget) -> list[str]:
+    gc.collect()
+    return [
+        f"{type(wrapper).__name__} {wrapper.objectName()!r}"
+        for wrapper in shiboken6.getAllValidWrappers()
+        if isinstance(wrapper, QWidget)
+        and wrapper is not window
+        and shiboken6.ownedByPython(wrapper)
+    ]
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.PSYCHOLOGIST, Role.KEY_WORKER])
+def test_every_widget_of_every_page_belongs_to_qt(qtbot, world, settings, role):
+    window = MainWindow(world.db, world.actor(role, "crowley"), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    navigation = window.navigation
+    titles = [navigation.item(row).text() for row in range(navigation.count())]
+    assert len(titles) >= 6
+    for title in titles:
+        click_entry(qtbot, navigation, title)
+        page = window.current_page
+        button = getattr(page, "new_button", None)
+        if button is not None and button.isVisible() and button.isEnabled():
+            click(qtbot, button)
+            qtbot.waitUntil(lambda page=page: page.form_open)
+
+    assert _python_owned_widgets(window) == []
