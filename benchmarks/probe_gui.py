@@ -128,11 +128,13 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
 
     from pipe_app.gui.app import bootstrap
     from pipe_app.gui.assets import apply_look
+    from pipe_app.gui.collector_ticks import CollectorTicks
     from pipe_app.gui.main_window import MainWindow
     from pipe_app.gui.sign_in import SignInDialog
 
     app = QApplication.instance() or QApplication(sys.argv)
     apply_look(app)
+    CollectorTicks(app)  # as app.run: the collector runs between events
     desk = bootstrap(url)
     db = desk.db
     dog = Watchdog()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from pipe_app import paths
 from pipe_app.gui.assets import apply_look
 from pipe_app.gui.collector import CollectorPause
+from pipe_app.gui.collector_ticks import CollectorTicks
 from pipe_app.gui.problems import as_sentence
 from pipe_app.gui.settings import APPLICATION, ORGANISATION, SERVER_URL_KEY, make_settings
 from pipe_app.gui.sign_in import SignInDialog
@@ -363,6 +364,7 @@ def run(database_url: str | None) -> int:
     app.setQuitOnLastWindowClosed(False)  # sign-out closes the window but not the app
     apply_look(app)
     sys.excepthook = _show_unexpected
+    CollectorTicks(app)  # Python's collector runs between events, never inside Qt's calls
     launcher = Launcher(database_url, make_settings())
     launcher.finished.connect(app.exit)
     launcher.start()

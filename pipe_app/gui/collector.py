@@ -1,9 +1,50 @@
-"""Python's cycle collector, held off while work runs on other threads (no Qt here, so the
-start-up can use it before the first window paints)."""
+"""Python's cycle collector: run from the GUI thread's event loop only, held off while work
+runs on other threads, and kept off the window's long-lived objects (no Qt here, so the
+start-up can use it before the first window paints; ``collector_ticks`` drives it).
+
+Left to itself, the collector starts wherever an allocation crosses its threshold: on a
+worker thread (which destroys Qt objects' Python wrappers there, and crashes PySide), or
+inside a Qt destructor, where PySide looks up a Python override while the destructor holds
+a signal mutex. A collection there that frees a Qt object of Python's waits on that mutex
+for ever: the app hangs (seen as a page was deleted while its list was being counted;
+py-spy: gc_collect_main inside ~QObject, then ~QComboBox waiting in disconnect). So the
+app turns automatic collection off and collects, as Python would have, between events.
+"""
 
 from __future__ import annotations
 
 import gc
+
+
+class EventLoopCollection:
+    """Collections at points the GUI thread's event loop chooses, never mid-call."""
+
+    active = False
+
+    @classmethod
+    def take_over(cls) -> None:
+        gc.disable()
+        cls.active = True
+
+    @classmethod
+    def give_back(cls) -> None:
+        cls.active = False
+        if not CollectorPause.anyone_holding():
+            gc.enable()
+
+    @staticmethod
+    def collect_due() -> int | None:
+        """Collect the oldest generation whose count is past its threshold, as Python
+        would have on its own; the generation collected, or None (none due, or work is
+        running on another thread)."""
+        if CollectorPause.anyone_holding():
+            return None
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        for generation in (2, 1, 0):
+            if thresholds[generation] and counts[generation] > thresholds[generation]:
+                gc.collect(generation)
+                return generation
+        return None
 
 
 class CollectorPause:
@@ -39,7 +80,10 @@ class CollectorPause:
             return
         self._held = False
         CollectorPause._holders -= 1
-        if CollectorPause._holders == 0 and CollectorPause._was_enabled:
+        # Never turned back on from here when the event loop collects: a release can come
+        # from a ``destroyed`` signal, inside a Qt destructor.
+        holders, was_enabled = CollectorPause._holders, CollectorPause._was_enabled
+        if holders == 0 and was_enabled and not EventLoopCollection.active:
             gc.enable()
 
 

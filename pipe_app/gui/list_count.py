@@ -53,6 +53,11 @@ class ListCount(QObject):
         self._label.setText("Counting…")
         self._loads.start(count, self._show, self._on_failed)
 
+    def clear(self) -> None:
+        """No figure: the rows could not be read (a count still running is dropped)."""
+        self._loads.forget()
+        self._label.clear()
+
     def _show(self, total: int) -> None:
         at_most = self._at_most
         if at_most is not None and total > at_most:

@@ -31,11 +31,11 @@ from pipe_app.domain.enums import SupervisionStatus
 from pipe_app.gui.draft_offers import DRAFT_GONE, reopen_draft
 from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.layouts import nest
+from pipe_app.gui.list_count import ListCount
 from pipe_app.gui.list_filters import filter_bar, filter_combo
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
-from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.supervision_compliance_view import ComplianceView
 from pipe_app.gui.supervision_form import SupervisionForm
 from pipe_app.gui.supervision_queue import RECORD_COLUMNS, SupervisionQueue, fill_kind_and_status
@@ -137,6 +137,7 @@ class SupervisionPage(Page):
         self.count_label.setObjectName("supervisionCount")
         self.count_label.setProperty("role", "hint")
         self.count_label.setAccessibleName("Number of supervision records found")
+        self.count = ListCount(self, self.count_label, "record", "records")
         self.notice_label = QLabel()
         self.notice_label.setObjectName("supervisionNotice")
         self.notice_label.setProperty("role", "hint")
@@ -199,6 +200,8 @@ class SupervisionPage(Page):
         self.search_edit.textChanged.connect(self._on_search_edited)
         self.search_timer.timeout.connect(self._on_filters_changed)
         self.model.failed.connect(self.show_error)
+        self.count.counted.connect(self._on_counted)
+        self.count.failed.connect(self.show_error)
         for combo in (self.site_combo, self.status_combo, self.kind_combo):
             combo.currentIndexChanged.connect(self._on_filters_changed)
         for edit in (self.from_edit, self.to_edit):
@@ -225,11 +228,11 @@ class SupervisionPage(Page):
     @property
     def is_loading(self) -> bool:
         queue_loading = self.queue is not None and self.queue.is_loading
-        return queue_loading or self.compliance.is_loading
+        return queue_loading or self.compliance.is_loading or self.count.is_loading
 
     def warm_up(self) -> Callable[[], object]:
-        """The list's read with no rows, its count (read on the GUI thread when the page
-        opens), and the compliance figures' read: of supervision, not of residents."""
+        """The list's read with no rows, its count, and the compliance figures' read: of
+        supervision, not of residents."""
         filters, service, order = self._filters(), self._service, self.model.order
         figures = self.compliance.read()
 
@@ -272,15 +275,11 @@ class SupervisionPage(Page):
 
         self.model.reset(fetch)
         if self.model.error:
+            self.count.clear()
             return
-        total = self.model.rowCount()
-        if self.model.canFetchMore(QModelIndex()):  # only a full first page needs counting
-            try:
-                total = service.count(**filters)
-            except Exception as exc:
-                self.show_error(describe_failure(exc, "count the supervision records"))
-                return
-        self.count_label.setText(f"{total:,} record{'' if total == 1 else 's'}")
+        self.count.update(self.model, lambda: service.count(**filters))
+
+    def _on_counted(self, total: int) -> None:
         if not total:
             self.notice_label.setText("No supervision records match. Press Ctrl+N to write one.")
         elif self.notice_label.text().startswith("No "):

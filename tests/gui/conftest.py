@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from pipe_app.gui.assets import apply_look
 from pipe_app.gui.collector import CollectorPause, LongLived
+from pipe_app.gui.collector_ticks import CollectorTicks
 from pipe_app.gui.settings import make_settings, use_settings_folder
 
 
@@ -41,10 +43,20 @@ def settings(settings_folder: Path) -> QSettings:
 
 
 @pytest.fixture(autouse=True)
-def _closed_widgets_deleted() -> object:
-    """The widgets qtbot closed are deleted as the test ends, not in the next test's event
-    loop. A closed page left alive ran its list's fetchMore in the next test, and the
-    collector freed the page in the middle of it ("LazyRowTableModel already deleted")."""
+def _collected_between_events(qapp: QApplication) -> object:
+    """As in the app, Python's collector runs from the event loop only (``CollectorTicks``);
+    after the test, on its own again, and what the test left is collected."""
+    ticks = CollectorTicks(qapp)
+    yield
+    ticks.stop()
+    ticks.deleteLater()
+    gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _closed_widgets_deleted(_collected_between_events: None) -> object:
+    """The widgets qtbot closed are deleted as the test ends (the collector still kept
+    out of their destructors), not in the next test's event loop."""
     yield
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 

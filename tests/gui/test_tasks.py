@@ -9,6 +9,7 @@ import shiboken6
 from PySide6.QtCore import QThread, QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
+from pipe_app.gui.collector import CollectorPause
 from pipe_app.gui.tasks import SHOW_AFTER_MS, Cancelled, Progress, run_task
 
 
@@ -84,42 +85,44 @@ def test_failures_reach_the_failure_callback(qtbot) -> None:
 
 
 def test_no_garbage_collection_starts_on_a_worker_while_work_runs(qtbot) -> None:
-    """A collection on a worker would destroy Qt wrappers there and crash PySide."""
-    assert gc.isenabled()
+    """A collection on a worker would destroy Qt wrappers there and crash PySide. Python
+    never collects on its own here (``CollectorTicks``); the event loop's ticks wait."""
+    assert not gc.isenabled() and not CollectorPause.anyone_holding()
     first, second = QWidget(), QWidget()
     qtbot.addWidget(first)
     release = threading.Event()
-    enabled_in_work: list[bool] = []
+    held_in_work: list[bool] = []
 
     def work(progress: Progress) -> None:
-        enabled_in_work.append(gc.isenabled())
+        held_in_work.append(CollectorPause.anyone_holding() and not gc.isenabled())
         release.wait(10)
 
     done = run_task(first, "One", work, lambda _r: None)
     gone = run_task(second, "Two", work, lambda _r: None)
-    assert not gc.isenabled()
+    assert CollectorPause.anyone_holding()
     second.deleteLater()  # a page closed before its work ended still lets the collector go
     qtbot.waitUntil(lambda: not shiboken6.isValid(gone))
-    assert not gc.isenabled()  # the other work still runs
+    assert CollectorPause.anyone_holding()  # the other work still runs
     release.set()
     qtbot.waitUntil(lambda: done.done)
-    assert gc.isenabled()
-    assert enabled_in_work == [False, False]
+    assert not CollectorPause.anyone_holding()
+    assert held_in_work == [True, True]
     QThreadPool.globalInstance().waitForDone(10_000)
 
 
 def test_a_page_closed_mid_work_that_nobody_holds_lets_the_collector_go(qtbot) -> None:
     """As a list's count does: the task is not kept, and the page closes before it ends."""
-    assert gc.isenabled()
+    assert not CollectorPause.anyone_holding()
     page = QWidget()
     release = threading.Event()
     run_task(page, "Counting", lambda _p: release.wait(10), lambda _r: None)  # not kept
-    assert not gc.isenabled()
+    assert CollectorPause.anyone_holding()
     shiboken6.delete(page)  # the page, and the task with it, go first
     release.set()
     assert QThreadPool.globalInstance().waitForDone(10_000)
     QApplication.processEvents()
-    assert gc.isenabled()
+    assert not CollectorPause.anyone_holding()
+    assert not gc.isenabled()  # released inside the page's destructor: not turned on there
 
 
 def test_an_answer_for_a_view_closed_meanwhile_is_dropped_quietly(qtbot) -> None:

@@ -3,11 +3,11 @@ shown, and a failure is a sentence."""
 
 from __future__ import annotations
 
-import gc
 import threading
 
 from pipe_app.domain.enums import Role, StaffRole
 from pipe_app.gui import training_matrix_view
+from pipe_app.gui.collector import CollectorPause
 from pipe_app.gui.pages import spec_for
 from pipe_app.gui.staff_page import MATRIX_TAB, StaffPage
 from pipe_app.gui.supervision_page import SupervisionPage
@@ -47,13 +47,13 @@ def test_a_slow_older_load_does_not_overwrite_newer_filters(qtbot, world, monkey
     view.role_combo.setCurrentIndex(0)  # all job roles: the slow load
     view.role_combo.setCurrentIndex(view.role_combo.findData(StaffRole.MANAGER.value))
     assert view.summary_label.text() == "Loading…"
-    assert not gc.isenabled()  # no collection may start on a worker thread meanwhile
+    assert CollectorPause.anyone_holding()  # no collection may start on a worker meanwhile
     manager = world.staff[(Role.MANAGER, "crowley")].full_name
     qtbot.waitUntil(lambda: _names(view) == {manager})
     release.set()
     qtbot.waitUntil(lambda: not view.is_loading)
     assert _names(view) == {manager}  # the older "all job roles" answer was dropped
-    assert gc.isenabled()
+    assert not CollectorPause.anyone_holding()
     assert view.summary_label.text().startswith("1 staff")
 
 

@@ -1,0 +1,70 @@
+"""Python's cycle collector runs from the event loop only while ``CollectorTicks`` lives (the
+GUI fixtures and the app both start one): never on its own inside a Qt destructor, where a
+collection that freed a Qt object hung the app, nor while work runs on another thread."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from PySide6.QtWidgets import QApplication
+
+from pipe_app.gui.collector import CollectorPause, EventLoopCollection
+from pipe_app.gui.collector_ticks import CollectorTicks
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the collector frees it
+
+
+def _garbage_cycle() -> weakref.ref[_Node]:
+    node = _Node()
+    ref = weakref.ref(node)
+    del node
+    return ref
+
+
+def _allocate_past_the_threshold() -> list[list[int]]:
+    return [[n] for n in range(gc.get_threshold()[0] * 3)]  # containers count, ints do not
+
+
+def test_cycles_are_collected_between_events_not_on_allocation(qtbot):
+    assert EventLoopCollection.active and not gc.isenabled()
+    ref = _garbage_cycle()
+    kept = _allocate_past_the_threshold()
+    assert ref() is not None  # no collection started by the allocations themselves
+    qtbot.waitUntil(lambda: ref() is None, timeout=2000)  # the event loop's tick collected it
+    assert kept
+
+
+def test_no_collection_while_work_holds_the_collector_off(qtbot):
+    pause = CollectorPause()
+    pause.hold()
+    try:
+        ref = _garbage_cycle()
+        kept = _allocate_past_the_threshold()
+        qtbot.wait(600)  # three ticks
+        assert ref() is not None
+    finally:
+        pause.release()
+    qtbot.waitUntil(lambda: ref() is None, timeout=2000)
+    assert kept
+
+
+def test_work_ending_inside_a_destructor_does_not_turn_the_collector_on():
+    # A task's pause is released from its ``destroyed`` signal: inside ~QObject.
+    pause = CollectorPause()
+    pause.hold()
+    pause.release()
+    assert not gc.isenabled()
+
+
+def test_stopping_the_ticks_gives_collection_back_to_python(qapp: QApplication):
+    ticks = CollectorTicks(qapp)
+    ticks.stop()
+    try:
+        assert gc.isenabled() and not EventLoopCollection.active
+    finally:
+        EventLoopCollection.take_over()  # as the fixture's ticks left it
+        ticks.deleteLater()
