@@ -6,9 +6,13 @@ demo data, `benchmarks/evidence_pack.py`).
   entity...) and gives the others of that shape copies of its fragments with their own
   text; and keeps the lines it broke for each width, so a build's passes and a table
   measuring its cells again break them once.
-- ``SizedTable`` keeps the row heights and positions it worked out for the space offered.
+- ``SizedTable`` keeps the row heights and positions it worked out for the space offered,
+  and draws a one-line text cell from the PDF text it made for the same text before in the
+  document (a table cell was ReportLab's costliest drawing: a text object, the font's
+  subset encoding and two string widths per cell, 4,263 cells in a big pack).
 
-Both lean on ReportLab internals (``ParaParser``, ``blPara``, ``Table._calc``); the tests in
+Both lean on ReportLab internals (``ParaParser``, ``blPara``, ``Table._calc``,
+``Table._drawCell``, the canvas's ``_code``); the tests in
 ``tests/reports/test_fast_flowables.py`` build a long two-pass document both ways and
 require the PDFs to be byte-identical, so an upgrade that changes those internals fails
 there first.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table
 from reportlab.platypus.paragraph import cleanBlockQuotedText
@@ -140,3 +145,40 @@ class SizedTable(Table):  # type: ignore[misc]
             for name in self._SIZES
             if (value := getattr(self, name, None)) is not None
         }
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
+        """A one-line, left-aligned, top-aligned text cell, as ``Table`` draws it with
+        ``drawString``; its PDF text made once a document (the font's subset encoding is
+        fixed once a character is in it), everything else drawn by ``Table``."""
+        canv = self.canv
+        plain = (
+            type(cellval) is str
+            and "\n" not in cellval
+            and cellstyle.alignment == "LEFT"
+            and cellstyle.valign == "TOP"
+            and not (cellstyle.direction or cellstyle.shaping)
+            and canv.bottomup
+        )
+        if not plain:
+            super()._drawCell(cellval, cellstyle, pos, size)
+            return
+        current: Any = getattr(self, "_curcellstyle", None)
+        if current is not cellstyle:  # as Table: colour and font when they change
+            if current is None or cellstyle.color != current.color:
+                canv.setFillColor(cellstyle.color)
+            if current is None or (cellstyle.leading, cellstyle.fontname, cellstyle.fontsize) != (
+                current.leading,
+                current.fontname,
+                current.fontsize,
+            ):
+                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        made: dict[tuple[Any, ...], str] = canv.__dict__.setdefault("_pipe_cell_texts", {})
+        key = (canv._fontname, canv._fontsize, canv._leading, cellval)
+        text = made.get(key)
+        if text is None:
+            text = made[key] = canv.beginText()._formatText(cellval)
+        (colpos, rowpos), (_width, rowheight) = pos, size
+        x = colpos + cellstyle.leftPadding
+        y = rowpos + rowheight - cellstyle.topPadding - cellstyle.fontsize
+        canv._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {text} T* ET")
