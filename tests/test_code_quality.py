@@ -46,3 +46,16 @@ def test_core_never_imports_qt() -> None:
             if any(name.startswith(("PySide6", "shiboken6", "pipe_app.gui")) for name in names):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_layouts_are_nested_through_nest() -> None:
+    """PySide wraps the items of a layout nested with ``addLayout``/``insertLayout``; those
+    wrappers go stale (``pipe_app.gui.layouts``). Only ``nest`` may call them."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "pipe_app").rglob("*.py")
+        if path.name != "layouts.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ".addLayout(" in line or ".insertLayout(" in line
+    ]
+    assert offenders == []

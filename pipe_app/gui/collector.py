@@ -14,34 +14,53 @@ app turns automatic collection off and collects, as Python would have, between e
 from __future__ import annotations
 
 import gc
+import time
 
 
 class EventLoopCollection:
     """Collections at points the GUI thread's event loop chooses, never mid-call."""
 
-    active = False
+    owners = 0  # CollectorTicks alive
+    FULL_EVERY_S = 60.0  # a full collection when due, but no more often than this
+    _last_full = 0.0
+
+    @classmethod
+    def active(cls) -> bool:
+        return cls.owners > 0
 
     @classmethod
     def take_over(cls) -> None:
         gc.disable()
-        cls.active = True
+        cls.owners += 1
 
     @classmethod
     def give_back(cls) -> None:
-        cls.active = False
-        if not CollectorPause.anyone_holding():
+        cls.owners -= 1
+        if cls.owners:
+            return
+        if CollectorPause.anyone_holding():
+            CollectorPause._was_enabled = True  # on again when the work ends
+        else:
             gc.enable()
 
-    @staticmethod
-    def collect_due() -> int | None:
+    @classmethod
+    def collect_due(cls) -> int | None:
         """Collect the oldest generation whose count is past its threshold, as Python
-        would have on its own; the generation collected, or None (none due, or work is
-        running on another thread)."""
+        would on its own; the generation collected, or None (none due, or work is running
+        on another thread). Python also holds a full collection back until a quarter of
+        the old generation is new, which it does not let us ask; a full one due within
+        ``FULL_EVERY_S`` of the last is a middle-generation one instead."""
         if CollectorPause.anyone_holding():
             return None
         counts, thresholds = gc.get_count(), gc.get_threshold()
         for generation in (2, 1, 0):
             if thresholds[generation] and counts[generation] > thresholds[generation]:
+                if generation == 2:
+                    now = time.monotonic()
+                    if now - cls._last_full < cls.FULL_EVERY_S:
+                        generation = 1
+                    else:
+                        cls._last_full = now
                 gc.collect(generation)
                 return generation
         return None
@@ -83,7 +102,7 @@ class CollectorPause:
         # Never turned back on from here when the event loop collects: a release can come
         # from a ``destroyed`` signal, inside a Qt destructor.
         holders, was_enabled = CollectorPause._holders, CollectorPause._was_enabled
-        if holders == 0 and was_enabled and not EventLoopCollection.active:
+        if holders == 0 and was_enabled and not EventLoopCollection.active():
             gc.enable()
 
 

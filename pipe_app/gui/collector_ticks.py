@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from pipe_app.gui.collector import EventLoopCollection
 
-TICK_MS = 200  # how often the event loop looks whether a collection is due
+TICK_MS = 500  # how often the event loop looks whether a collection is due
 
 
 class CollectorTicks(QObject):

@@ -64,8 +64,8 @@ def _closed_widgets_deleted(_collected_between_events: None) -> object:
 @pytest.fixture(autouse=True)
 def _background_work_finishes(qtbot: QtBot, _closed_widgets_deleted: None) -> object:
     """No test leaves work running on the thread pool for the next one (or for exit), nor
-    the cycle collector held off. Torn down before ``qtbot`` closes the test's widgets, so
-    finished work hands its answer back to live pages."""
+    the cycle collector held off. (pytest-qt has closed the test's widgets by then, and
+    deletes them in this wait's event loop: an answer for a deleted page is dropped.)"""
     yield
     assert QThreadPool.globalInstance().waitForDone(10_000), "background work still running"
     qtbot.waitUntil(lambda: not CollectorPause.anyone_holding(), timeout=10_000)

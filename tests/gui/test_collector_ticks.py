@@ -30,7 +30,7 @@ def _allocate_past_the_threshold() -> list[list[int]]:
 
 
 def test_cycles_are_collected_between_events_not_on_allocation(qtbot):
-    assert EventLoopCollection.active and not gc.isenabled()
+    assert EventLoopCollection.active() and not gc.isenabled()
     ref = _garbage_cycle()
     kept = _allocate_past_the_threshold()
     assert ref() is not None  # no collection started by the allocations themselves
@@ -60,11 +60,42 @@ def test_work_ending_inside_a_destructor_does_not_turn_the_collector_on():
     assert not gc.isenabled()
 
 
-def test_stopping_the_ticks_gives_collection_back_to_python(qapp: QApplication):
-    ticks = CollectorTicks(qapp)
-    ticks.stop()
+def test_the_last_ticks_stopping_give_collection_back_to_python(qapp: QApplication):
+    second = CollectorTicks(qapp)
+    second.stop()
+    assert EventLoopCollection.active() and not gc.isenabled()  # the fixture's still run
+    EventLoopCollection.give_back()  # the fixture's, as the app's end would
     try:
-        assert gc.isenabled() and not EventLoopCollection.active
+        assert gc.isenabled() and not EventLoopCollection.active()
     finally:
         EventLoopCollection.take_over()  # as the fixture's ticks left it
-        ticks.deleteLater()
+        second.deleteLater()
+
+
+def test_collection_given_back_while_work_runs_comes_on_when_the_work_ends():
+    pause = CollectorPause()
+    pause.hold()
+    EventLoopCollection.give_back()
+    try:
+        assert not gc.isenabled()
+        pause.release()
+        assert gc.isenabled()
+    finally:
+        pause.release()
+        EventLoopCollection.take_over()
+
+
+def _full_collection_due() -> None:
+    for _ in range(gc.get_threshold()[2] + 1):
+        gc.collect(1)  # each adds one to the old generation's count
+
+
+def test_a_full_collection_comes_at_most_once_a_minute(monkeypatch):
+    monkeypatch.setattr(EventLoopCollection, "_last_full", 0.0)
+    _full_collection_due()
+    assert EventLoopCollection.collect_due() == 2
+    _full_collection_due()
+    assert EventLoopCollection.collect_due() == 1  # due again within the minute: not yet
+    monkeypatch.setattr(EventLoopCollection, "_last_full", 0.0)
+    _full_collection_due()
+    assert EventLoopCollection.collect_due() == 2
