@@ -30,17 +30,7 @@ from PySide6.QtWidgets import (
 
 from pipe_app.domain.enums import Role
 from pipe_app.gui.field_errors import FieldErrors
-from pipe_app.gui.main_window import MainWindow
-from tests.gui.helpers import click, click_entry
-
-TITLES = [
-    "Residents",
-    "Key work",
-    "Groups & activities",
-    "Staff & training",
-    "Supervision",
-    "Accreditation",
-]
+from tests.gui.helpers import click, click_entry, ready_window
 
 
 def _item_wrappers() -> set[int]:
@@ -74,21 +64,6 @@ def test_a_field_message_finds_its_nested_form_without_item_wrappers(qtbot):
     assert message.objectName() == "nameEditError"
 
 
-@pytest.mark.parametrize("title", TITLES)
-def test_a_page_and_its_new_record_form_hold_no_item_wrappers(qtbot, world, settings, title):
-    before = _item_wrappers()
-    window = MainWindow(world.db, world.actor(Role.MANAGER, "crowley"), settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    click_entry(qtbot, window.navigation, title)
-    page = window.current_page
-    click(qtbot, page.new_button)
-    qtbot.waitUntil(lambda: page.form_open)
-
-    assert _item_wrappers() - before == set()
-
-
 def _python_owned_widgets(window: QWidget) -> list[str]:
     gc.collect()
     return [
@@ -101,11 +76,11 @@ def _python_owned_widgets(window: QWidget) -> list[str]:
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.PSYCHOLOGIST, Role.KEY_WORKER])
-def test_every_widget_of_every_page_belongs_to_qt(qtbot, world, settings, role):
-    window = MainWindow(world.db, world.actor(role, "crowley"), settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def test_pages_and_their_new_record_forms_leave_no_item_wrapper_nor_python_widget(
+    qtbot, world, settings, role
+):
+    before = _item_wrappers()
+    window = ready_window(qtbot, world, settings, role)
     navigation = window.navigation
     titles = [navigation.item(row).text() for row in range(navigation.count())]
     assert len(titles) >= 6
@@ -117,4 +92,5 @@ def test_every_widget_of_every_page_belongs_to_qt(qtbot, world, settings, role):
             click(qtbot, button)
             qtbot.waitUntil(lambda page=page: page.form_open)
 
+    assert _item_wrappers() - before == set()
     assert _python_owned_widgets(window) == []
