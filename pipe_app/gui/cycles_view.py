@@ -125,9 +125,16 @@ class CyclesView(QWidget):
             return False
         return True
 
-    def new_cycle(self) -> None:
+    def _site_to_manage(self) -> uuid.UUID | None:
+        """The site shown, if this login may record its cycles."""
         site = self.site_id
         if site is None or not self.actor.can(Permission.ACCREDITATION_MANAGE, site):
+            return None
+        return site
+
+    def new_cycle(self) -> None:
+        site = self._site_to_manage()
+        if site is None:
             return
         if not self.stack.leave():
             return
@@ -139,9 +146,9 @@ class CyclesView(QWidget):
         """A cycle's unsaved form (from Today), new or not, with its typing put back."""
         if not self.stack.leave():
             return False
-        site = self.site_id
         if key.record_id is None:
-            if site is None or not self.actor.can(Permission.ACCREDITATION_MANAGE, site):
+            site = self._site_to_manage()
+            if site is None:
                 return False
             self.form.site_id = site
         if reopen_draft(self.stack, key):

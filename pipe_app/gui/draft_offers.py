@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
+from collections.abc import Callable
+
+from pipe_app.gui.drafts import Draft, DraftKey, delete_draft, drafts_for, load_draft
 from pipe_app.gui.list_form_stack import ListFormStack
-from pipe_app.gui.record_form import Confirm, when_text
+from pipe_app.gui.record_form import Confirm, RecordForm, when_text
 
 DRAFT_GONE = "That unsaved form is no longer kept on this computer: it was saved or thrown away."
+
+
+def restore_draft(
+    form: RecordForm, key: DraftKey, draft: Draft, show: Callable[[], object]
+) -> bool:
+    """Open ``form`` on the draft's record (or a new one), show it with ``show``, and put the
+    draft's typing back; False when the record cannot be opened (the form says why)."""
+    if key.record_id is None:
+        show()
+        form.start_new(offer_draft=False)
+    elif form.open_record(key.record_id, offer_draft=False):
+        show()
+    else:
+        return False
+    form.restore(draft)
+    return True
 
 
 def reopen_draft(stack: ListFormStack, key: DraftKey) -> bool:
     """Show the stack's form with a draft's content (False: the draft or record is gone)."""
     form = stack.form
     draft = load_draft(form.actor.username, key)
-    if draft is None:
-        return False
-    if key.record_id is None:
-        stack.show_form()
-        form.start_new(offer_draft=False)
-    elif form.open_record(key.record_id, offer_draft=False):
-        stack.show_form()
-    else:
-        return False
-    form.restore(draft)
-    return True
+    return draft is not None and restore_draft(form, key, draft, stack.show_form)
 
 
 def offer_newest_draft(stack: ListFormStack) -> bool:

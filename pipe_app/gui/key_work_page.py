@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.domain.enums import SessionStatus
+from pipe_app.gui.draft_offers import restore_draft
 from pipe_app.gui.drafts import DraftKey, delete_draft, drafts_for, load_draft
 from pipe_app.gui.key_work_form import STATUS_LABELS, KeyWorkForm
 from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec, service_fetch
@@ -383,16 +384,10 @@ class KeyWorkPage(Page):
         draft = load_draft(self.actor.username, key)
         if draft is None:
             return False
-        if key.record_id is None:
-            self.stack.setCurrentWidget(self.form)
-            self.form.start_new(offer_draft=False)
-        elif self.form.open_record(key.record_id, offer_draft=False):
-            self._show_form()
-        else:
-            self.show_error(self.form.errors.general_message)
-            return False
-        self.form.restore(draft)
-        return True
+        if restore_draft(self.form, key, draft, self._show_form):
+            return True
+        self.show_error(self.form.errors.general_message)
+        return False
 
     def can_leave(self) -> bool:
         return self.stack.leave()

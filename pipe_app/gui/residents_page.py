@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pipe_app.gui.draft_offers import restore_draft
 from pipe_app.gui.drafts import DraftKey, load_draft
 from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.layouts import nest
@@ -317,16 +318,10 @@ class ResidentsPage(Page):
             self.detail.open_new_placement(draft)  # once the resident is loaded
             return True
         form: RecordForm = self.placement_form if key.kind == PlacementForm.KIND else self.form
-        if key.record_id is None:
-            self.stack.show_form(form)
-            form.start_new(offer_draft=False)
-        elif form.open_record(key.record_id, offer_draft=False):
-            self.stack.show_form(form)
-        else:
-            self.show_error(form.errors.general_message)
-            return False
-        form.restore(draft)
-        return True
+        if restore_draft(form, key, draft, lambda: self.stack.show_form(form)):
+            return True
+        self.show_error(form.errors.general_message)
+        return False
 
     def _on_form_saved(self, record_id: uuid.UUID) -> None:
         self._saved_id = record_id
