@@ -58,6 +58,14 @@ def filter_combo(name: str, accessible: str) -> QComboBox:
     return combo
 
 
+def keep_unshown(widget: QWidget, owner: QWidget) -> None:
+    """A filter box left out of the bar (a site box with one site) still belongs to Qt: a
+    widget without a parent is Python's, and the collector freeing it inside a Qt
+    destructor deadlocked."""
+    widget.setParent(owner)
+    widget.hide()
+
+
 def filter_bar(name: str, *pairs: tuple[str, QWidget]) -> QToolBar:
     """Labelled filter boxes; a tool bar folds what does not fit behind a » button."""
     bar = QToolBar("Filters")

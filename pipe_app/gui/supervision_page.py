@@ -32,7 +32,7 @@ from pipe_app.gui.draft_offers import DRAFT_GONE, reopen_draft
 from pipe_app.gui.drafts import DraftKey
 from pipe_app.gui.layouts import nest
 from pipe_app.gui.list_count import ListCount
-from pipe_app.gui.list_filters import filter_bar, filter_combo
+from pipe_app.gui.list_filters import filter_bar, filter_combo, keep_unshown
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -155,10 +155,8 @@ class SupervisionPage(Page):
         ]
         if len(self._sites) > 1:
             pairs.insert(0, ("Site", self.site_combo))
-        else:  # one site: no box to show, but Qt owns it (a parentless widget left to
-            # Python's collector was freed inside a Qt destructor, which deadlocked)
-            self.site_combo.setParent(self)
-            self.site_combo.hide()
+        else:
+            keep_unshown(self.site_combo, self)
         panel.addWidget(filter_bar("supervisionFilters", *pairs))
         counts = QHBoxLayout()
         counts.addWidget(self.notice_label, 1)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from pipe_app.domain.enums import SupervisionKind, SupervisionStatus
 from pipe_app.gui.latest_load import LatestLoad
-from pipe_app.gui.list_filters import filter_bar, filter_combo
+from pipe_app.gui.list_filters import filter_bar, filter_combo, keep_unshown
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import Confirm
 from pipe_app.gui.supervision_form import KIND_LABELS, STATUS_LABELS
@@ -117,10 +117,8 @@ class SupervisionQueue(QWidget):
         ]
         if len(sites) > 1:
             pairs.insert(0, ("Site", self.site_combo))
-        else:  # one site: no box to show, but Qt owns it (a parentless widget left to
-            # Python's collector was freed inside a Qt destructor, which deadlocked)
-            self.site_combo.setParent(self)
-            self.site_combo.hide()
+        else:
+            keep_unshown(self.site_combo, self)
         layout.addWidget(filter_bar("queueFilters", *pairs))
         layout.addWidget(self.notice)
         layout.addWidget(self.table, 1)
