@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from pipe_app.gui.assets import apply_look
@@ -54,11 +56,36 @@ def _collected_between_events(qapp: QApplication) -> object:
 
 
 @pytest.fixture(autouse=True)
-def _closed_widgets_deleted(_collected_between_events: None) -> object:
-    """The widgets qtbot closed are deleted as the test ends (the collector still kept
-    out of their destructors), not in the next test's event loop."""
+def _closed_widgets_deleted(_collected_between_events: None, qtbot: QtBot) -> object:
+    """The widgets a test shows through ``qtbot.addWidget`` are held until pytest-qt has
+    let them go with ``deleteLater`` (after which PySide holds them until Qt deletes them)
+    and deleted as the test ends, not in the next test's event loop; no window is left open.
+
+    pytest-qt holds them weakly, and processes events after the test has returned: a
+    collection then took a page Qt still showed apart in any order (its model's attributes
+    went while its view still asked it for headers). A window left open meets the same end
+    in a later test."""
+    shown: list[QWidget] = []
+    add = qtbot.addWidget
+
+    def add_and_hold(widget: QWidget, *, before_close_func: Any = None) -> None:
+        shown.append(widget)
+        add(widget, before_close_func=before_close_func)
+
+    qtbot.addWidget = add_and_hold  # type: ignore[method-assign]
     yield
+    shown.clear()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    left = [
+        window
+        for window in QApplication.topLevelWidgets()
+        if window.parentWidget() is None and shiboken6.createdByPython(window)
+    ]
+    names = [window.objectName() or type(window).__name__ for window in left]
+    for window in left:
+        window.close()
+        shiboken6.delete(window)
+    assert not left, f"windows left open (show them through qtbot.addWidget): {names}"
 
 
 @pytest.fixture(autouse=True)

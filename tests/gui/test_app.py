@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy.engine import make_url
@@ -42,6 +43,10 @@ def launched(qtbot, settings):
     yield launch
     for launcher in started:
         assert launcher.wait_for_database()
+        for window in (launcher.first_run, launcher.server_dialog, launcher.problem_box):
+            if window is not None and shiboken6.isValid(window):  # not shown through qtbot
+                window.close()
+                window.deleteLater()
         if launcher.db is not None:
             launcher.db.dispose()
 
