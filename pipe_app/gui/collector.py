@@ -115,13 +115,17 @@ class LongLived:
     wherever it fell (it fell in "F5 on key work" or "F5 on residents" in the benchmark's
     session). ``freeze`` moves what is alive into the collector's permanent generation,
     which full collections skip; ``thaw`` (when the window closes) gives it back, so what
-    the window leaves in cycles is collected after all.
+    the window leaves in cycles is collected after all. The young generations are collected
+    first (a millisecond or two), so what the page building left in cycles is not frozen
+    with the window; older leftovers are (finding them would walk the whole heap).
     """
 
     frozen = False
 
     @classmethod
     def freeze(cls) -> None:
+        if not CollectorPause.anyone_holding():  # work on another thread: none of its
+            gc.collect(1)  # objects is freed here
         gc.freeze()
         cls.frozen = True
 

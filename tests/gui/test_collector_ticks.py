@@ -9,7 +9,7 @@ import weakref
 
 from PySide6.QtWidgets import QApplication
 
-from pipe_app.gui.collector import CollectorPause, EventLoopCollection
+from pipe_app.gui.collector import CollectorPause, EventLoopCollection, LongLived
 from pipe_app.gui.collector_ticks import CollectorTicks
 
 
@@ -99,3 +99,26 @@ def test_a_full_collection_comes_at_most_once_a_minute(monkeypatch):
     monkeypatch.setattr(EventLoopCollection, "_last_full", 0.0)
     _full_collection_due()
     assert EventLoopCollection.collect_due() == 2
+
+
+def test_freezing_the_window_collects_the_young_cycles_first():
+    """What the page building left in cycles is not kept for the window's lifetime."""
+    left = _garbage_cycle()
+    try:
+        LongLived.freeze()
+        assert left() is None, "a young cycle was frozen with the window"
+    finally:
+        LongLived.thaw()
+
+
+def test_freezing_while_work_runs_elsewhere_collects_nothing():
+    """Objects of work on another thread are not freed on the GUI thread."""
+    pause = CollectorPause()
+    pause.hold()
+    left = _garbage_cycle()
+    try:
+        LongLived.freeze()
+        assert left() is not None
+    finally:
+        LongLived.thaw()
+        pause.release()
