@@ -26,8 +26,6 @@ from pipe_app.services.validation import Checks
 from pipe_app.timeutil import local_today, utc_now
 
 RowQuery = Select[*tuple[Any, ...]]
-LISTED_KEPT = 32  # ordered list statements kept (``ResidentService._listed``)
-_LISTED: dict[tuple[Any, ...], RowQuery] = {}
 
 
 @dataclass(frozen=True)
@@ -312,11 +310,12 @@ class ResidentService(Service):
 
     def _query(
         self,
-        sites: list[uuid.UUID] | None,
+        site_id: uuid.UUID | None,
         search: str,
         current_on: date | None,
         order: ResidentOrder = BY_NAME,
     ) -> RowQuery:
+        sites = self._sites(site_id)
         query: RowQuery = select(*self._ROW_COLUMNS).select_from(Resident)
         if current_on is not None:
             # A day's placements are few (a bed holds one): rank just those.
@@ -338,26 +337,6 @@ class ResidentService(Service):
             Resident.archived_at.is_(None), *self._matching(search)
         )
 
-    def _listed(
-        self,
-        sites: list[uuid.UUID] | None,
-        search: str,
-        current_on: date | None,
-        order: ResidentOrder,
-    ) -> RowQuery:
-        """The ordered statement ``rows`` reads pages of, built once for the same sites,
-        words, day and order: opening the list, F5 and each page read run the same one, and
-        building it took as long as the database's answer at demo scale (2 ms each)."""
-        key = (None if sites is None else tuple(sites), search, current_on, order)
-        query = _LISTED.get(key)
-        if query is None:
-            if len(_LISTED) >= LISTED_KEPT:
-                _LISTED.clear()
-            query = _LISTED[key] = self._query(sites, search, current_on, order).order_by(
-                *order_clauses(order, _SORTS, Resident.id)
-            )
-        return query
-
     def rows(
         self,
         *,
@@ -370,7 +349,9 @@ class ResidentService(Service):
     ) -> list[ResidentRow]:
         """Residents by family name unless ``order`` says otherwise (ties by id); each word
         searched must match a name or the CRN."""
-        query = self._listed(self._sites(site_id), search, current_on, order)
+        query = self._query(site_id, search, current_on, order).order_by(
+            *order_clauses(order, _SORTS, Resident.id)
+        )
         if limit is not None:
             query = query.limit(limit).offset(offset)
         with self._reading() as session:
@@ -427,7 +408,7 @@ class ResidentService(Service):
 
     def get(self, resident_id: uuid.UUID) -> ResidentRow:
         with self._reading() as session:
-            query = self._query(self._sites(None), "", None).where(Resident.id == resident_id)
+            query = self._query(None, "", None).where(Resident.id == resident_id)
             rows = self._rows(session, query)
         if not rows:
             raise NotFound("that resident does not exist or is not placed at your sites")
