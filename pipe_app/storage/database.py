@@ -97,6 +97,8 @@ class Database:
     engine: Engine
     # What this database's schema offers beyond the models, asked once (notes_index).
     features: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
+    # Statements built once and kept, by their maker's key (``ResidentService._listed``).
+    statements: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._read = sessionmaker(self.engine, expire_on_commit=False)

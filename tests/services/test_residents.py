@@ -124,6 +124,27 @@ def test_sites_never_see_each_others_residents(world) -> None:
         ResidentService(world.db, world.actor(Role.ADMINISTRATOR)).rows()
 
 
+def test_the_list_statement_is_kept_per_database_and_scope(world, monkeypatch) -> None:
+    """Opening the list, F5 and each page read run one statement, built for the same sites,
+    words, day and order the first time only (twice then: one copy read, one kept); another
+    user's sites get their own."""
+    crowley_id = world.admit("crowley", given_name="Cora")
+    kirk_id = world.admit("kirk", given_name="Ken")
+    built: list[object] = []
+    build = ResidentService._query
+    monkeypatch.setattr(
+        ResidentService, "_query", lambda self, *a, **k: built.append(a) or build(self, *a, **k)
+    )
+    crowley = ResidentService(world.db, world.actor(Role.KEY_WORKER, "crowley"))
+    kirk = ResidentService(world.db, world.actor(Role.KEY_WORKER, "kirk"))
+    for _ in range(3):
+        assert [row.id for row in crowley.rows(search="ora", limit=5)] == [crowley_id]
+    assert len(built) == 2
+    assert [row.id for row in kirk.rows(search="ora", limit=5)] == []
+    assert [row.id for row in kirk.rows(search="en", limit=5, offset=0)] == [kirk_id]
+    assert len(built) == 6
+
+
 def test_search_by_name_or_crn_and_paging(world) -> None:
     ids = [world.admit("crowley", family_name=f"Family{n:02d}") for n in range(5)]
     service = ResidentService(world.db, world.actor(Role.KEY_WORKER))
