@@ -72,14 +72,16 @@ def _closed_widgets_deleted(_collected_between_events: None, qtbot: QtBot) -> ob
         shown.append(widget)
         add(widget, before_close_func=before_close_func)
 
-    qtbot.addWidget = add_and_hold  # type: ignore[method-assign]
+    qtbot.addWidget = qtbot.add_widget = add_and_hold  # type: ignore[method-assign]
     yield
     shown.clear()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    left = [
+    left = [  # shown and not deleted: the app's windows are all shown
         window
         for window in QApplication.topLevelWidgets()
-        if window.parentWidget() is None and shiboken6.createdByPython(window)
+        if window.parentWidget() is None
+        and shiboken6.createdByPython(window)
+        and window.isVisible()
     ]
     names = [window.objectName() or type(window).__name__ for window in left]
     for window in left:
