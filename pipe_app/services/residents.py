@@ -316,6 +316,7 @@ class ResidentService(Service):
         current_on: date | None,
         order: ResidentOrder = BY_NAME,
     ) -> RowQuery:
+        """The residents ``rows`` lists among ``sites``, in ``order`` (ties by id)."""
         query: RowQuery = select(*self._ROW_COLUMNS).select_from(Resident)
         if current_on is not None:
             # A day's placements are few (a bed holds one): rank just those.
@@ -333,8 +334,10 @@ class ResidentService(Service):
             query = query.join(Placement, Placement.resident_id == Resident.id).where(
                 *self._counted(Placement, sites, None), self._is_latest(sites)
             )
-        return query.join(Site, Site.id == Placement.site_id).where(
-            Resident.archived_at.is_(None), *self._matching(search)
+        return (
+            query.join(Site, Site.id == Placement.site_id)
+            .where(Resident.archived_at.is_(None), *self._matching(search))
+            .order_by(*order_clauses(order, _SORTS, Resident.id))
         )
 
     def _listed(
@@ -356,20 +359,9 @@ class ResidentService(Service):
         if query is None:
             if len(kept) >= KEPT_STATEMENTS:
                 kept.clear()
-            kept[key] = self._ordered(sites, "", current_on, order)
-            query = self._ordered(sites, "", current_on, order)
+            kept[key] = self._query(sites, "", current_on, order)
+            query = self._query(sites, "", current_on, order)
         return query
-
-    def _ordered(
-        self,
-        sites: list[uuid.UUID] | None,
-        search: str,
-        current_on: date | None,
-        order: ResidentOrder,
-    ) -> RowQuery:
-        return self._query(sites, search, current_on, order).order_by(
-            *order_clauses(order, _SORTS, Resident.id)
-        )
 
     def rows(
         self,
@@ -385,7 +377,7 @@ class ResidentService(Service):
         searched must match a name or the CRN."""
         sites = self._sites(site_id)
         if limit is None or search:  # seldom read again: built afresh
-            query = self._ordered(sites, search, current_on, order)
+            query = self._query(sites, search, current_on, order)
         else:
             query = self._listed(sites, current_on, order)
         if limit is not None:
