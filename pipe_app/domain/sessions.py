@@ -16,7 +16,15 @@ class KeyWorkSession(Entity):
     __tablename__ = "key_work_sessions"
     __table_args__ = (
         Index("ix_key_work_sessions_site_started", "site_id", "started_at"),
-        Index("ix_key_work_sessions_placement_started", "placement_id", "started_at"),
+        Index(  # a placement's sessions in date order; the pack counts those held from it
+            "ix_key_work_sessions_placement_held",
+            "placement_id",
+            "started_at",
+            "site_id",
+            "status",
+            "did_not_attend",
+            "archived_at",
+        ),
         Index("ix_key_work_sessions_worker_started", "key_worker_id", "started_at"),
         Index("ix_key_work_sessions_site_archived", "site_id", "archived_at", "started_at"),
         Index("ix_key_work_sessions_started_id", "started_at", "id"),  # newest first, all sites
@@ -78,7 +86,10 @@ class GroupFacilitator(Entity):
 
 class Attendance(Entity):
     __tablename__ = "attendances"
-    __table_args__ = (UniqueConstraint("group_session_id", "resident_id"),)
+    __table_args__ = (
+        UniqueConstraint("group_session_id", "resident_id"),
+        Index("ix_attendances_session_code", "group_session_id", "archived_at", "code"),
+    )
 
     group_session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("group_sessions.id"))
     resident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("residents.id"), index=True)

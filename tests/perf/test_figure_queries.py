@@ -4,7 +4,9 @@ session for a site with 5 of everything as for 50, however long its history."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from pipe_app.domain import Site
@@ -39,3 +41,47 @@ def test_figures_take_a_few_statements_whatever_the_data(make_db: MakeDb) -> Non
     assert many_held > few_held > 0
     assert few == many <= MOST, f"{few} statements for 5 of each, {many} for 50"
     assert few_begins == many_begins <= 1  # one session, not one per figure
+
+
+def _plan(db: Database, sql: str, params: Any) -> str:
+    """The plan as text: SQLite's EXPLAIN QUERY PLAN lines; PostgreSQL's plan, with
+    sequential scans priced out so a tiny table still shows the index it would use."""
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
+            return "\n".join(str(row[-1]) for row in rows)
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        plan = "\n".join(str(row[0]) for row in conn.exec_driver_sql(f"EXPLAIN {sql}", params))
+        conn.rollback()
+        return plan
+
+
+@pytest.mark.parametrize(
+    ("counted", "index"),
+    [
+        ("FROM key_work_sessions", "ix_key_work_sessions_placement_held"),
+        ("FROM attendances", "ix_attendances_session_code"),
+    ],
+)
+def test_held_sessions_and_register_entries_are_counted_from_an_index(
+    make_db: MakeDb, counted: str, index: str
+) -> None:
+    """The key-work and attendance counts test columns the index holds (0009): on SQLite
+    the plan reads index entries only, never the session or register rows. PostgreSQL
+    picks among indexes by its statistics, which a table this small does not inform: there
+    the count reads along some index, not the whole table."""
+    db = make_db(5)
+    with db.reading() as session:
+        site_id = session.scalars(select(Site.id).order_by(Site.name)).first()
+    assert site_id is not None
+    today, service = local_today(), DerivedFigureService(db, Actor.system())
+    with recorded(db) as seen:
+        service.figures(site_id, today - timedelta(days=365), today)
+    (sql, params), *others = [(s, p) for s, p in selects(seen) if counted in s]
+    assert not others, f"one statement counts {counted}"
+    plan = _plan(db, sql, params)
+    table = counted.split()[-1]
+    if db.is_sqlite:
+        assert f"SEARCH {table} USING COVERING INDEX {index} " in plan, plan
+    else:
+        assert "Seq Scan" not in plan, plan
