@@ -30,6 +30,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from pipe_app import paths
+from pipe_app.reports.contents import Contents
 from pipe_app.reports.fast_flowables import Para
 from pipe_app.reports.marking import MARKING as MARKING  # re-exported for the reports
 
@@ -102,8 +103,8 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def contents() -> TableOfContents:
-    toc = TableOfContents()
+def contents() -> Contents:
+    toc = Contents()
     base = styles()["body"]
     toc.levelStyles = [
         ParagraphStyle(
