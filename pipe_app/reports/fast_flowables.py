@@ -5,7 +5,8 @@ demo data, `benchmarks/evidence_pack.py`).
 - ``Para`` parses the markup of one text of each shape (plain, bold then text, text with an
   entity...) and gives the others of that shape copies of its fragments with their own
   text; and keeps the lines it broke for each width, so a build's passes and a table
-  measuring its cells again break them once.
+  measuring its cells again break them once, and another paragraph of the same text and
+  style takes them as they are.
 - ``SizedTable`` keeps the row heights and positions it worked out for the space offered,
   and draws a one-line text cell from the PDF text it made for the same text before in the
   document (a table cell was ReportLab's costliest drawing: a text object, the font's
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
@@ -30,8 +32,15 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaParser
 
 _MARKUP = re.compile(r"(<[^>]*>|&#?\w+;)")  # tags and entities, between runs of text
-SHAPES_KEPT = 1000
-_SHAPES: dict[tuple[int, tuple[Any, ...]], tuple[ParagraphStyle, list[Any] | None]] = {}
+# What is kept goes with its style: each report makes its styles afresh.
+SHAPES_KEPT = 1000  # a style's shapes of text, and their fragments
+_SHAPES: WeakKeyDictionary[ParagraphStyle, dict[tuple[Any, ...], list[Any] | None]] = (
+    WeakKeyDictionary()
+)
+LINES_KEPT = 5000  # a style's texts, and their lines at each width
+_LINES: WeakKeyDictionary[ParagraphStyle, dict[tuple[str, float], tuple[Any, ...]]] = (
+    WeakKeyDictionary()
+)
 
 
 def _hole(index: int) -> str:
@@ -74,16 +83,17 @@ def _fragments(text: str, style: ParagraphStyle) -> list[Any] | None:
         piece if n % 2 or not piece.strip() else (piece[:1] == " ", piece[-1:] == " ")
         for n, piece in enumerate(pieces)
     )
-    known = _SHAPES.get((id(style), shape))
-    if known is None or known[0] is not style:
-        if len(_SHAPES) >= SHAPES_KEPT:  # each report makes its styles afresh
-            _SHAPES.clear()
-        known = _SHAPES[id(style), shape] = (style, _template(pieces, style))
-    if known[1] is None:
+    shapes = _SHAPES.setdefault(style, {})
+    if shape not in shapes:
+        if len(shapes) >= SHAPES_KEPT:
+            shapes.clear()
+        shapes[shape] = _template(pieces, style)
+    template = shapes[shape]
+    if template is None:
         return None
     runs = pieces[0::2]
     frags = []
-    for frag, run in known[1]:
+    for frag, run in template:
         fresh = {name: list(value) for name, value in vars(frag).items() if type(value) is list}
         if run is not None:
             fresh["text"] = frag.text.replace(_hole(run), runs[run].strip())
@@ -96,7 +106,10 @@ class Para(Paragraph):  # type: ignore[misc]
     the markup parser reads one text of each shape (text, bold text then text, ...) and the
     others of that shape get copies of its fragments with their own text; and the lines
     broken for a width are kept, so the passes of a build, and a table measuring its cells
-    more than once, break each paragraph's lines once a width."""
+    more than once, break each paragraph's lines once a width. Paragraphs of the same text
+    in the same style share those lines (a pack repeats headings, captions and criteria:
+    40% of its line breaking); drawing and splitting a paragraph leave its lines as they
+    are, which the byte-for-byte test checks with shared paragraphs split across pages."""
 
     def __init__(
         self,
@@ -107,21 +120,39 @@ class Para(Paragraph):  # type: ignore[misc]
         caseSensitive: int = 1,  # noqa: N803
         encoding: str = "utf8",
     ) -> None:
+        # The same text in the same style breaks into the same lines: those are shared.
+        # (ReportLab gives a split's parts their fragments: those never share.)
+        shares = frags is None and isinstance(text, str) and style is not None
         if frags is None and style is not None and isinstance(text, str):
             clean = cleanBlockQuotedText(text)
             if clean and (made := _fragments(clean, style)) is not None:
                 text, frags = clean, made
+        plain = bulletText is None and caseSensitive == 1 and encoding == "utf8"
+        self._lines_of = _LINES.setdefault(style, {}) if shares and plain else None
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         self._wraps: dict[float, tuple[Any, ...]] = {}
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         known = self._wraps.get(availWidth)
+        if known is None and self._lines_of is not None:
+            known = self._lines_of.get((self.text, availWidth))
+            if known is not None:
+                self._wraps[availWidth] = known
         if known is not None:
             self.blPara, self._wrapWidths, self.width, self.height = known
             return self.width, self.height
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
         if getattr(self, "width", None) == availWidth:  # too narrow to fit: nothing set
-            self._wraps[availWidth] = (self.blPara, self._wrapWidths, self.width, self.height)
+            made = self._wraps[availWidth] = (
+                self.blPara,
+                self._wrapWidths,
+                self.width,
+                self.height,
+            )
+            if self._lines_of is not None:
+                if len(self._lines_of) >= LINES_KEPT:
+                    self._lines_of.clear()
+                self._lines_of[self.text, availWidth] = made
         return size
 
 

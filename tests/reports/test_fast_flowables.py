@@ -22,6 +22,9 @@ from pipe_app.reports.pdf_base import (
     styles,
 )
 
+# The same text in many paragraphs, some split across pages: they share their lines.
+REPEATED = "<b>The same</b> words in every section, long enough to run over several lines. "
+
 
 def document(out: io.BytesIO, paragraph: type[Any], table: type[Any]) -> bytes:
     doc = MarkedDocument(out, running_title="Test", title="Test", author="Test", subject="Test")
@@ -33,10 +36,12 @@ def document(out: io.BytesIO, paragraph: type[Any], table: type[Any]) -> bytes:
             paragraph(f"Plain   text of section {n}, long enough to wrap. " * n, s["body"])
         )
         story.append(paragraph(f"<b>Marked</b> text &amp; more, section {n}.", s["small"]))
+        story.append(paragraph(REPEATED * (1 + n % 3), s["body"]))  # shares its lines
         rows: list[list[Any]] = [["Code", "Text"]]
         for row in range(n * 3):
             text = f"Row {row} of section {n}, " * (row % 4 + 1)
             rows.append([f"{n}.{row}", paragraph(text, s["cell"]) if row % 2 else text])
+        rows.append(["Again", paragraph(REPEATED, s["cell"])])
         grid = table(rows, colWidths=[60, 300], repeatRows=1)
         grid.setStyle(
             TableStyle(
@@ -121,4 +126,26 @@ def test_shapes_kept_are_bounded() -> None:
     style = styles()["small"]
     for n in range(fast_flowables.SHAPES_KEPT + 50):
         Para(f'<a href="#k{n}">Link {n}</a>', style)
-    assert 0 < len(fast_flowables._SHAPES) <= fast_flowables.SHAPES_KEPT
+    assert 0 < len(fast_flowables._SHAPES[style]) <= fast_flowables.SHAPES_KEPT
+
+
+def test_the_same_text_in_the_same_style_shares_its_lines() -> None:
+    s = styles()
+    text = "<b>Criterion 1.1</b> words enough to run over more than one line of a cell. " * 2
+    first, again, other = Para(text, s["body"]), Para(text, s["body"]), Para(text, s["small"])
+    for para in (first, again, other):
+        para.wrap(200, 1000)
+    assert again.blPara is first.blPara
+    assert other.blPara is not first.blPara  # another style: lines of its own
+    assert Para(text, s["body"]).wrap(300, 1000) != first.wrap(200, 1000)  # another width
+
+
+def test_lines_kept_are_bounded_and_go_with_their_style() -> None:
+    style = styles()["small"]
+    for n in range(fast_flowables.LINES_KEPT + 50):
+        Para(f"Text {n}", style).wrap(100, 100)
+    assert 0 < len(fast_flowables._LINES[style]) <= fast_flowables.LINES_KEPT
+    held = len(fast_flowables._LINES), len(fast_flowables._SHAPES)
+    del style
+    gc.collect()
+    assert (len(fast_flowables._LINES), len(fast_flowables._SHAPES)) < held
