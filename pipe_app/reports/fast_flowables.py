@@ -22,6 +22,7 @@ there first.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -37,10 +38,19 @@ SHAPES_KEPT = 1000  # a style's shapes of text, and their fragments
 _SHAPES: WeakKeyDictionary[ParagraphStyle, dict[tuple[Any, ...], list[Any] | None]] = (
     WeakKeyDictionary()
 )
-LINES_KEPT = 5000  # a style's texts, and their lines at each width
-_LINES: WeakKeyDictionary[ParagraphStyle, dict[tuple[str, float], tuple[Any, ...]]] = (
-    WeakKeyDictionary()
-)
+TEXTS_KEPT = 5000  # a style's texts, with their fragments and lines
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A text met in a style: the text as parsed, its fragments, its lines at each width."""
+
+    text: str
+    frags: list[Any]
+    lines: dict[float, tuple[Any, ...]]
+
+
+_TEXTS: WeakKeyDictionary[ParagraphStyle, dict[str, _Seen]] = WeakKeyDictionary()
 
 
 def _hole(index: int) -> str:
@@ -107,9 +117,10 @@ class Para(Paragraph):  # type: ignore[misc]
     others of that shape get copies of its fragments with their own text; and the lines
     broken for a width are kept, so the passes of a build, and a table measuring its cells
     more than once, break each paragraph's lines once a width. Paragraphs of the same text
-    in the same style share those lines (a pack repeats headings, captions and criteria:
-    40% of its line breaking); drawing and splitting a paragraph leave its lines as they
-    are, which the byte-for-byte test checks with shared paragraphs split across pages."""
+    in the same style share their fragments and those lines (a pack repeats headings,
+    captions and criteria: 40% of its paragraphs); drawing and splitting a paragraph leave
+    them as they are, which the byte-for-byte test checks with shared paragraphs split
+    across pages."""
 
     def __init__(
         self,
@@ -120,39 +131,36 @@ class Para(Paragraph):  # type: ignore[misc]
         caseSensitive: int = 1,  # noqa: N803
         encoding: str = "utf8",
     ) -> None:
-        # The same text in the same style breaks into the same lines: those are shared.
+        # A text met before in this style takes that paragraph's fragments and lines.
         # (ReportLab gives a split's parts their fragments: those never share.)
-        shares = frags is None and isinstance(text, str) and style is not None
+        plain = bulletText is None and caseSensitive == 1 and encoding == "utf8"
+        given = text if frags is None and isinstance(text, str) and plain else None
+        texts = _TEXTS.setdefault(style, {}) if given is not None and style is not None else None
+        seen = texts.get(given) if texts is not None and given is not None else None
+        self._wraps: dict[float, tuple[Any, ...]]
+        if seen is not None:
+            super().__init__(seen.text, style, bulletText, seen.frags, caseSensitive, encoding)
+            self._wraps = seen.lines
+            return
         if frags is None and style is not None and isinstance(text, str):
             clean = cleanBlockQuotedText(text)
             if clean and (made := _fragments(clean, style)) is not None:
                 text, frags = clean, made
-        plain = bulletText is None and caseSensitive == 1 and encoding == "utf8"
-        self._lines_of = _LINES.setdefault(style, {}) if shares and plain else None
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
-        self._wraps: dict[float, tuple[Any, ...]] = {}
+        self._wraps = {}
+        if texts is not None and given is not None:
+            if len(texts) >= TEXTS_KEPT:
+                texts.clear()
+            texts[given] = _Seen(self.text, self.frags, self._wraps)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         known = self._wraps.get(availWidth)
-        if known is None and self._lines_of is not None:
-            known = self._lines_of.get((self.text, availWidth))
-            if known is not None:
-                self._wraps[availWidth] = known
         if known is not None:
             self.blPara, self._wrapWidths, self.width, self.height = known
             return self.width, self.height
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
         if getattr(self, "width", None) == availWidth:  # too narrow to fit: nothing set
-            made = self._wraps[availWidth] = (
-                self.blPara,
-                self._wrapWidths,
-                self.width,
-                self.height,
-            )
-            if self._lines_of is not None:
-                if len(self._lines_of) >= LINES_KEPT:
-                    self._lines_of.clear()
-                self._lines_of[self.text, availWidth] = made
+            self._wraps[availWidth] = (self.blPara, self._wrapWidths, self.width, self.height)
         return size
 
 

@@ -90,12 +90,16 @@ def test_every_text_gets_the_fragments_the_parser_makes() -> None:
         "<b>nested <i>both</i> ends</b> tail",
         "<b>nested <i>each</i> bit</b> more",
     ]
-    for text in texts * 2:  # the second time from the shape's fragments
+    made = []
+    for text in texts:  # the second of each pair from the first one's shape
         fast, parsed = Para(text, style), Paragraph(text, style)
         assert fast.text == parsed.text
         assert shown(fast.frags) == shown(parsed.frags), text
-        again = Para(text, style).frags
-        assert all(a.link is not b.link for a, b in zip(fast.frags, again, strict=True))
+        made.append(fast)
+    lists = [id(f.link) for para in made for f in para.frags]
+    assert len(lists) == len(set(lists)), "texts of one shape share no list"
+    for text, fast in zip(texts, made, strict=True):  # met before: the same fragments
+        assert Para(text, style).frags is fast.frags
 
 
 def test_a_width_asked_again_gives_that_width_lines() -> None:
@@ -133,6 +137,7 @@ def test_the_same_text_in_the_same_style_shares_its_lines() -> None:
     s = styles()
     text = "<b>Criterion 1.1</b> words enough to run over more than one line of a cell. " * 2
     first, again, other = Para(text, s["body"]), Para(text, s["body"]), Para(text, s["small"])
+    assert again.frags is first.frags and other.frags is not first.frags
     for para in (first, again, other):
         para.wrap(200, 1000)
     assert again.blPara is first.blPara
@@ -142,10 +147,10 @@ def test_the_same_text_in_the_same_style_shares_its_lines() -> None:
 
 def test_lines_kept_are_bounded_and_go_with_their_style() -> None:
     style = styles()["small"]
-    for n in range(fast_flowables.LINES_KEPT + 50):
+    for n in range(fast_flowables.TEXTS_KEPT + 50):
         Para(f"Text {n}", style).wrap(100, 100)
-    assert 0 < len(fast_flowables._LINES[style]) <= fast_flowables.LINES_KEPT
-    held = len(fast_flowables._LINES), len(fast_flowables._SHAPES)
+    assert 0 < len(fast_flowables._TEXTS[style]) <= fast_flowables.TEXTS_KEPT
+    held = len(fast_flowables._TEXTS), len(fast_flowables._SHAPES)
     del style
     gc.collect()
-    assert (len(fast_flowables._LINES), len(fast_flowables._SHAPES)) < held
+    assert (len(fast_flowables._TEXTS), len(fast_flowables._SHAPES)) < held
