@@ -134,21 +134,21 @@ class Para(Paragraph):  # type: ignore[misc]
         # A text met before in this style takes that paragraph's fragments and lines.
         # (ReportLab gives a split's parts their fragments: those never share.)
         plain = bulletText is None and caseSensitive == 1 and encoding == "utf8"
-        given = text if frags is None and isinstance(text, str) and plain else None
-        texts = _TEXTS.setdefault(style, {}) if given is not None and style is not None else None
-        seen = texts.get(given) if texts is not None and given is not None else None
-        self._wraps: dict[float, tuple[Any, ...]]
-        if seen is not None:
-            super().__init__(seen.text, style, bulletText, seen.frags, caseSensitive, encoding)
-            self._wraps = seen.lines
-            return
-        if frags is None and style is not None and isinstance(text, str):
-            clean = cleanBlockQuotedText(text)
+        texts: dict[str, _Seen] | None = None
+        self._wraps: dict[float, tuple[Any, ...]] = {}
+        if isinstance(text, str) and frags is None and style is not None:
+            if plain:
+                texts = _TEXTS.setdefault(style, {})
+                seen = texts.get(text)
+                if seen is not None:
+                    super().__init__(seen.text, style, None, seen.frags)
+                    self._wraps = seen.lines
+                    return
+            given, clean = text, cleanBlockQuotedText(text)
             if clean and (made := _fragments(clean, style)) is not None:
                 text, frags = clean, made
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
-        self._wraps = {}
-        if texts is not None and given is not None:
+        if texts is not None:
             if len(texts) >= TEXTS_KEPT:
                 texts.clear()
             texts[given] = _Seen(self.text, self.frags, self._wraps)
