@@ -1,4 +1,4 @@
-"""``Contents``: ReportLab's table of contents, its table made once a build.
+"""``Contents``: ReportLab's table of contents, its table made once for the same lines.
 
 ReportLab's ``TableOfContents`` makes its table afresh each time it is measured (every pass
 of a build), parsing each line's markup again with the line's page number written into it,
@@ -6,12 +6,14 @@ and measures every line again: a tenth of the evidence pack's layout and drawing
 lines of a ``MarkedDocument`` are known before the build (``build_laid_out``), and only
 their page numbers change between passes, drawn at the end of each line. So ``Contents``
 keeps the table it made while its lines and width stay the same; each line names its place
-in the list instead of its page number, which is looked up as the line is drawn. The pages
-come out byte for byte as ReportLab's (``tests/reports/test_contents.py``).
+in the list instead of its page number, which is looked up as the line is drawn (by a
+callback of each contents' own name, so two in a document keep to their own lines). The
+pages come out byte for byte as ReportLab's (``tests/reports/test_contents.py``).
 """
 
 from __future__ import annotations
 
+from itertools import count
 from typing import Any
 
 from reportlab.platypus import Spacer
@@ -20,7 +22,9 @@ from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 from pipe_app.reports.fast_flowables import Para, SizedTable
 
 Entry = tuple[int, str, int, Any]  # level, text, page number, key (as ReportLab's)
-PLACEHOLDER: list[Entry] = [(0, "Placeholder for table of contents", 0, None)]  # as ReportLab
+# ReportLab's line when there are none yet:
+PLACEHOLDER: tuple[Entry, ...] = ((0, "Placeholder for table of contents", 0, None),)
+_NUMBERS = count(1)  # each contents names its own line-end callback on the canvas
 
 
 class Contents(TableOfContents):  # type: ignore[misc]
@@ -30,8 +34,9 @@ class Contents(TableOfContents):  # type: ignore[misc]
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._made: tuple[tuple[Any, ...], SizedTable] | None = None
-        self._shown: list[Entry] = []
+        self._shown: list[Entry] | tuple[Entry, ...] = ()
         self._offered = (0.0, 0.0)
+        self._line_end_name = f"pipeContentsLineEnd{next(_NUMBERS)}"
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         entries = self._lastEntries or PLACEHOLDER
@@ -40,18 +45,19 @@ class Contents(TableOfContents):  # type: ignore[misc]
             self._made = (lines, self._table_of(entries, availWidth))
         self._table = self._made[1]
         self._shown, self._offered = entries, (availWidth, availHeight)
-        self.canv.setNamedCB("drawTOCEntryEnd", self._line_end)
+        self.canv.setNamedCB(self._line_end_name, self._line_end)
         self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
         return self.width, self.height
 
-    def _table_of(self, entries: list[Entry], width: float) -> SizedTable:
+    def _table_of(self, entries: list[Entry] | tuple[Entry, ...], width: float) -> SizedTable:
         rows: list[list[Any]] = []
         for index, (level, text, _page, key) in enumerate(entries):
             style = self.getLevelStyle(level)
             linked = f'<a href="#{key}">{text}</a>' if key else text
             if style.spaceBefore:
                 rows.append([Spacer(1, style.spaceBefore)])
-            rows.append([Para(f'{linked}<onDraw name="drawTOCEntryEnd" label="{index}"/>', style)])
+            end = f'<onDraw name="{self._line_end_name}" label="{index}"/>'
+            rows.append([Para(f"{linked}{end}", style)])
         return SizedTable(rows, colWidths=(width,), style=self.tableStyle)
 
     def _line_end(self, canvas: Any, _kind: str, label: str) -> None:

@@ -38,6 +38,7 @@ SHAPES_KEPT = 1000  # a style's shapes of text, and their fragments
 _SHAPES: WeakKeyDictionary[ParagraphStyle, dict[tuple[Any, ...], list[Any] | None]] = (
     WeakKeyDictionary()
 )
+_UNSEEN: Any = object()
 TEXTS_KEPT = 5000  # a style's texts, with their fragments and lines
 
 
@@ -50,7 +51,7 @@ class _Seen:
     lines: dict[float, tuple[Any, ...]]
 
 
-_TEXTS: WeakKeyDictionary[ParagraphStyle, dict[str, _Seen]] = WeakKeyDictionary()
+_TEXTS: WeakKeyDictionary[ParagraphStyle, dict[tuple[type, str], _Seen]] = WeakKeyDictionary()
 
 
 def _hole(index: int) -> str:
@@ -61,6 +62,8 @@ def _template(pieces: list[str], style: ParagraphStyle) -> list[Any] | None:
     """The markup parser's fragments for text of this shape, each with the number of the
     run of text it holds (None: fixed, as a line break), or None when they cannot be
     told apart (the text is then parsed every time)."""
+    if getattr(style, "textTransform", None):  # applied by the parser: parse each text
+        return None
     holes, shaped = set(), []
     for n, piece in enumerate(pieces):
         if n % 2 or not piece.strip():
@@ -94,11 +97,12 @@ def _fragments(text: str, style: ParagraphStyle) -> list[Any] | None:
         for n, piece in enumerate(pieces)
     )
     shapes = _SHAPES.setdefault(style, {})
-    if shape not in shapes:
+    template = shapes.get(shape, _UNSEEN)
+    if template is _UNSEEN:
+        template = _template(pieces, style)
         if len(shapes) >= SHAPES_KEPT:
             shapes.clear()
-        shapes[shape] = _template(pieces, style)
-    template = shapes[shape]
+        shapes[shape] = template
     if template is None:
         return None
     runs = pieces[0::2]
@@ -118,9 +122,8 @@ class Para(Paragraph):  # type: ignore[misc]
     broken for a width are kept, so the passes of a build, and a table measuring its cells
     more than once, break each paragraph's lines once a width. Paragraphs of the same text
     in the same style share their fragments and those lines (a pack repeats headings,
-    captions and criteria: 40% of its paragraphs); drawing and splitting a paragraph leave
-    them as they are, which the byte-for-byte test checks with shared paragraphs split
-    across pages."""
+    captions and criteria: 40% of its paragraphs); a paragraph splits from lines of its
+    own, and the byte-for-byte tests split shared paragraphs across pages."""
 
     def __init__(
         self,
@@ -134,12 +137,15 @@ class Para(Paragraph):  # type: ignore[misc]
         # A text met before in this style takes that paragraph's fragments and lines.
         # (ReportLab gives a split's parts their fragments: those never share.)
         plain = bulletText is None and caseSensitive == 1 and encoding == "utf8"
-        texts: dict[str, _Seen] | None = None
+        # Right-to-left lines are reversed in place as they are drawn: never kept.
+        self._keeps = style is not None and getattr(style, "wordWrap", None) != "RTL"
+        self._borrowed = False  # its lines were broken by another paragraph or pass
         self._wraps: dict[float, tuple[Any, ...]] = {}
+        texts: dict[tuple[type, str], _Seen] | None = None
         if isinstance(text, str) and frags is None and style is not None:
-            if plain:
+            if plain and self._keeps:
                 texts = _TEXTS.setdefault(style, {})
-                seen = texts.get(text)
+                seen = texts.get((type(self), text))
                 if seen is not None:
                     super().__init__(seen.text, style, None, seen.frags)
                     self._wraps = seen.lines
@@ -148,20 +154,33 @@ class Para(Paragraph):  # type: ignore[misc]
             if clean and (made := _fragments(clean, style)) is not None:
                 text, frags = clean, made
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
-        if texts is not None:
+        # Markup can give the paragraph a style or bullet of its own (<para>, <bullet>).
+        if texts is not None and self.style is style and self.bulletText is None:
             if len(texts) >= TEXTS_KEPT:
                 texts.clear()
-            texts[given] = _Seen(self.text, self.frags, self._wraps)
+            texts[type(self), given] = _Seen(self.text, self.frags, self._wraps)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         known = self._wraps.get(availWidth)
         if known is not None:
             self.blPara, self._wrapWidths, self.width, self.height = known
+            self._borrowed = True
             return self.width, self.height
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
-        if getattr(self, "width", None) == availWidth:  # too narrow to fit: nothing set
+        self._borrowed = False
+        if self._keeps and getattr(self, "width", None) == availWidth:  # else nothing was set
             self._wraps[availWidth] = (self.blPara, self._wrapWidths, self.width, self.height)
         return size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+        """As ``Paragraph.split``, from lines this paragraph broke itself: splitting lines
+        it was given would change them for the paragraphs sharing them (ReportLab adds a
+        space to the last word of each line split off from fragments it has not
+        processed), and split by fragments of another width."""
+        if self._borrowed:
+            Paragraph.wrap(self, availWidth, availHeight)
+            self._borrowed = False
+        return list(super().split(availWidth, availHeight))
 
 
 class SizedTable(Table):  # type: ignore[misc]

@@ -4,9 +4,12 @@ once a build however many passes measure it."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak, Paragraph
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -41,6 +44,24 @@ def pdf(toc: TableOfContents, build: str) -> bytes:
 @pytest.mark.parametrize("build", ["build_laid_out", "multiBuild"])
 def test_the_pages_are_reportlabs_byte_for_byte(build: str) -> None:
     assert pdf(contents(), build) == pdf(reportlab_contents(), build)
+
+
+def test_two_contents_measured_before_either_is_drawn_each_draw_their_own_numbers() -> None:
+    first, second = contents(), contents()
+    first.addEntries([(0, "Alpha", 7, None), (0, "Beta", 8, None)])
+    second.addEntries([(0, "Gamma", 91, None), (0, "Delta", 92, None)])
+    out = io.BytesIO()
+    canvas = Canvas(out)
+    for toc in (first, second):
+        toc.beforeBuild()  # the entries found become the lines shown, as in a build's pass
+        toc.wrapOn(canvas, 400, 600)
+    first.drawOn(canvas, 50, 500)
+    second.drawOn(canvas, 50, 200)
+    canvas.save()
+    text = PdfReader(out).pages[0].extract_text()
+    for title, page in (("Alpha", 7), ("Beta", 8), ("Gamma", 91), ("Delta", 92)):
+        # a line's number is drawn after its title, and so read back just before it
+        assert re.search(rf"\. {page}\n{title}\b", text), (title, text)
 
 
 def test_the_table_is_made_once_a_build(monkeypatch: pytest.MonkeyPatch) -> None:
