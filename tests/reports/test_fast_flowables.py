@@ -197,3 +197,19 @@ def test_markup_that_sets_a_style_or_transforms_text_is_laid_out_as_reportlab_do
             assert para.wrap(120, 1000) == plain.wrap(120, 1000), text
             assert para.getPlainText() == plain.getPlainText(), text
             assert (para.bulletText is None) == (plain.bulletText is None), text
+
+
+def test_right_to_left_paragraphs_keep_no_lines() -> None:
+    """ReportLab reverses a right-to-left paragraph's lines in place as it draws them: kept
+    lines would be drawn reversed again in the next pass, or by the next paragraph."""
+    s = styles()
+    rtl = ParagraphStyle("RTL", parent=s["body"], wordWrap="RTL")
+    text = "<b>Right</b> to left words that run over more than one line here. " * 3
+
+    def made(paragraph: type[Any]) -> bytes:
+        out = io.BytesIO()
+        doc = MarkedDocument(out, running_title="T", title="T", author="T", subject="T")
+        doc.multiBuild([doc.counter, *(paragraph(text, rtl) for _ in range(6))])  # 3 passes
+        return out.getvalue()
+
+    assert made(Para) == made(Paragraph)
