@@ -2,7 +2,7 @@
 
 ReportLab's ``TableOfContents`` makes its table afresh each time it is measured (every pass
 of a build), parsing each line's markup again with the line's page number written into it,
-and measures every line again: a tenth of the evidence pack's layout and drawing. The
+and measures every line again: 6-8% of the evidence pack's layout and drawing. The
 lines of a ``MarkedDocument`` are known before the build (``build_laid_out``), and only
 their page numbers change between passes, drawn at the end of each line. So ``Contents``
 keeps the table it made while its lines and width stay the same; each line names its place
