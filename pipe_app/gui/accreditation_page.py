@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -139,12 +140,21 @@ def _group(title: str, name: str) -> tuple[QGroupBox, QVBoxLayout]:
     return box, QVBoxLayout(box)
 
 
+@dataclass(frozen=True)
+class _Warmed:
+    """The warm-up's coverage, with the site and framework it was read for."""
+
+    scope: tuple[uuid.UUID, uuid.UUID]
+    data: CoverageData
+
+
 class AccreditationPage(Page):
     def __init__(
         self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
     ) -> None:
         super().__init__(spec, db, actor, parent)
         self.report: CoverageReport | None = None
+        self.coverage: CoverageData | None = None  # what the Coverage tab shows
         self.coverage_loads = LatestLoad(self, "Working out the coverage")
         self.tree: FrameworkTree | None = None
         self.assessments: dict[uuid.UUID, SelfAssessmentRow] = {}
@@ -380,7 +390,17 @@ class AccreditationPage(Page):
         if site is None or framework is None:
             return None
         db, actor, today = self.db, self.actor, local_today()
-        return lambda: read_coverage(db, actor, site, framework, today)
+        return lambda: _Warmed((site, framework), read_coverage(db, actor, site, framework, today))
+
+    def warmed(self, outcome: object) -> None:
+        """The warm-up's coverage goes on show while the page is still hidden, so its first
+        showing paints the standards at once; the read that showing starts then checks them,
+        as every later showing does (the last coverage stays on show until the new one
+        comes, and stays as it is if nothing changed)."""
+        if self._loaded or not isinstance(outcome, _Warmed):
+            return  # shown already: its own read is newer
+        if outcome.scope == (self.site_id, self.framework_id):
+            self._show_coverage(outcome.data)
 
     def refresh(self) -> None:
         """Load the tab on show; the others when they are next shown."""
@@ -417,7 +437,7 @@ class AccreditationPage(Page):
         """Read off the GUI thread; the last coverage stays on show until the new one comes."""
         site, framework = self.site_id, self.framework_id
         if site is None or framework is None:
-            self.report, self.tree, self.assessments = None, None, {}
+            self.report, self.tree, self.assessments, self.coverage = None, None, {}, None
             self.coverage_model.set_report(None)
             self.chart.set_report(None)
             self.overall_label.setText(
@@ -440,6 +460,10 @@ class AccreditationPage(Page):
         self.show_error(describe_failure(error, "work out the coverage"))
 
     def _show_coverage(self, data: CoverageData) -> None:
+        if data == self.coverage:  # nothing changed: the tree keeps its place and selection
+            self._say_overall(data.report)
+            return
+        self.coverage = data
         self.tree, self.report, self.assessments = data.tree, data.report, data.assessments
         if data.cycle_from is not None:
             self.cycle_label.setText(f"Cycle from {data.cycle_from:%d %b %Y}")
@@ -450,11 +474,7 @@ class AccreditationPage(Page):
         form = self.evidence_stack.built_form(EvidenceForm)
         if form is not None:
             form.set_framework(self.tree)
-        counts = self.report.counts
-        parts = [f"{LABELS[s]}: {n}" for s, n in counts.by_status if n]
-        self.overall_label.setText(
-            f"Overall {counts_text(self.report)} on {self.report.on:%d %b %Y}. " + ", ".join(parts)
-        )
+        self._say_overall(self.report)
         self.gaps_list.clear()
         for gap in self.report.gaps:
             entry = QListWidgetItem(f"{gap.code}  {LABELS[gap.status]}: {gap.text}")
@@ -467,6 +487,12 @@ class AccreditationPage(Page):
         if current is not None:
             self.select_criterion(current.criterion_id)
         self._show_cycle()
+
+    def _say_overall(self, report: CoverageReport) -> None:
+        parts = [f"{LABELS[s]}: {n}" for s, n in report.counts.by_status if n]
+        self.overall_label.setText(
+            f"Overall {counts_text(report)} on {report.on:%d %b %Y}. " + ", ".join(parts)
+        )
 
     def _show_cycle(self) -> None:
         site = self.site_id

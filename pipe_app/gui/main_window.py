@@ -44,8 +44,8 @@ IDLE_BUILD_START_MS = 300
 IDLE_BUILD_GAP_MS = 30
 
 
-def _ignore(_outcome: object) -> None:
-    """What a warm-up read gives back, or why it failed: not needed."""
+def _ignore(_error: object) -> None:
+    """Why a warm-up read failed: the page's own first read will say."""
 
 
 def _scroll_area(key: str) -> QScrollArea:
@@ -170,11 +170,13 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(IDLE_BUILD_GAP_MS, self, self._build_next_page)
 
     def _warm_up(self, page: Page) -> None:
-        """Run the page's statement-compiling read off the GUI thread; its outcome (no
-        rows, or a failure the page's own first read will report) is not kept."""
+        """Run the page's statement-compiling read off the GUI thread; what it read goes to
+        the page (``Page.warmed``); a failure is not kept (its own first read reports it)."""
         work = page.warm_up()
         if work is not None:
-            run_task(page, "Getting ready", lambda _progress: work(), _ignore, _ignore, quiet=True)
+            run_task(
+                page, "Getting ready", lambda _progress: work(), page.warmed, _ignore, quiet=True
+            )
 
     # ---- building ----------------------------------------------------------------------
 

@@ -173,6 +173,10 @@ class Page(QWidget):
         thirds of the Residents list's first read). None: nothing to warm."""
         return None
 
+    def warmed(self, outcome: object) -> None:
+        """What the warm-up read returned, on the GUI thread. A list keeps nothing (its read
+        asked for no rows); a view may put it on show ahead of its first showing."""
+
     def refresh(self) -> None:
         """Reload from the services (F5)."""
 

@@ -1,0 +1,115 @@
+"""The coverage read while the window is idle is on show when Accreditation first opens, and
+the read that opening starts checks it: what changed replaces it, what did not stays put."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, QThreadPool
+
+from pipe_app.domain.enums import EvidenceKind, Role
+from pipe_app.gui.accreditation_page import AccreditationPage
+from pipe_app.gui.main_window import MainWindow
+from pipe_app.services.evidence import EvidenceInput, EvidenceService
+from pipe_app.services.frameworks import FrameworkService
+from pipe_app.timeutil import local_today
+from tests.gui.helpers import click_entry
+
+
+def _idle_window(qtbot, world, settings) -> MainWindow:
+    """A manager's window after the quiet that follows sign-in: every page built, warmed."""
+    FrameworkService(world.db, world.system).install_builtin()
+    window = MainWindow(world.db, world.actor(Role.MANAGER, "crowley"), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.build_pages_while_idle()
+    qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
+    QThreadPool.globalInstance().waitForDone()  # the warm-up reads
+    qtbot.wait(50)  # their outcomes delivered
+    return window
+
+
+def _cover(world, criterion_id) -> None:
+    """Approved evidence for one criterion, saved by someone else meanwhile."""
+    service = EvidenceService(world.db, world.system)
+    item = service.create(
+        EvidenceInput(
+            world.crowley.id,
+            "Community meeting minutes",
+            EvidenceKind.MINUTES,
+            local_today() - timedelta(days=3),
+        )
+    )
+    service.link(item.id, criterion_id, "Residents chaired it")
+    service.approve(item.id, item.version)
+
+
+def _accreditation(window: MainWindow) -> AccreditationPage:
+    page = window.pages["accreditation"]
+    assert isinstance(page, AccreditationPage)
+    return page
+
+
+def test_the_first_opening_shows_the_idle_read_at_once_then_what_changed(qtbot, world, settings):
+    window = _idle_window(qtbot, world, settings)
+    page = _accreditation(window)
+    assert not page.isVisible()
+    assert page.report is not None, "the idle read was not put on show"
+    criterion = page.report.standards[0].criteria[0]
+    assert page.coverage_text(criterion.code) == "No evidence"
+    _cover(world, criterion.criterion_id)
+
+    click_entry(qtbot, window.navigation, "Accreditation")
+    assert window.current_page is page
+    assert page.coverage_loads.is_loading, "the first opening did not read the coverage"
+    assert page.coverage_text(criterion.code) == "No evidence"  # the idle read, at once
+    assert page.overall_label.text() == "Loading…"
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
+    assert page.coverage_text(criterion.code) == "Covered"
+    assert page.overall_label.text().startswith("Overall 1 of")
+
+
+def test_a_read_that_finds_nothing_changed_leaves_the_tree_as_it_is(qtbot, world, settings):
+    window = _idle_window(qtbot, world, settings)
+    page = _accreditation(window)
+    click_entry(qtbot, window.navigation, "Accreditation")
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
+    assert page.report is not None
+    criterion = page.report.standards[1].criteria[0]
+    page.select_criterion(criterion.criterion_id)
+    resets: list[int] = []
+    page.coverage_model.modelReset.connect(lambda: resets.append(1))
+
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert page.overall_label.text() == "Loading…"
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
+    assert resets == []
+    assert page.overall_label.text().startswith("Overall 0 of")
+    current = page.coverage_tree.currentIndex()
+    assert current.siblingAtColumn(0).data().startswith(criterion.code)
+
+    _cover(world, criterion.criterion_id)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
+    assert resets == [1]
+    assert page.coverage_text(criterion.code) == "Covered"
+    current = page.coverage_tree.currentIndex()  # the selection is put back after the reset
+    assert current.siblingAtColumn(0).data().startswith(criterion.code)
+
+
+def test_an_idle_read_that_comes_after_the_first_opening_is_dropped(qtbot, world, settings):
+    """The page's own read is newer; and an idle read of another scope is never shown."""
+    window = _idle_window(qtbot, world, settings)
+    page = _accreditation(window)
+    work = page.warm_up()
+    assert work is not None
+    before = work()  # read before the evidence below was saved, delivered after the opening
+    assert page.report is not None
+    criterion = page.report.standards[0].criteria[0]
+    _cover(world, criterion.criterion_id)
+    click_entry(qtbot, window.navigation, "Accreditation")
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
+    assert page.coverage_text(criterion.code) == "Covered"
+    page.warmed(before)
+    assert page.coverage_text(criterion.code) == "Covered"
