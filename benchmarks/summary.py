@@ -42,6 +42,11 @@ ROWS: list[tuple[str, list[str], str]] = [
         ],
         "ratio",
     ),
+    (
+        "coverage open, the read it starts painted ≤ 2× bare",
+        ["evidence coverage view open, the read it starts painted"],
+        "ratio",
+    ),
     ("no main-thread stall > 100 ms", ["longest main-thread stall in a session"], "value"),
     (
         "search ≤ 100 ms after a keystroke: residents / key work",
