@@ -86,8 +86,9 @@ class TodayLinesModel(RowTableModel[TodayLine]):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(LINE_COLUMNS, lambda line: line.accessible_text.casefold(), parent)
-        # Painted once per model; not module-wide, so no Qt object outlives the application.
-        self._icons = {level: level_icon(level) for level in Level}
+        # Painted once per model, when first shown; not module-wide, so no Qt object
+        # outlives the application.
+        self._icons: dict[Level, QIcon] = {}
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and 0 <= index.row() < self.rowCount():
@@ -98,6 +99,8 @@ class TodayLinesModel(RowTableModel[TodayLine]):
                 return line.accessible_text
             if index.column() == STATUS_COLUMN:
                 if role == Qt.ItemDataRole.DecorationRole:
+                    if line.level not in self._icons:
+                        self._icons[line.level] = level_icon(line.level)
                     return self._icons[line.level]
                 if role == Qt.ItemDataRole.ForegroundRole:
                     return QBrush(QColor(LEVEL_COLOURS[line.level]))
@@ -127,51 +130,56 @@ class SectionCard(QFrame):
         layout.addWidget(self.heading)
         self.model = TodayLinesModel(self)
         self.model.set_rows(section.lines)
-        self.view = QTableView(self)
-        self.view.setObjectName(f"today_{section.key}_lines")
-        self.view.setAccessibleName(section.title)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setTabKeyNavigation(False)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.horizontalHeader().hide()
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.setStretchLastSection(False)
-        frame = 2 * self.view.frameWidth()
-        self.view.setFixedHeight(min(count, VISIBLE_ROWS) * ROW_HEIGHT + frame)
-        self.view.setVisible(count > 0)
-        if count:
-            header.resizeSection(STATUS_COLUMN, self._status_width())
-        layout.addWidget(self.view)
+        # A section with no lines has no table: most of a day's sections are empty, and a
+        # table each made the cards a third slower to build.
+        self.view: QTableView | None = self._lines_view(count) if count else None
+        if self.view is not None:
+            layout.addWidget(self.view)
         self.empty_label = QLabel(section.empty_text, self)  # a parent first: never a window
         self.empty_label.setProperty("role", "hint")
         self.empty_label.setVisible(count == 0)
         layout.addWidget(self.empty_label)
         layout.addStretch(1)
-        self.view.activated.connect(self._on_line_activated)
 
-    def _status_width(self) -> int:
+    def _lines_view(self, count: int) -> QTableView:
+        view = QTableView(self)
+        view.setObjectName(f"today_{self.section.key}_lines")
+        view.setAccessibleName(self.section.title)
+        view.setModel(self.model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setTabKeyNavigation(False)
+        view.setShowGrid(False)
+        view.setWordWrap(False)
+        view.setAlternatingRowColors(True)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.horizontalHeader().hide()
+        view.verticalHeader().hide()
+        view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        view.setFixedHeight(min(count, VISIBLE_ROWS) * ROW_HEIGHT + 2 * view.frameWidth())
+        view.ensurePolished()  # measured as styled: the style sheet pads each cell
+        header.resizeSection(STATUS_COLUMN, self._status_width(view))
+        view.activated.connect(self._on_line_activated)
+        return view
+
+    def _status_width(self, view: QTableView) -> int:
         """Wide enough for the widest status, measured as text in bold (how the overdue ones
         are drawn), plus the icon and padding of one cell. Sizing the column to its contents
         asked for every line's cell: a psychologist's 1,200 lines of training held the
         window still for 200 ms."""
-        bold = QFont(self.view.font())
+        bold = QFont(view.font())
         bold.setBold(True)
         metrics = QFontMetrics(bold)
         first = self.model.index(0, STATUS_COLUMN)
-        first_font = self.model.data(first, Qt.ItemDataRole.FontRole) or self.view.font()
-        padding = self.view.sizeHintForIndex(first).width() - QFontMetrics(
-            first_font
-        ).horizontalAdvance(self.section.lines[0].status)
+        first_font = self.model.data(first, Qt.ItemDataRole.FontRole) or view.font()
+        padding = view.sizeHintForIndex(first).width() - QFontMetrics(first_font).horizontalAdvance(
+            self.section.lines[0].status
+        )
         widest = max(metrics.horizontalAdvance(line.status) for line in self.section.lines)
         return widest + max(padding, 0)
 

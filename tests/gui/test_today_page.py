@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
 
 from pipe_app.domain.enums import Role, SessionStatus
 from pipe_app.gui.drafts import DraftKey, save_draft
@@ -153,6 +154,10 @@ def test_psychologist_sees_the_sign_off_queue_and_the_supervisee_is_asked_to_ack
     elsewhere = _page(qtbot, world, Role.PSYCHOLOGIST, "kirk")
     assert elsewhere.cards["sign_off"].model.rowCount() == 0
     qtbot.waitUntil(elsewhere.cards["sign_off"].empty_label.isVisible)
+    # a section with nothing in it is a heading and a sentence: no table (built for none)
+    assert elsewhere.cards["sign_off"].findChildren(QTableView) == []
+    assert queue.findChildren(QTableView) == [queue.view]
+    assert not queue.empty_label.isVisible()
 
 
 def test_manager_sees_training_about_to_expire(qtbot, world):
