@@ -126,7 +126,7 @@ def _open_tab(page: Any, title: str) -> None:
 def run_app(url: str, sql_file: Path) -> dict[str, Any]:
     from sqlalchemy import event
 
-    from pipe_app.gui.app import bootstrap
+    from pipe_app.gui.app import bootstrap, warm_statements
     from pipe_app.gui.assets import apply_look
     from pipe_app.gui.collector_ticks import CollectorTicks
     from pipe_app.gui.main_window import MainWindow
@@ -137,6 +137,7 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
     CollectorTicks(app)  # as app.run: the collector runs between events
     desk = bootstrap(url)
     db = desk.db
+    warm_statements(db)  # as the launcher's start-up thread does while the person types
     dog = Watchdog()
     out: dict[str, Any] = {}
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)

@@ -140,6 +140,20 @@ def _load(name: str) -> None:
         log.exception("could not load %s ahead of sign-in", name)
 
 
+def warm_statements(db: Database) -> None:
+    """Compile what signing in and Today send, reading nothing (``warm_sign_in``,
+    ``warm_today``): start-up does it while the person types their password."""
+    from pipe_app.gui.today_lines import warm_today
+    from pipe_app.services.auth import warm_sign_in
+    from pipe_app.timeutil import local_today
+
+    try:
+        warm_sign_in(db)
+        warm_today(db, local_today())
+    except Exception:  # signing in sends them again and reports what is wrong
+        log.warning("could not ready the statements ahead of sign-in", exc_info=True)
+
+
 class _BootstrapThread(QThread):
     succeeded = Signal(object)  # Desk
     failed = Signal(str)
@@ -167,6 +181,7 @@ class _BootstrapThread(QThread):
             for name in modules_of(package):
                 _load(name)
         self.core_loaded.emit(leaves_first(GUI_PACKAGE))
+        warm_statements(desk.db)
 
 
 class Launcher(QObject):

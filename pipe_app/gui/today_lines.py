@@ -17,6 +17,7 @@ from enum import StrEnum
 from pipe_app.domain.enums import GroupStatus, Role, SessionStatus, SupervisionStatus
 from pipe_app.gui.drafts import DraftKey, drafts_for, page_for
 from pipe_app.services.accreditation import AccreditationService
+from pipe_app.services.errors import NotFound
 from pipe_app.services.groups import GroupService
 from pipe_app.services.key_work import KeyWorkService
 from pipe_app.services.permissions import Actor, Permission
@@ -75,6 +76,31 @@ def kind_text(value: str) -> str:
 def gather_today(db: Database, actor: Actor, today: date) -> list[TodaySection]:
     """Every section this user may see, in the order the page shows them."""
     sites = {site.id: site.name for site in SiteService(db, actor).rows()}
+    return [build() for build in _sections(db, actor, today, sites, kept_here=True)]
+
+
+def warm_today(db: Database, today: date) -> None:
+    """Read Today for no one: a made-up manager, key worker and psychologist at a made-up
+    site, so the statements Today sends are compiled before the first person signs in
+    (start-up runs this while they type). It finds nothing; it writes nothing, not even a
+    drafts folder. Key work due asks for its site after its first statement: the two it
+    sends only when someone is placed there stay for the first real read."""
+    site = uuid.uuid4()
+    for role in (Role.MANAGER, Role.KEY_WORKER, Role.PSYCHOLOGIST):
+        nobody = Actor(uuid.uuid4(), "", "", frozenset({role}), frozenset({site}), uuid.uuid4())
+        SiteService(db, nobody).rows()
+        for build in _sections(db, nobody, today, {site: ""}, kept_here=False):
+            try:
+                build()
+            except NotFound:  # the made-up site, looked up by key work due
+                continue
+
+
+def _sections(
+    db: Database, actor: Actor, today: date, sites: dict[uuid.UUID, str], *, kept_here: bool
+) -> list[Callable[[], TodaySection]]:
+    """How to read each section this user may see, in the order the page shows them;
+    ``kept_here``: their unsaved forms kept on this computer are listed too."""
     many_sites = len(sites) > 1
     builders: list[tuple[bool, Callable[[], TodaySection]]] = [
         (
@@ -84,7 +110,7 @@ def gather_today(db: Database, actor: Actor, today: date) -> list[TodaySection]:
         (actor.can(Permission.RESIDENT_READ), lambda: _groups(db, actor, today, many_sites)),
         (
             actor.can(Permission.KEY_WORK_WRITE) and actor.staff_member_id is not None,
-            lambda: _drafts(db, actor),
+            lambda: _drafts(db, actor, kept_here),
         ),
         (actor.can(Permission.SUPERVISION_SIGN_OFF), lambda: _sign_off(db, actor)),
         (
@@ -101,7 +127,7 @@ def gather_today(db: Database, actor: Actor, today: date) -> list[TodaySection]:
             lambda: _accreditation(db, actor, today, sites),
         ),
     ]
-    return [build() for allowed, build in builders if allowed]
+    return [build for allowed, build in builders if allowed]
 
 
 def _key_work_due(
@@ -179,7 +205,7 @@ def _groups(db: Database, actor: Actor, today: date, many_sites: bool) -> TodayS
     return TodaySection("groups", "Today's groups", tuple(lines), "No groups are planned today.")
 
 
-def _drafts(db: Database, actor: Actor) -> TodaySection:
+def _drafts(db: Database, actor: Actor, kept_here: bool) -> TodaySection:
     rows = KeyWorkService(db, actor).rows(
         status=SessionStatus.DRAFT, key_worker_id=actor.staff_member_id
     )
@@ -194,7 +220,8 @@ def _drafts(db: Database, actor: Actor) -> TodaySection:
         )
         for row in rows
     ]
-    lines.extend(_local_drafts(actor.username))
+    if kept_here:
+        lines.extend(_local_drafts(actor.username))
     return TodaySection(
         "drafts", "Your unfinished drafts", tuple(lines), "You have no unfinished drafts."
     )

@@ -556,7 +556,6 @@ class KeyWorkService(Service):
         """
         self.actor.require(Permission.RESIDENT_READ, site_id)
         with self._reading() as session:
-            site = get_live(session, Site, site_id, "site")
             query = (
                 select(Placement, Resident)
                 .join(Resident, Resident.id == Placement.resident_id)
@@ -577,6 +576,7 @@ class KeyWorkService(Service):
                     )
                 )
             placements = list(session.execute(query))
+            site = get_live(session, Site, site_id, "site")
             if not placements:
                 return []
             ids = [placement.id for placement, _ in placements]
