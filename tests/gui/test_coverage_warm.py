@@ -3,17 +3,15 @@ the read that opening starts checks it: what changed replaces it, what did not s
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from PySide6.QtCore import Qt, QThreadPool
 
-from pipe_app.domain.enums import EvidenceKind, Role
+from pipe_app.domain.enums import Role
 from pipe_app.gui.accreditation_page import AccreditationPage
 from pipe_app.gui.main_window import MainWindow
-from pipe_app.services.evidence import EvidenceInput, EvidenceService
+from pipe_app.services.evidence import EvidenceService
 from pipe_app.services.frameworks import FrameworkService
-from pipe_app.timeutil import local_today
 from tests.gui.helpers import click_entry
+from tests.gui.test_accreditation_page import _item
 
 
 def _idle_window(qtbot, world, settings) -> MainWindow:
@@ -32,15 +30,8 @@ def _idle_window(qtbot, world, settings) -> MainWindow:
 
 def _cover(world, criterion_id) -> None:
     """Approved evidence for one criterion, saved by someone else meanwhile."""
+    item = _item(world)
     service = EvidenceService(world.db, world.system)
-    item = service.create(
-        EvidenceInput(
-            world.crowley.id,
-            "Community meeting minutes",
-            EvidenceKind.MINUTES,
-            local_today() - timedelta(days=3),
-        )
-    )
     service.link(item.id, criterion_id, "Residents chaired it")
     service.approve(item.id, item.version)
 
