@@ -15,8 +15,6 @@ from pipe_app.services.frameworks import FrameworkService
 from pipe_app.timeutil import local_today
 from tests.gui.helpers import type_date, type_into
 
-TODAY = local_today()
-
 
 def _items(world, count: int) -> list[str]:
     """``count`` Crowley items a day apart, newest first; every third a photo by the manager,
@@ -31,14 +29,14 @@ def _items(world, count: int) -> list[str]:
                 world.crowley.id,
                 f"Item {number:02d}",
                 EvidenceKind.PHOTO if photo else EvidenceKind.MINUTES,
-                TODAY - timedelta(days=number + 1),
+                local_today() - timedelta(days=number + 1),
                 author_id=manager if photo else None,
             )
         )
         if number == 0:
             service.approve(row.id, row.version)
         titles.append(row.title)
-    service.create(EvidenceInput(world.kirk.id, "Kirk item", EvidenceKind.PHOTO, TODAY))
+    service.create(EvidenceInput(world.kirk.id, "Kirk item", EvidenceKind.PHOTO, local_today()))
     return titles
 
 
@@ -132,11 +130,13 @@ def test_filter_bar_and_search_run_in_the_database(qtbot, world, monkeypatch) ->
     qtbot.waitUntil(lambda: page.evidence_model.rowCount() == len(photos))
     assert _titles(page) == photos  # not Kirk's
 
-    panel.from_edit.setDate(_qdate(TODAY - timedelta(days=6)))  # as the calendar pop-up does
+    panel.from_edit.setDate(
+        _qdate(local_today() - timedelta(days=6))
+    )  # as the calendar pop-up does
     assert _titles(page) == ["Item 00", "Item 03"]
-    panel.to_edit.setDate(_qdate(TODAY - timedelta(days=2)))
+    panel.to_edit.setDate(_qdate(local_today() - timedelta(days=2)))
     assert _titles(page) == ["Item 03"]
-    type_date(qtbot, panel.to_edit, TODAY - timedelta(days=1))  # typed over a set date
+    type_date(qtbot, panel.to_edit, local_today() - timedelta(days=1))  # typed over a set date
     assert _titles(page) == ["Item 00", "Item 03"]
     panel.to_edit.setDate(panel.to_edit.minimumDate())  # "Any": no upper limit again
     assert panel.to_edit.text() == "Any"

@@ -22,7 +22,6 @@ from tests.gui.test_resident_detail import _open_from_list, _page
 from tests.gui.test_residents_page import _many
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-TODAY = local_today()
 
 
 def _answer(monkeypatch: pytest.MonkeyPatch, *answers: bool) -> Answers:
@@ -63,7 +62,7 @@ def test_a_manager_edits_the_placement_from_the_resident_page(qtbot, world):
     rosh.setFocus()
     qtbot.keyClicks(rosh, "Very")  # choosing by typing, as in any list
     assert rosh.currentData() == "very_high"
-    later = TODAY + timedelta(days=200)
+    later = local_today() + timedelta(days=200)
     type_date(qtbot, form.placement.expected_departure_edit, later)
     _save(qtbot, page)
 
@@ -86,8 +85,8 @@ def test_recording_a_departure_takes_the_resident_off_later_registers(qtbot, wor
     form = page.placement_form
     assert form.departed_check.isChecked()
     assert form.departure_edit.hasFocus()
-    assert form.values()["actual_departure"] == TODAY.isoformat()
-    left = TODAY - timedelta(days=2)
+    assert form.values()["actual_departure"] == local_today().isoformat()
+    left = local_today() - timedelta(days=2)
     type_date(qtbot, form.departure_edit, left)
     form.reason_combo.setFocus()
     qtbot.keyClicks(form.reason_combo, "Planned")
@@ -102,7 +101,7 @@ def test_recording_a_departure_takes_the_resident_off_later_registers(qtbot, wor
     assert detail.due_label.text() == "Not placed today, so no key work is due."
     manager = ResidentService(world.db, world.actor(Role.MANAGER, "kirk"))
     assert rid in {row.id for row in manager.placed_on(world.kirk.id, left)}
-    for later in (left + timedelta(days=1), TODAY):
+    for later in (left + timedelta(days=1), local_today()):
         assert rid not in {row.id for row in manager.placed_on(world.kirk.id, later)}
 
     qtbot.keyClick(detail.back_button, Qt.Key.Key_Escape)
@@ -115,7 +114,7 @@ def test_a_departure_before_arrival_is_named_under_the_field(qtbot, world):
     page = _manager_page(qtbot, world)
     click(qtbot, page.detail.departure_button)
     form = page.placement_form
-    type_date(qtbot, form.departure_edit, TODAY - timedelta(days=31))
+    type_date(qtbot, form.departure_edit, local_today() - timedelta(days=31))
     qtbot.keyClick(form.departure_edit, Qt.Key.Key_S, CTRL)
 
     assert page.form_open
@@ -186,8 +185,10 @@ def test_a_manager_changes_the_key_worker_from_the_resident_page(qtbot, world, m
     assert detail.key_worker_dialog is None  # closed
     assert detail.placement_values["key_worker"].text() == "Sam Manager KL"
     history = [detail.history_list.item(r).text() for r in range(detail.history_list.count())]
-    assert history[0] == f"Sam Manager KL · from {TODAY:%d %b %Y} (current)"
-    assert history[1].startswith("Sam Key_Worker KL") and history[1].endswith(f"{TODAY:%d %b %Y}")
+    assert history[0] == f"Sam Manager KL · from {local_today():%d %b %Y} (current)"
+    assert history[1].startswith("Sam Key_Worker KL") and history[1].endswith(
+        f"{local_today():%d %b %Y}"
+    )
     assert _placement(world, rid).key_worker_name == "Sam Manager KL"
 
 
@@ -257,7 +258,7 @@ def test_a_key_worker_cannot_change_a_placement(qtbot, world):
         placement.release_type,
         placement.rosh_overall,
         actual_arrival=placement.actual_arrival,
-        actual_departure=TODAY,
+        actual_departure=local_today(),
         departure_reason="hospital",
     )
     with pytest.raises(PermissionDenied):

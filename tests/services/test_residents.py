@@ -25,8 +25,6 @@ from pipe_app.services.staff import StaffInput, StaffService
 from pipe_app.timeutil import local_today
 from tests.factories import next_crn
 
-TODAY = local_today()
-
 
 def _resident(crn: str | None = None, **changes) -> ResidentInput:
     base = ResidentInput(crn or next_crn("B"), "Dana", "Fictional", date(1985, 3, 4), "female")
@@ -36,15 +34,24 @@ def _resident(crn: str | None = None, **changes) -> ResidentInput:
 def _placement(world, site: str = "crowley", **changes) -> PlacementInput:
     base = PlacementInput(
         site_id=world.site(site).id,
-        expected_arrival=TODAY - timedelta(days=20),
-        actual_arrival=TODAY - timedelta(days=20),
-        expected_departure=TODAY + timedelta(days=160),
+        expected_arrival=local_today() - timedelta(days=20),
+        actual_arrival=local_today() - timedelta(days=20),
+        expected_departure=local_today() + timedelta(days=160),
         sentence_type="standard_determinate",
         release_type="licence",
         rosh_overall="high",
         key_worker_id=world.staff[(Role.KEY_WORKER, site)].id,
     )
     return replace(base, **changes)
+
+
+def _dated(values: dict) -> dict:
+    """Days given as offsets become dates counted from the day the test runs (not the day
+    it was collected: a run that crosses midnight would find them a day off)."""
+    return {
+        key: local_today() + value if isinstance(value, timedelta) else value
+        for key, value in values.items()
+    }
 
 
 def _counts(world) -> tuple[int, int]:
@@ -61,7 +68,7 @@ def test_admit_and_read_back(world) -> None:
     assert row.crn == "X123456"
     assert row.display_name == "Dee Fictional"
     assert row.site_name == "Crowley House"
-    assert row.resident_on(TODAY)
+    assert row.resident_on(local_today())
     [placement] = manager.placements(row.id)
     assert placement.key_worker_name == world.staff[(Role.KEY_WORKER, "crowley")].full_name
 
@@ -73,11 +80,11 @@ def test_admit_and_read_back(world) -> None:
         ({"crn": "XX12345"}, {}, "crn"),
         ({"given_name": "  "}, {}, "given_name"),
         ({"family_name": "x" * 81}, {}, "family_name"),
-        ({"date_of_birth": TODAY + timedelta(days=1)}, {}, "date_of_birth"),
-        ({}, {"expected_departure": TODAY - timedelta(days=30)}, "expected_departure"),
-        ({}, {"actual_departure": TODAY - timedelta(days=30)}, "actual_departure"),
-        ({}, {"actual_arrival": TODAY + timedelta(days=3)}, "actual_arrival"),
-        ({}, {"actual_departure": TODAY - timedelta(days=1)}, "departure_reason"),
+        ({"date_of_birth": timedelta(days=1)}, {}, "date_of_birth"),
+        ({}, {"expected_departure": timedelta(days=-30)}, "expected_departure"),
+        ({}, {"actual_departure": timedelta(days=-30)}, "actual_departure"),
+        ({}, {"actual_arrival": timedelta(days=3)}, "actual_arrival"),
+        ({}, {"actual_departure": timedelta(days=-1)}, "departure_reason"),
         ({}, {"departure_reason": "planned_move_on"}, "departure_reason"),
         ({}, {"sentence_type": "community service"}, "sentence_type"),
         ({}, {"rosh_overall": None}, "rosh_overall"),
@@ -87,7 +94,7 @@ def test_bad_input_names_the_field_and_writes_nothing(world, resident, placement
     before = _counts(world)
     manager = ResidentService(world.db, world.actor(Role.MANAGER))
     with pytest.raises(ValidationError) as caught:
-        manager.admit(_resident(**resident), _placement(world, **placement))
+        manager.admit(_resident(**_dated(resident)), _placement(world, **_dated(placement)))
     assert field in caught.value.fields
     assert _counts(world) == before
 
@@ -107,7 +114,9 @@ def test_overlapping_placements_are_refused(world) -> None:
     manager = ResidentService(world.db, world.actor(Role.MANAGER))
     row = manager.admit(_resident(), _placement(world))
     with pytest.raises(ValidationError, match="overlaps"):
-        manager.add_placement(row.id, _placement(world, actual_arrival=TODAY - timedelta(days=5)))
+        manager.add_placement(
+            row.id, _placement(world, actual_arrival=local_today() - timedelta(days=5))
+        )
 
 
 def test_sites_never_see_each_others_residents(world) -> None:
@@ -168,17 +177,19 @@ def test_key_worker_history_is_kept(world) -> None:
             "Robin",
             "Newcomer",
             StaffRole.RESIDENTIAL_WORKER,
-            TODAY - timedelta(days=60),
+            local_today() - timedelta(days=60),
             frozenset({world.crowley.id}),
         )
     )
-    history = manager.assign_key_worker(placement.id, newcomer.id, TODAY)
+    history = manager.assign_key_worker(placement.id, newcomer.id, local_today())
     assert [(h.staff_name, h.to_date) for h in history] == [
-        (world.staff[(Role.KEY_WORKER, "crowley")].full_name, TODAY),
+        (world.staff[(Role.KEY_WORKER, "crowley")].full_name, local_today()),
         ("Robin Newcomer", None),
     ]
     with pytest.raises(ValidationError) as caught:
-        manager.assign_key_worker(placement.id, world.staff[(Role.KEY_WORKER, "kirk")].id, TODAY)
+        manager.assign_key_worker(
+            placement.id, world.staff[(Role.KEY_WORKER, "kirk")].id, local_today()
+        )
     assert caught.value.fields == ["key_worker"]
 
 
@@ -246,7 +257,7 @@ def test_after_a_departure_the_resident_leaves_later_registers(world) -> None:
     stays = world.admit("crowley", given_name="Staying")
     manager = ResidentService(world.db, world.actor(Role.MANAGER))
     placement = manager.placement(manager.get(rid).placement_id)
-    left = TODAY - timedelta(days=3)
+    left = local_today() - timedelta(days=3)
     row = manager.update_placement(
         placement.id,
         placement.version,
@@ -261,7 +272,7 @@ def test_after_a_departure_the_resident_leaves_later_registers(world) -> None:
     assert register(left - timedelta(days=1)) == {rid, stays}
     assert register(left) == {rid, stays}  # the day they leave they are still placed
     assert register(left + timedelta(days=1)) == {stays}
-    assert register(TODAY) == {stays}
+    assert register(local_today()) == {stays}
     [history] = manager.key_worker_history(placement.id)
     assert history.to_date == left  # their key worker's work with them ended that day
 
@@ -270,7 +281,7 @@ def test_correcting_a_departure_moves_the_key_workers_end_and_clearing_it_reopen
     rid = world.admit("crowley")
     manager = ResidentService(world.db, world.actor(Role.MANAGER))
     placement = manager.placement(manager.get(rid).placement_id)
-    first = TODAY - timedelta(days=3)
+    first = local_today() - timedelta(days=3)
     for day in (first, first + timedelta(days=1)):
         placement = manager.update_placement(
             placement.id,
@@ -285,25 +296,25 @@ def test_correcting_a_departure_moves_the_key_workers_end_and_clearing_it_reopen
     )
     assert [h.to_date for h in manager.key_worker_history(placement.id)] == [None]
     assert placement.key_worker_name == world.staff[(Role.KEY_WORKER, "crowley")].full_name
-    assert rid in {r.id for r in manager.placed_on(world.crowley.id, TODAY)}
+    assert rid in {r.id for r in manager.placed_on(world.crowley.id, local_today())}
 
 
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
         (
-            {"actual_departure": TODAY - timedelta(days=40), "departure_reason": "hospital"},
+            {"actual_departure": timedelta(days=-40), "departure_reason": "hospital"},
             "actual_departure",
             "cannot be before actual arrival",
         ),
         (
-            {"actual_departure": TODAY - timedelta(days=25), "departure_reason": "hospital"},
+            {"actual_departure": timedelta(days=-25), "departure_reason": "hospital"},
             "actual_departure",
             "cannot be before the current key worker started",
         ),
-        ({"actual_departure": TODAY - timedelta(days=1)}, "departure_reason", "is required"),
-        ({"actual_departure": TODAY + timedelta(days=1), "departure_reason": "hospital"}, None, ""),
-        ({"expected_departure": TODAY - timedelta(days=60)}, "expected_departure", "cannot be"),
+        ({"actual_departure": timedelta(days=-1)}, "departure_reason", "is required"),
+        ({"actual_departure": timedelta(days=1), "departure_reason": "hospital"}, None, ""),
+        ({"expected_departure": timedelta(days=-60)}, "expected_departure", "cannot be"),
         ({"departure_notes": "x" * 4001}, "departure_notes", "is 4001 characters long"),
     ],
 )
@@ -318,14 +329,16 @@ def test_a_bad_placement_change_names_the_field_and_changes_nothing(
             "Robin",
             "Later",
             StaffRole.RESIDENTIAL_WORKER,
-            TODAY - timedelta(days=90),
+            local_today() - timedelta(days=90),
             frozenset({world.crowley.id}),
         )
     )
-    manager.assign_key_worker(placement.id, handover.id, TODAY - timedelta(days=20))
+    manager.assign_key_worker(placement.id, handover.id, local_today() - timedelta(days=20))
     placement = manager.placement(placement.id)
     with pytest.raises(ValidationError) as caught:
-        manager.update_placement(placement.id, placement.version, _departure(placement, **changes))
+        manager.update_placement(
+            placement.id, placement.version, _departure(placement, **_dated(changes))
+        )
     problems = {p.field: p.message for p in caught.value.problems}
     if field is None:  # a departure in the future: "use the expected date"
         assert problems == {"actual_departure": "cannot be in the future (use the expected date)"}
@@ -342,18 +355,18 @@ def test_changing_the_key_worker_is_checked_against_the_placement(world) -> None
     current = world.staff[(Role.KEY_WORKER, "crowley")]
     other = world.staff[(Role.MANAGER, "crowley")]
     with pytest.raises(ValidationError) as caught:
-        manager.assign_key_worker(placement.id, current.id, TODAY)
+        manager.assign_key_worker(placement.id, current.id, local_today())
     assert {p.field: p.message for p in caught.value.problems} == {
         "key_worker": "is already the key worker"
     }
-    left = TODAY - timedelta(days=2)
+    left = local_today() - timedelta(days=2)
     manager.update_placement(
         placement.id,
         placement.version,
         _departure(placement, actual_departure=left, departure_reason="planned_move_on"),
     )
     with pytest.raises(ValidationError) as caught:
-        manager.assign_key_worker(placement.id, other.id, TODAY)
+        manager.assign_key_worker(placement.id, other.id, local_today())
     assert caught.value.fields == ["from_date"]
     assert caught.value.problems[0].message == f"must be before the resident left ({left:%d %b %Y})"
     history = manager.assign_key_worker(placement.id, other.id, left - timedelta(days=1))
@@ -368,9 +381,9 @@ def test_a_same_day_change_of_key_worker_corrects_the_assignment(world) -> None:
     manager = ResidentService(world.db, world.actor(Role.MANAGER))
     placement = manager.placements(rid)[0]
     right = world.staff[(Role.MANAGER, "crowley")]
-    history = manager.assign_key_worker(placement.id, right.id, TODAY)
+    history = manager.assign_key_worker(placement.id, right.id, local_today())
     assert [(h.staff_name, h.from_date, h.to_date) for h in history] == [
-        (right.full_name, TODAY, None)
+        (right.full_name, local_today(), None)
     ]
     with world.db.reading() as session:
         archived = session.scalars(
@@ -383,13 +396,13 @@ def test_a_same_day_change_of_key_worker_corrects_the_assignment(world) -> None:
 
 def test_an_earlier_stay_counts_on_its_own_days_after_a_return(world) -> None:
     manager = ResidentService(world.db, world.actor(Role.MANAGER))
-    first_left = TODAY - timedelta(days=100)
+    first_left = local_today() - timedelta(days=100)
     row = manager.admit(
         _resident(),
         _placement(
             world,
-            expected_arrival=TODAY - timedelta(days=200),
-            actual_arrival=TODAY - timedelta(days=200),
+            expected_arrival=local_today() - timedelta(days=200),
+            actual_arrival=local_today() - timedelta(days=200),
             expected_departure=first_left,
             actual_departure=first_left,
             departure_reason="recall_curfew",
@@ -402,9 +415,11 @@ def test_an_earlier_stay_counts_on_its_own_days_after_a_return(world) -> None:
 
     assert register(first_left) == [row.id]  # the first stay's last day
     assert register(first_left + timedelta(days=1)) == []
-    assert register(TODAY) == [row.id]
+    assert register(local_today()) == [row.id]
     assert manager.count(current_on=first_left - timedelta(days=10)) == 1
-    assert [r.arrival for r in manager.rows(current_on=first_left)] == [TODAY - timedelta(days=200)]
+    assert [r.arrival for r in manager.rows(current_on=first_left)] == [
+        local_today() - timedelta(days=200)
+    ]
 
 
 def test_the_list_shows_the_latest_placement_among_the_sites_asked_for(world) -> None:
@@ -413,13 +428,13 @@ def test_the_list_shows_the_latest_placement_among_the_sites_asked_for(world) ->
     an archived placement does not count. Readers at several sites and at one site go
     through different queries, so both are checked."""
     system = ResidentService(world.db, world.system)
-    first_left = TODAY - timedelta(days=100)
+    first_left = local_today() - timedelta(days=100)
     moved = system.admit(
         _resident(family_name="Mover"),
         _placement(
             world,
-            expected_arrival=TODAY - timedelta(days=200),
-            actual_arrival=TODAY - timedelta(days=200),
+            expected_arrival=local_today() - timedelta(days=200),
+            actual_arrival=local_today() - timedelta(days=200),
             expected_departure=first_left,
             actual_departure=first_left,
             departure_reason="recall_curfew",
@@ -442,7 +457,7 @@ def test_the_list_shows_the_latest_placement_among_the_sites_asked_for(world) ->
     assert sites(crowley_manager) == {moved.id: crowley, stayed: crowley}
     assert sites(psychologist, site_id=crowley) == {moved.id: crowley, stayed: crowley}
     assert sites(psychologist, current_on=first_left) == {moved.id: crowley}
-    assert sites(psychologist, current_on=TODAY) == {moved.id: kirk, stayed: crowley}
+    assert sites(psychologist, current_on=local_today()) == {moved.id: kirk, stayed: crowley}
     assert sites(psychologist, search="mover") == {moved.id: kirk}
     by_site = psychologist.rows(order=ResidentOrder(ResidentSort.SITE, descending=True))
     assert [(row.id, row.site_id) for row in by_site] == [(moved.id, kirk), (stayed, crowley)]
@@ -455,5 +470,5 @@ def test_the_list_shows_the_latest_placement_among_the_sites_asked_for(world) ->
     with world.db.writing({audit.ACTOR_KEY: world.system}) as session:  # later one archived
         session.get_one(Placement, kirk_stay.id).archived_at = datetime.now(UTC)
     assert sites(psychologist) == {moved.id: crowley, stayed: crowley}
-    assert sites(psychologist, current_on=TODAY) == {stayed: crowley}
-    assert psychologist.count(current_on=TODAY) == 1
+    assert sites(psychologist, current_on=local_today()) == {stayed: crowley}
+    assert psychologist.count(current_on=local_today()) == 1
