@@ -462,11 +462,10 @@ class AccreditationPage(Page):
     def _show_coverage(self, data: CoverageData) -> None:
         if data == self.coverage:  # nothing changed: the tree keeps its place and selection
             self._say_overall(data.report)
+            self._say_cycle(data)  # cleared if another scope was chosen meanwhile
             return
         self.coverage = data
         self.tree, self.report, self.assessments = data.tree, data.report, data.assessments
-        if data.cycle_from is not None:
-            self.cycle_label.setText(f"Cycle from {data.cycle_from:%d %b %Y}")
         current = self._current_criterion()
         self.coverage_model.set_report(self.report)
         self.coverage_tree.expandToDepth(0)
@@ -486,13 +485,18 @@ class AccreditationPage(Page):
             self.gaps_list.addItem("No gaps: every applicable criterion is covered.")
         if current is not None:
             self.select_criterion(current.criterion_id)
-        self._show_cycle()
+        self._say_cycle(data)
 
     def _say_overall(self, report: CoverageReport) -> None:
         parts = [f"{LABELS[s]}: {n}" for s, n in report.counts.by_status if n]
         self.overall_label.setText(
             f"Overall {counts_text(report)} on {report.on:%d %b %Y}. " + ", ".join(parts)
         )
+
+    def _say_cycle(self, data: CoverageData) -> None:
+        if data.cycle_from is not None:
+            self.cycle_label.setText(f"Cycle from {data.cycle_from:%d %b %Y}")
+        self._show_cycle()
 
     def _show_cycle(self) -> None:
         site = self.site_id

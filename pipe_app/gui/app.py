@@ -141,13 +141,13 @@ def _load(name: str) -> None:
 
 
 def warm_statements(db: Database) -> None:
-    """Compile what signing in and Today send, reading nothing (``warm_sign_in``,
+    """Compile what signing in and Today send, keeping nothing they read (``warm_sign_in``,
     ``warm_today``): start-up does it while the person types their password."""
-    from pipe_app.gui.today_lines import warm_today
-    from pipe_app.services.auth import warm_sign_in
-    from pipe_app.timeutil import local_today
-
     try:
+        from pipe_app.gui.today_lines import warm_today
+        from pipe_app.services.auth import warm_sign_in
+        from pipe_app.timeutil import local_today
+
         warm_sign_in(db)
         warm_today(db, local_today())
     except Exception:  # signing in sends them again and reports what is wrong
@@ -181,7 +181,8 @@ class _BootstrapThread(QThread):
             for name in modules_of(package):
                 _load(name)
         self.core_loaded.emit(leaves_first(GUI_PACKAGE))
-        warm_statements(desk.db)
+        if not desk.first_run:  # else nobody can sign in yet
+            warm_statements(desk.db)
 
 
 class Launcher(QObject):
@@ -288,10 +289,10 @@ class Launcher(QObject):
             dialog.finished.disconnect(self._on_first_run_finished)
             dialog.close()
             dialog.deleteLater()
+        self._thread.wait()  # its start-up work may still use the local file
         if self.db is not None:
             self.db.dispose()
             self.db = None
-        self._thread.wait()
         self._thread = _BootstrapThread(url, self)
         self._connect_thread()
         self.sign_in.show()  # it enables itself once the server is ready (or asks first run)

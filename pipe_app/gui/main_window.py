@@ -143,7 +143,8 @@ class MainWindow(QMainWindow):
     def build_pages_while_idle(self) -> None:
         """Build every page not yet opened, in the quiet after sign-in: one page, then a
         pause for the user's input, then the next, and none while the page on show is still
-        loading. A page built here reads nothing until it is first shown."""
+        loading. A list built here reads no rows until it is first shown; a view may show
+        what its warm-up read (``Page.warmed``), which its first showing reads again."""
         self._unbuilt = [spec.key for spec in self.specs if spec.key not in self.pages]
         LongLived.freeze()  # the window as signed in; what the idle building adds, at its end
         QTimer.singleShot(IDLE_BUILD_START_MS, self, self._build_next_page)

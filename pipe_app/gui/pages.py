@@ -167,10 +167,11 @@ class Page(QWidget):
         records) ahead of its first showing: called while the window is idle."""
 
     def warm_up(self) -> Callable[[], object] | None:
-        """A read of no rows in the shape of the page's first read (``limit=0``), for the
-        window to run off the GUI thread once the page is prepared: SQLAlchemy compiles and
-        caches the statement then, not as the user first opens the page (at demo scale two
-        thirds of the Residents list's first read). None: nothing to warm."""
+        """The page's first read, for the window to run off the GUI thread once the page is
+        prepared: SQLAlchemy compiles and caches its statements then, not as the user first
+        opens the page (at demo scale two thirds of the Residents list's first read). A list
+        asks for no rows (``limit=0``); a view may read what it shows (``warmed``). None:
+        nothing to warm."""
         return None
 
     def warmed(self, outcome: object) -> None:

@@ -82,7 +82,8 @@ def gather_today(db: Database, actor: Actor, today: date) -> list[TodaySection]:
 def warm_today(db: Database, today: date) -> None:
     """Read Today for no one: a made-up manager, key worker and psychologist at a made-up
     site, so the statements Today sends are compiled before the first person signs in
-    (start-up runs this while they type). It finds nothing; it writes nothing, not even a
+    (start-up runs this while they type). No record of a resident or member of staff can
+    match; it keeps nothing it reads (the sites' own rows) and writes nothing, not even a
     drafts folder. Key work due asks for its site after its first statement: the two it
     sends only when someone is placed there stay for the first real read."""
     site = uuid.uuid4()

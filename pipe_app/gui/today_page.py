@@ -86,8 +86,8 @@ class TodayLinesModel(RowTableModel[TodayLine]):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(LINE_COLUMNS, lambda line: line.accessible_text.casefold(), parent)
-        # Painted once per model, when first shown; not module-wide, so no Qt object
-        # outlives the application.
+        # Painted once per model, when first asked for (an empty section never asks); not
+        # module-wide, so no Qt object outlives the application.
         self._icons: dict[Level, QIcon] = {}
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -161,8 +161,8 @@ class SectionCard(QFrame):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setStretchLastSection(False)
+        view.ensurePolished()  # measured as styled: the style sheet sets frame and padding
         view.setFixedHeight(min(count, VISIBLE_ROWS) * ROW_HEIGHT + 2 * view.frameWidth())
-        view.ensurePolished()  # measured as styled: the style sheet pads each cell
         header.resizeSection(STATUS_COLUMN, self._status_width(view))
         view.activated.connect(self._on_line_activated)
         return view

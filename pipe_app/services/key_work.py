@@ -551,8 +551,8 @@ class KeyWorkService(Service):
         """Everyone placed at the site on ``on``: their last attended session and when next due;
         with ``key_worker_id``, only those that staff member is a key worker for on that day.
 
-        Three queries whatever the number of residents (placements, last sessions, key workers);
-        one when nobody is placed.
+        Four queries whatever the number of residents (placements, the site, last sessions,
+        key workers); two when nobody is placed.
         """
         self.actor.require(Permission.RESIDENT_READ, site_id)
         with self._reading() as session:

@@ -3,14 +3,17 @@ the read that opening starts checks it: what changed replaces it, what did not s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, QThreadPool
 
 from pipe_app.domain.enums import Role
 from pipe_app.gui.accreditation_page import AccreditationPage
 from pipe_app.gui.main_window import MainWindow
+from pipe_app.gui.pages import spec_for
 from pipe_app.services.evidence import EvidenceService
 from pipe_app.services.frameworks import FrameworkService
-from tests.gui.helpers import click_entry
+from tests.gui.helpers import click_entry, click_tab
 from tests.gui.test_accreditation_page import _item
 
 
@@ -104,3 +107,44 @@ def test_an_idle_read_that_comes_after_the_first_opening_is_dropped(qtbot, world
     assert page.coverage_text(criterion.code) == "Covered"
     page.warmed(before)
     assert page.coverage_text(criterion.code) == "Covered"
+
+
+def _two_site_page(qtbot, world) -> AccreditationPage:
+    """A manager of both houses: the page offers a choice of site."""
+    FrameworkService(world.db, world.system).install_builtin()
+    both = frozenset({world.crowley.id, world.kirk.id})
+    actor = replace(world.actor(Role.MANAGER, "crowley"), site_ids=both)
+    page = AccreditationPage(spec_for("accreditation"), world.db, actor)
+    qtbot.addWidget(page)
+    return page
+
+
+def test_an_idle_read_of_another_site_is_not_shown(qtbot, world):
+    page = _two_site_page(qtbot, world)
+    page.prepare()
+    work = page.warm_up()
+    assert work is not None
+    outcome = work()  # read for the first site; the second is chosen before it comes
+    page.site_combo.setCurrentIndex(1)
+    page.warmed(outcome)
+    assert page.coverage is None and page.coverage_model.rowCount() == 0
+    page.site_combo.setCurrentIndex(0)
+    page.warmed(outcome)
+    assert page.coverage is not None and page.coverage_model.rowCount() > 0
+
+
+def test_back_to_the_same_site_the_cycle_is_said_again(qtbot, world):
+    page = _two_site_page(qtbot, world)
+    page.resize(1300, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activate()
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
+    assert page.cycle_label.text() == "No accreditation cycle yet"
+    click_tab(qtbot, page.tabs, page.evidence_stack)
+    page.site_combo.setCurrentIndex(1)  # chosen elsewhere: the cycle is said when shown
+    assert page.cycle_label.text() == ""
+    page.site_combo.setCurrentIndex(0)
+    click_tab(qtbot, page.tabs, page.coverage_tab)
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
+    assert page.cycle_label.text() == "No accreditation cycle yet"
