@@ -12,8 +12,12 @@ from pipe_app.domain import AuditEvent
 from pipe_app.domain.enums import Role
 from pipe_app.services.errors import NotFound, PermissionDenied, ValidationError
 from pipe_app.services.residents import ResidentService
-from tests.services.test_residents import TODAY, _counts, _placement, _resident
+from pipe_app.timeutil import local_today
+from tests.services.test_residents import _counts, _placement, _resident
 
+# Fixed when collected, so a run that crosses midnight finds them a day off (test_residents
+# counts its dates from the day each test runs; these are shared with test_new_placement).
+TODAY = local_today()
 LEFT = TODAY - timedelta(days=60)
 
 
