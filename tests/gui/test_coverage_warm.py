@@ -15,15 +15,13 @@ from pipe_app.services.evidence import EvidenceService
 from pipe_app.services.frameworks import FrameworkService
 from tests.gui.helpers import click_entry, click_tab
 from tests.gui.test_accreditation_page import _item
+from tests.gui.test_page_building import _window
 
 
 def _idle_window(qtbot, world, settings) -> MainWindow:
     """A manager's window after the quiet that follows sign-in: every page built, warmed."""
     FrameworkService(world.db, world.system).install_builtin()
-    window = MainWindow(world.db, world.actor(Role.MANAGER, "crowley"), settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = _window(qtbot, world, settings)
     window.build_pages_while_idle()
     qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
     QThreadPool.globalInstance().waitForDone()  # the warm-up reads
