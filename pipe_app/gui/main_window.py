@@ -28,6 +28,7 @@ from pipe_app.gui.page_registry import PAGE_CLASSES
 from pipe_app.gui.pages import PAGES, Page, PageSpec, visible_pages
 from pipe_app.gui.printing import print_page
 from pipe_app.gui.problems import describe_failure
+from pipe_app.gui.rehearsal import rehearse
 from pipe_app.gui.tasks import run_task
 from pipe_app.gui.view_layout import restore_layout, save_layout
 from pipe_app.services.permissions import Actor
@@ -42,10 +43,6 @@ NAVIGATION_ITEM_HEIGHT = 40
 # between, so a click on one never waits for its widgets (20-60 ms each on an old PC).
 IDLE_BUILD_START_MS = 300
 IDLE_BUILD_GAP_MS = 30
-
-
-def _ignore(_error: object) -> None:
-    """Why a warm-up read failed: the page's own first read will say."""
 
 
 def _scroll_area(key: str) -> QScrollArea:
@@ -84,6 +81,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {}  # only the pages built so far: each on first showing
         self._unbuilt: list[str] = []  # pages still to build while idle (build_pages_while_idle)
         self._unprepared: list[Page] = []  # built while idle, their filters not yet filled
+        self._unrehearsed: list[Page] = []  # prepared while idle, not yet laid out (rehearse)
+        self._warming: set[Page] = set()  # their warm-up read is running
         self.page_actions: dict[str, QAction] = {}
 
         self.navigation = QListWidget()
@@ -144,23 +143,25 @@ class MainWindow(QMainWindow):
         """Build every page not yet opened, in the quiet after sign-in: one page, then a
         pause for the user's input, then the next, and none while the page on show is still
         loading. A list built here reads no rows until it is first shown; a view may show
-        what its warm-up read (``Page.warmed``), which its first showing reads again."""
+        what its warm-up read (``Page.warmed``), which its first showing reads again. Once
+        all are built, each is laid out and painted off-screen (``rehearse``), one a turn."""
         self._unbuilt = [spec.key for spec in self.specs if spec.key not in self.pages]
         LongLived.freeze()  # the window as signed in; what the idle building adds, at its end
         QTimer.singleShot(IDLE_BUILD_START_MS, self, self._build_next_page)
 
     @property
     def pages_ready(self) -> bool:
-        """Every page is built and prepared (its warm-up read may still be running)."""
-        return not self._unbuilt and not self._unprepared
+        """Every page is built, prepared and laid out (a warm-up read may still run)."""
+        return not (self._unbuilt or self._unprepared or self._unrehearsed)
 
     def _build_next_page(self) -> None:
         """One step a turn: fill the filters of the page built last, else build the next
-        (styled now too), so its first showing only reads its rows, lays it out and paints."""
+        (styled now too), else lay out one whose warm-up read has come, so its first
+        showing only reads its rows, lays out what they change and paints."""
         self._unbuilt = [key for key in self._unbuilt if key not in self.pages]
         if self._signing_out or not self.isVisible():
             return
-        if not (self._unbuilt or self._unprepared):
+        if self.pages_ready:
             LongLived.freeze()  # all built: full collections skip what lives as long
             return
         if not getattr(self.current_page, "is_loading", False):
@@ -168,20 +169,44 @@ class MainWindow(QMainWindow):
                 prepared = self._unprepared.pop(0)
                 prepared.prepare()
                 self._warm_up(prepared)
-            else:
+                self._unrehearsed.append(prepared)
+            elif self._unbuilt:
                 page = self.page(self._unbuilt.pop(0))
                 page.ensurePolished()
                 self._unprepared.append(page)
+            else:
+                self._rehearse_one()
         QTimer.singleShot(IDLE_BUILD_GAP_MS, self, self._build_next_page)
+
+    def _rehearse_one(self) -> None:
+        """Lay out and paint off-screen the first page whose warm-up read has come (what it
+        read is on show then), unless the user has opened it meanwhile."""
+        ready = [page for page in self._unrehearsed if page not in self._warming]
+        if not ready:
+            return  # the reads are still running: look again next turn
+        page = ready[0]
+        self._unrehearsed.remove(page)
+        if not page.isVisible():
+            area = self.stack.widget([spec.key for spec in self.specs].index(page.spec.key))
+            assert isinstance(area, QScrollArea)
+            rehearse(area, self.stack.size())
 
     def _warm_up(self, page: Page) -> None:
         """Run the page's statement-compiling read off the GUI thread; what it read goes to
         the page (``Page.warmed``); a failure is not kept (its own first read reports it)."""
         work = page.warm_up()
-        if work is not None:
-            run_task(
-                page, "Getting ready", lambda _progress: work(), page.warmed, _ignore, quiet=True
-            )
+        if work is None:
+            return
+        self._warming.add(page)
+
+        def done(outcome: object) -> None:
+            self._warming.discard(page)
+            page.warmed(outcome)
+
+        def failed(_error: BaseException) -> None:  # its own first read will say why
+            self._warming.discard(page)
+
+        run_task(page, "Getting ready", lambda _progress: work(), done, failed, quiet=True)
 
     # ---- building ----------------------------------------------------------------------
 
