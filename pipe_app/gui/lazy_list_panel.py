@@ -14,7 +14,7 @@ holds the words (``holds``) has its held rows narrowed at each keystroke, before
 database answers.
 
 With words in the search box, and when they are cleared, ``load_rows`` reads the first
-``SEARCH_FIRST_ROWS`` off the GUI thread: the window must not freeze while a search is read
+``FIRST_ROWS`` off the GUI thread: the window must not freeze while a search is read
 (a rare word could take a third of a second before the notes were indexed; clearing the
 words read a whole first page at once, 90-100 ms on a shared PostgreSQL server at busy
 scale on a slow machine). The rows on show stay, and the count says "Searching…", until the
@@ -48,8 +48,8 @@ from pipe_app.gui.list_count import ListCount
 from pipe_app.gui.list_filters import filter_bar
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.problems import describe_failure
-from pipe_app.gui.search_pace import SEARCH_FIRST_ROWS, SearchPace
-from pipe_app.gui.table_model import LazyRowTableModel
+from pipe_app.gui.search_pace import SearchPace
+from pipe_app.gui.table_model import FIRST_ROWS, LazyRowTableModel
 from pipe_app.gui.tables import plain_view
 
 RowT = TypeVar("RowT")
@@ -194,7 +194,7 @@ class LazyListPanel(QWidget):
 
         def found(rows: list[Any]) -> None:
             if model.order == order:
-                model.reset(fetch, rows, asked=SEARCH_FIRST_ROWS)
+                model.reset(fetch, rows, asked=FIRST_ROWS)
             else:  # sorted meanwhile
                 model.reset(fetch)
             self.count.update(model, count, at_most)
@@ -205,7 +205,7 @@ class LazyListPanel(QWidget):
             self.failed.emit(describe_failure(error, f"search the {self._plural}"))
 
         self.count_label.setText("Searching…")
-        self._searches.start(lambda: fetch(SEARCH_FIRST_ROWS, 0, order), found, failed)
+        self._searches.start(lambda: fetch(FIRST_ROWS, 0, order), found, failed)
 
     def _on_search_edited(self, text: str) -> None:
         words, holds = text.strip().lower(), self._holds

@@ -40,8 +40,8 @@ from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.record_form import RecordForm
 from pipe_app.gui.resident_detail import ResidentDetail
 from pipe_app.gui.resident_form import ResidentForm
-from pipe_app.gui.search_pace import SEARCH_FIRST_ROWS, SearchPace
-from pipe_app.gui.table_model import Column, LazyRowTableModel
+from pipe_app.gui.search_pace import SearchPace
+from pipe_app.gui.table_model import FIRST_ROWS, Column, LazyRowTableModel
 from pipe_app.gui.tables import fit_columns, plain_view, search_proxy
 from pipe_app.services.permissions import Actor, Permission
 from pipe_app.services.residents import (
@@ -443,7 +443,7 @@ class ResidentsPage(Page):
         if answer is None:
             self.model.reset(fetch)
         else:
-            self.model.reset(fetch, answer[1], asked=SEARCH_FIRST_ROWS)
+            self.model.reset(fetch, answer[1], asked=FIRST_ROWS)
         if place is not None:
             self._restore(place)
         self._loaded_search = search
@@ -525,7 +525,7 @@ class ResidentsPage(Page):
         def failed(error: BaseException) -> None:
             self.show_error(describe_failure(error, "search the residents"))
 
-        self._searches.start(lambda: fetch(SEARCH_FIRST_ROWS, 0, order), found, failed)
+        self._searches.start(lambda: fetch(FIRST_ROWS, 0, order), found, failed)
 
     def _on_filters_changed(self, *_args: object) -> None:
         """A new query; the resident chosen stays chosen when it still matches."""

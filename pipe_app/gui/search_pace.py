@@ -24,10 +24,6 @@ from pipe_app.gui.latest_load import LatestLoad
 
 SEARCH_BURST_MS = 10  # keys closer than this are one burst: read once it ends
 SEARCH_READS = 2  # searches read at once; keys typed meanwhile wait for one to end
-# A search's first page: more than a tall screen shows (the rest comes as the list is
-# scrolled), and half a list's page: many matches read 200 rows at busy scale in 55-65 ms,
-# 100 in ~42 ms (most of the rest is finding the people and notes named).
-SEARCH_FIRST_ROWS = 100
 
 
 class SearchPace(QObject):

@@ -19,6 +19,7 @@ from pipe_app.gui.groups_page import GroupsPage, GroupTableModel
 from pipe_app.gui.main_window import MainWindow
 from pipe_app.gui.pages import spec_for
 from pipe_app.gui.register_widget import STATUS_COLUMN, USUAL_CODES, NoteDialog, RegisterModel
+from pipe_app.gui.table_model import FIRST_ROWS
 from pipe_app.services.groups import AttendanceInput, GroupInput, GroupRow, GroupService
 from pipe_app.services.sites import ActivityTemplate, SiteService, SiteSettingsInput
 from pipe_app.timeutil import local_day, local_today, to_utc, utc_now
@@ -499,7 +500,7 @@ def test_the_list_fetches_one_page_at_a_time_and_filters_in_the_database(
     _bulk_sessions(world, 450)
     page = _page(qtbot, world)
     model = page.model
-    assert model.rowCount() == 200 and model.canFetchMore(QModelIndex())
+    assert model.rowCount() == FIRST_ROWS and model.canFetchMore(QModelIndex())
     assert page.count_label.text() == "Counting…"  # the first rows come before the count
     qtbot.waitUntil(lambda: page.count_label.text() == "450 sessions")
     while model.canFetchMore(QModelIndex()):
@@ -520,7 +521,7 @@ def test_the_list_fetches_one_page_at_a_time_and_filters_in_the_database(
     assert model.rowCount() == 0
     assert page.notice_label.text() == "No group sessions match. Press Ctrl+N to record one."
     page.kind_filter.setCurrentIndex(0)
-    assert model.rowCount() == 200
+    assert model.rowCount() == FIRST_ROWS
     qtmodeltester.check(model)
 
 

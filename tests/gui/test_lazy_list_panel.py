@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from pipe_app.gui.lazy_list_panel import LazyListPanel, ListPanelSpec
 from pipe_app.gui.list_filters import date_filter, plain_combo
-from pipe_app.gui.search_pace import SEARCH_BURST_MS, SEARCH_FIRST_ROWS
-from pipe_app.gui.table_model import Column, LazyRowTableModel
+from pipe_app.gui.search_pace import SEARCH_BURST_MS
+from pipe_app.gui.table_model import FIRST_ROWS, Column, LazyRowTableModel
 from pipe_app.services.ordering import Order
 
 SPEC = ListPanelSpec(
@@ -135,7 +135,7 @@ def test_keys_typed_while_two_searches_are_read_make_one_read_of_the_newest_word
     _type(qtbot, thing, "jade")
     assert thing.hits == ["j", "ja"]  # "d" and "e" wait: two searches are being read
     qtbot.waitUntil(lambda: len(asked) == 2)
-    assert sorted(asked) == [("j", SEARCH_FIRST_ROWS), ("ja", SEARCH_FIRST_ROWS)]
+    assert sorted(asked) == [("j", FIRST_ROWS), ("ja", FIRST_ROWS)]
     gates[first_to_answer].set()
     qtbot.waitUntil(lambda: shown != [])  # the other is still read
     assert thing.hits == ["j", "ja", "jade"]  # once, when one ended
@@ -148,9 +148,9 @@ def test_keys_typed_while_two_searches_are_read_make_one_read_of_the_newest_word
 
 
 def test_a_full_first_page_of_a_search_leaves_more_to_fetch_and_a_short_one_does_not(qtbot, thing):
-    """A search reads ``SEARCH_FIRST_ROWS`` first, not the model's page: only that many
+    """A search reads ``FIRST_ROWS`` first, not the model's page: only that many
     rows say there may be more (then counted), fewer are every match."""
-    for found, label in ((SEARCH_FIRST_ROWS, "5,000 things"), (SEARCH_FIRST_ROWS - 1, "99 things")):
+    for found, label in ((FIRST_ROWS, "5,000 things"), (FIRST_ROWS - 1, "99 things")):
         rows = [Thing(f"t{n}") for n in range(found)]
         thing.panel.search_edit.setText(f"t {found}")
         with qtbot.waitSignal(thing.panel.loaded):

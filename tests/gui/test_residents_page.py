@@ -13,7 +13,7 @@ from pipe_app.gui.drafts import DraftKey, drafts_for
 from pipe_app.gui.page_registry import PAGE_CLASSES
 from pipe_app.gui.pages import PAGES
 from pipe_app.gui.residents_page import PAGE_SIZE, ResidentsPage
-from pipe_app.gui.search_pace import SEARCH_FIRST_ROWS
+from pipe_app.gui.table_model import FIRST_ROWS
 from pipe_app.services import audit
 from pipe_app.services.residents import PlacementInput, ResidentService
 from pipe_app.timeutil import local_today
@@ -74,11 +74,12 @@ def _many(world, count: int, site: str = "kirk") -> None:
 def test_a_thousand_residents_load_a_page_at_a_time(qtbot, world):
     _many(world, 1000)
     page = _page(qtbot, world, Role.KEY_WORKER)
-    assert page.model.rowCount() == PAGE_SIZE
+    assert page.model.rowCount() == FIRST_ROWS  # the first read: more than a screen shows
     assert page.count_label.text() == "Counting…"  # the first rows come before the count
     qtbot.waitUntil(lambda: page.count_label.text() == "1,000 residents")
     page.table.scrollToBottom()  # the view asks for the next page
-    qtbot.waitUntil(lambda: page.model.rowCount() > PAGE_SIZE)
+    qtbot.waitUntil(lambda: page.model.rowCount() > FIRST_ROWS)
+    assert page.model.rowCount() == FIRST_ROWS + PAGE_SIZE  # then a page at a time
     while page.model.canFetchMore(QModelIndex()):
         page.model.fetchMore(QModelIndex())
     assert page.model.rowCount() == 1000
@@ -143,7 +144,7 @@ def test_typing_reads_no_more_of_the_list_without_words(qtbot, world, monkeypatc
     (two pages, 20-30 ms, at busy scale), only the words, once."""
     _many(world, 1000)
     page = _page(qtbot, world, Role.KEY_WORKER)
-    assert page.model.rowCount() == PAGE_SIZE and page.model.canFetchMore(QModelIndex())
+    assert page.model.rowCount() == FIRST_ROWS and page.model.canFetchMore(QModelIndex())
     release, reads = threading.Event(), []
     rows = ResidentService.rows
 
@@ -158,13 +159,13 @@ def test_typing_reads_no_more_of_the_list_without_words(qtbot, world, monkeypatc
     qtbot.waitUntil(lambda: reads != [])
     qtbot.wait(100)  # the view lays the narrowed rows out meanwhile
     assert reads == ["family0999"]
-    assert page.model.rowCount() == PAGE_SIZE and _names(page) == []
+    assert page.model.rowCount() == FIRST_ROWS and _names(page) == []
     release.set()
     qtbot.waitUntil(lambda: _names(page) == ["Many Family0999"])
     type_into(qtbot, page.search_edit, "family0")  # all 1,000: the answer's first rows
-    qtbot.waitUntil(lambda: not page.is_loading and len(_names(page)) == SEARCH_FIRST_ROWS)
+    qtbot.waitUntil(lambda: not page.is_loading and len(_names(page)) == FIRST_ROWS)
     page.table.scrollToBottom()  # the answer's own next page comes as it scrolls
-    qtbot.waitUntil(lambda: page.model.rowCount() > SEARCH_FIRST_ROWS)
+    qtbot.waitUntil(lambda: page.model.rowCount() > FIRST_ROWS)
 
 
 def test_a_key_typed_while_a_search_is_read_is_read_after_its_answer(qtbot, world, monkeypatch):
