@@ -33,6 +33,7 @@ from pipe_app.services.base import Service, check_version, get_live
 from pipe_app.services.errors import NotFound, ValidationError
 from pipe_app.services.ordering import Order, SortColumns, in_enum_order, order_clauses
 from pipe_app.services.permissions import Permission
+from pipe_app.services.text_match import holds
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import local_today, utc_now
 
@@ -203,15 +204,13 @@ _ITEM_COLUMNS = (
 )
 
 
-def _search(text: str) -> ColumnElement[bool]:
+def _search(text: str, sqlite: bool) -> ColumnElement[bool]:
     """The title or the author's name holds ``text`` (any case)."""
     authors = select(StaffMember.id).where(
-        func.lower(StaffMember.given_name + " " + StaffMember.family_name).contains(
-            text, autoescape=True
-        )
+        holds(StaffMember.given_name + " " + StaffMember.family_name, text, sqlite)
     )
     return or_(
-        func.lower(EvidenceItem.title).contains(text, autoescape=True),
+        holds(EvidenceItem.title, text, sqlite),
         EvidenceItem.author_id.in_(authors),
     )
 
@@ -271,7 +270,7 @@ class EvidenceService(Service):
             )
         text = search.strip().lower()
         if text:
-            conditions.append(_search(text))
+            conditions.append(_search(text, self.db.is_sqlite))
         return conditions
 
     def rows(

@@ -37,6 +37,7 @@ from pipe_app.services.permissions import Permission
 from pipe_app.services.residents import placed_on
 from pipe_app.services.sites import ActivityTemplate, SiteRow, site_row, site_settings
 from pipe_app.services.staff import works_at
+from pipe_app.services.text_match import holds
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import day_start, local_day, utc_now
 
@@ -293,9 +294,7 @@ class GroupService(Service):
         text = search.strip().lower()
         if text:
             columns = (GroupSession.title, GroupSession.activity, GroupSession.observations)
-            conditions.append(
-                or_(*(func.lower(column).contains(text, autoescape=True) for column in columns))
-            )
+            conditions.append(or_(*(holds(column, text, self.db.is_sqlite) for column in columns)))
         return conditions
 
     def _rows(self, session: Session, query: Select[GroupSession, str]) -> list[GroupRow]:

@@ -46,6 +46,7 @@ from pipe_app.services.ordering import Order, SortColumns, in_enum_order, order_
 from pipe_app.services.permissions import Permission
 from pipe_app.services.residents import placed_on
 from pipe_app.services.staff import works_at
+from pipe_app.services.text_match import holds
 from pipe_app.services.validation import Checks
 from pipe_app.storage.notes_index import (
     SESSION_ROWID,
@@ -274,7 +275,7 @@ class _Search:
     notes_index: bool
 
     def _holds(self, column: Any) -> ColumnElement[bool]:
-        return func.lower(column).contains(self.words, autoescape=True)
+        return holds(column, self.words, self.sqlite)
 
     def _placements(self) -> Select[uuid.UUID]:
         holds = self._holds

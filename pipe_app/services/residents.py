@@ -22,6 +22,7 @@ from pipe_app.services.errors import NotFound, ValidationError
 from pipe_app.services.ordering import Order, SortColumns, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.staff import works_at
+from pipe_app.services.text_match import holds
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import local_today, utc_now
 
@@ -293,20 +294,18 @@ class ResidentService(Service):
     def _rows(self, session: Session, query: RowQuery) -> list[ResidentRow]:
         return [ResidentRow(*values) for values in session.execute(query)]
 
-    @staticmethod
-    def _matching(search: str) -> list[ColumnElement[bool]]:
-        """Each word searched matches a name or the CRN."""
+    def _matching(self, search: str) -> list[ColumnElement[bool]]:
+        """Each word searched matches a name or the CRN (a ``%`` or ``_`` in it as typed)."""
+        sqlite = self.db.is_sqlite
         conditions: list[ColumnElement[bool]] = []
-        for word in search.split():
-            pattern = f"%{word.lower()}%"
-            conditions.append(
-                or_(
-                    func.lower(Resident.crn).like(pattern),
-                    func.lower(Resident.given_name).like(pattern),
-                    func.lower(Resident.family_name).like(pattern),
-                    func.lower(func.coalesce(Resident.preferred_name, "")).like(pattern),
-                )
+        for word in search.lower().split():
+            columns = (
+                Resident.crn,
+                Resident.given_name,
+                Resident.family_name,
+                func.coalesce(Resident.preferred_name, ""),
             )
+            conditions.append(or_(*(holds(column, word, sqlite) for column in columns)))
         return conditions
 
     def _query(

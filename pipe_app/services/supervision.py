@@ -45,6 +45,7 @@ from pipe_app.services.errors import (
 from pipe_app.services.ordering import Order, SortColumns, in_enum_order, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.staff import works_at
+from pipe_app.services.text_match import holds
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import LONDON, format_local, to_local, utc_now
 
@@ -322,11 +323,11 @@ _SORTS: dict[SupervisionSort, SortColumns] = {
 }
 
 
-def _matching(text: str) -> ColumnElement[bool]:
+def _matching(text: str, sqlite: bool) -> ColumnElement[bool]:
     """Records naming ``text`` (lower case) in a person's name, a theme, a case or the summary."""
 
     def has(column: ColumnElement[str] | InstrumentedAttribute[str]) -> ColumnElement[bool]:
-        return func.lower(column).contains(text, autoescape=True)
+        return holds(column, text, sqlite)
 
     named = select(StaffMember.id).where(
         or_(
@@ -689,7 +690,7 @@ class SupervisionService(Service):
             conditions.append(SupervisionSession.started_at < end)
         text = search.strip().lower()
         if text:
-            conditions.append(_matching(text))
+            conditions.append(_matching(text, self.db.is_sqlite))
         return conditions
 
     def rows(

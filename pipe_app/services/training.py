@@ -37,6 +37,7 @@ from pipe_app.services.evidence import (
 from pipe_app.services.ordering import Order, SortColumns, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.sites import site_row, site_settings
+from pipe_app.services.text_match import holds
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import add_months, local_today, utc_now
 
@@ -558,8 +559,8 @@ class TrainingService(Service):
             )
         return query
 
-    @staticmethod
     def _record_conditions(
+        self,
         staff_member_id: uuid.UUID | None,
         course_id: uuid.UUID | None,
         completed_from: date | None,
@@ -589,9 +590,7 @@ class TrainingService(Service):
         text = search.strip().lower()
         if text:
             columns = (StaffMember.given_name, StaffMember.family_name, TrainingCourse.name)
-            conditions.append(
-                or_(*(func.lower(column).contains(text, autoescape=True) for column in columns))
-            )
+            conditions.append(or_(*(holds(column, text, self.db.is_sqlite) for column in columns)))
         return conditions
 
     def rows(

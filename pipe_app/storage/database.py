@@ -50,6 +50,13 @@ def resolve_url(explicit: str | None = None) -> URL:
     return url
 
 
+UNICODE_LOWER = "unicode_lower"  # an SQL function on every SQLite connection
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -62,6 +69,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # FULL: a commit that returned survives a power cut (NORMAL may lose it in WAL mode).
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
+        # SQLite's own lower() and LIKE fold ASCII letters alone: searches for words beyond
+        # ASCII lower the column with Python's (services/text_match.py).
+        dbapi_connection.create_function(UNICODE_LOWER, 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "close")
     def _on_close(dbapi_connection: Any, _record: Any) -> None:
