@@ -274,6 +274,9 @@ class GroupsPage(Page):
     def warm_up(self) -> Callable[[], object]:
         return self.list_panel.warm_up(self._fetch(self._read_filters()))
 
+    def warmed(self, outcome: object) -> None:
+        self.list_panel.warmed(outcome)
+
     def _load(self) -> None:
         self.filters = filters = self._read_filters()
         arguments = filters.as_arguments()

@@ -21,6 +21,11 @@ scale on a slow machine). The rows on show stay, and the count says "Searching�
 answer comes; a newer load drops an older one's answer. The filters alone read along an
 index, at once.
 
+The list's first rows are read while the window is idle (``warm_up``) and put on show while
+it is hidden (``warmed``): its first opening paints them at once and reads them again off
+the GUI thread, as a search is read (the first read at stress scale took 25-50 ms on the
+GUI thread, the longest stall of opening the page).
+
 When the search words are read is ``SearchPace``'s to say (a burst of keys is read once it
 ends, at most two reads at once, the newest words next).
 """
@@ -69,6 +74,15 @@ def service_fetch(
 
 
 @dataclass(frozen=True)
+class WarmRows:
+    """A list's first rows read while the window was idle, with the read and its order."""
+
+    fetch: Callable[[int, int, Any], list[Any]]
+    order: Any
+    rows: list[Any]
+
+
+@dataclass(frozen=True)
 class ListPanelSpec:
     """What one list's panel says and is called; the rest is the same for every list."""
 
@@ -112,6 +126,8 @@ class LazyListPanel(QWidget):
         self.model = model
         self._holds = holds
         self._searched = False  # the last load had words to look for
+        self._ever_loaded = False  # load_rows has run: the idle read's rows are not wanted
+        self._warm = False  # the idle read's rows are on show: the first load reads them again
         # Made in tab order: each widget joins the focus chain as it is put in the panel.
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName(f"{spec.prefix}Search")
@@ -168,9 +184,19 @@ class LazyListPanel(QWidget):
         return self._searches.is_loading or self.count.is_loading
 
     def warm_up(self, fetch: Callable[[int, int, Any], list[Any]]) -> Callable[[], object]:
-        """``Page.warm_up`` for a list read by ``fetch``: its first read, no rows asked for."""
+        """``Page.warm_up`` for a list read by ``fetch``: its first rows (``WarmRows``)."""
         order = self.model.order
-        return lambda: fetch(0, 0, order)
+        return lambda: WarmRows(fetch, order, fetch(FIRST_ROWS, 0, order))
+
+    def warmed(self, outcome: object) -> None:
+        """``Page.warmed``: the rows the idle read found go on show while the list is still
+        hidden, unless it has been read since; its first load reads them again."""
+        model = self.model
+        if self._ever_loaded or not isinstance(outcome, WarmRows) or outcome.order != model.order:
+            return
+        model.reset(outcome.fetch, outcome.rows, asked=FIRST_ROWS)
+        model.hold()  # no more pages of these: the first load reads the list again
+        self._warm = True
 
     def load_rows(
         self,
@@ -184,7 +210,8 @@ class LazyListPanel(QWidget):
         model = self.model
         self._pace.started()  # this load reads the words as they are now
         searched, self._searched = self._searched, bool(self.search_edit.text().strip())
-        if not (self._searched or searched):  # a filter changed, or the list is opened
+        warm, self._warm, self._ever_loaded = self._warm, False, True
+        if not (self._searched or searched or warm):  # a filter changed, or the list opened
             self._searches.forget()  # an older search still running must not come back
             model.reset(fetch)
             self.count.update(model, count, at_most)
@@ -204,7 +231,7 @@ class LazyListPanel(QWidget):
             self.count_label.clear()
             self.failed.emit(describe_failure(error, f"search the {self._plural}"))
 
-        self.count_label.setText("Searching…")
+        self.count_label.setText("Searching…" if self._searched or searched else "Loading…")
         self._searches.start(lambda: fetch(FIRST_ROWS, 0, order), found, failed)
 
     def _on_search_edited(self, text: str) -> None:

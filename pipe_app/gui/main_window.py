@@ -142,8 +142,8 @@ class MainWindow(QMainWindow):
     def build_pages_while_idle(self) -> None:
         """Build every page not yet opened, in the quiet after sign-in: one page, then a
         pause for the user's input, then the next, and none while the page on show is still
-        loading. A list built here reads no rows until it is first shown; a view may show
-        what its warm-up read (``Page.warmed``), which its first showing reads again. Once
+        loading. A page may show what its warm-up read (``Page.warmed``): a list its
+        first rows, a view its figures; its first showing reads them again. Once
         all are built, each is laid out and painted off-screen (``rehearse``), one a turn."""
         self._unbuilt = [spec.key for spec in self.specs if spec.key not in self.pages]
         LongLived.freeze()  # the window as signed in; what the idle building adds, at its end

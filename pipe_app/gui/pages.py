@@ -169,14 +169,14 @@ class Page(QWidget):
     def warm_up(self) -> Callable[[], object] | None:
         """The page's first read, for the window to run off the GUI thread once the page is
         prepared: SQLAlchemy compiles and caches its statements then, not as the user first
-        opens the page (at demo scale two thirds of the Residents list's first read). A list
-        asks for no rows (``limit=0``); a view may read what it shows (``warmed``). None:
-        nothing to warm."""
+        opens the page (at demo scale two thirds of the Residents list's first read), and
+        what it reads may go on show while the page is hidden (``warmed``): the first
+        opening paints it at once and reads it again. None: nothing to warm."""
         return None
 
     def warmed(self, outcome: object) -> None:
-        """What the warm-up read returned, on the GUI thread. A list keeps nothing (its read
-        asked for no rows); a view may put it on show ahead of its first showing."""
+        """What the warm-up read returned, on the GUI thread: a page may put it on show ahead
+        of its first showing (unless it has been read since), and read it again then."""
 
     def refresh(self) -> None:
         """Reload from the services (F5)."""

@@ -32,6 +32,7 @@ from pipe_app.gui.draft_offers import restore_draft
 from pipe_app.gui.drafts import DraftKey, load_draft
 from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.layouts import nest
+from pipe_app.gui.lazy_list_panel import WarmRows
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -145,6 +146,7 @@ class ResidentsPage(Page):
         # Search words are read off the GUI thread, at SearchPace's pace; the rows held
         # are narrowed at each key meanwhile (the proxy).
         self._searches = LatestLoad(self, "Searching the residents", quiet=True)
+        self._warm = False  # the idle read's rows are on show: the first opening reads again
         self._pace = SearchPace(self, self._searches)
         self.search_timer = self._pace.timer  # running while a burst of keys goes on
         self._saved_id: uuid.UUID | None = None
@@ -391,6 +393,10 @@ class ResidentsPage(Page):
 
     def refresh(self) -> None:
         self.prepare()
+        if self._warm:  # the first opening: the idle read's rows stay while read again
+            self._warm = False
+            self._on_search_due()
+            return
         self._load(keep_place=True)
         fit_columns(self.table)
         if self.showing_detail:
@@ -421,9 +427,21 @@ class ResidentsPage(Page):
         )
 
     def warm_up(self) -> Callable[[], object]:
+        """The list's first rows, read while the window is idle (``WarmRows``)."""
         fetch = self._fetch(*self._scope(), "")
         order = self.model.order
-        return lambda: fetch(0, 0, order)
+        return lambda: WarmRows(fetch, order, fetch(FIRST_ROWS, 0, order))
+
+    def warmed(self, outcome: object) -> None:
+        """The idle read's rows go on show while the list is still hidden, laid out; its
+        first opening paints them at once and reads them again off the GUI thread."""
+        model = self.model
+        if self._loaded or not isinstance(outcome, WarmRows) or outcome.order != model.order:
+            return
+        model.reset(outcome.fetch, outcome.rows, asked=FIRST_ROWS)
+        model.hold()  # no more pages of these: the first opening reads the list again
+        fit_columns(self.table)
+        self._warm = True
 
     def _load(
         self, *, keep_place: bool = False, answer: tuple[str, list[ResidentRow]] | None = None

@@ -17,6 +17,7 @@ from pipe_app.gui import app as app_module
 from pipe_app.gui.app import Launcher, StartupError, bootstrap, saved_server
 from pipe_app.gui.collector import LongLived
 from pipe_app.gui.settings import SERVER_URL_KEY
+from pipe_app.gui.table_model import FIRST_ROWS
 from pipe_app.storage.migrations import current_revision, head_revision
 from tests.factories import PASSWORD
 from tests.gui.helpers import click, click_entry, type_into
@@ -195,20 +196,21 @@ def test_first_run_can_connect_to_the_site_server_instead(
     assert saved_server(settings) == saved
 
 
-def _no_rows_asked(sql: str, params: Any) -> bool:
-    """The statement asks for no rows: ``LIMIT 0`` (SQLite's ``?`` or psycopg's named)."""
+def _rows_asked(sql: str, params: Any) -> int | None:
+    """The rows the statement asks for (its ``LIMIT``: SQLite's ``?`` or psycopg's named);
+    None when it has no limit."""
     if isinstance(params, dict):
         named = re.search(r"LIMIT %\((\w+)\)s", sql)
-        return named is not None and params[named.group(1)] == 0
-    return sql.rstrip().endswith("LIMIT ? OFFSET ?") and params[-2] == 0
+        return None if named is None else int(params[named.group(1)])
+    return int(params[-2]) if sql.rstrip().endswith("LIMIT ? OFFSET ?") else None
 
 
-def test_after_sign_in_the_other_pages_are_built_while_idle_and_read_on_first_showing(
+def test_after_sign_in_the_other_pages_are_built_while_idle_and_read_again_on_first_showing(
     qtbot, world, launched
 ):
     """Every page the user may open is built in the quiet after sign-in, so a click finds
-    it ready; building one reads no records: a list's first read is sent then with no rows
-    asked for (to compile it), and its rows are read when it is first shown."""
+    it ready; a list's first rows are read then (off the GUI thread) and go on show while it
+    is hidden, and its first showing reads them again."""
     from sqlalchemy import event
 
     world.admit(family_name="Idlebuilt")
@@ -239,8 +241,9 @@ def test_after_sign_in_the_other_pages_are_built_while_idle_and_read_on_first_sh
     finally:
         event.remove(launcher.db.engine, "before_cursor_execute", on_execute)
     records = [(sql, p) for sql, p in read if "FROM residents" in sql or "key_work_sess" in sql]
-    assert records, "no list's first read was warmed up"
-    assert all(_no_rows_asked(sql, p) for sql, p in records), records
+    pages = [_rows_asked(sql, p) for sql, p in records if _rows_asked(sql, p) is not None]
+    assert pages, "no list's first rows were read while idle"
+    assert set(pages) == {FIRST_ROWS}, records  # a first page each, no more
 
     key_work = window.pages["key_work"]  # its filters' choices are ready before it is shown
     assert key_work.worker_combo.findText("Sam Key_Worker CH") >= 0
@@ -248,10 +251,13 @@ def test_after_sign_in_the_other_pages_are_built_while_idle_and_read_on_first_sh
     qtbot.waitUntil(lambda: LongLived.frozen)
     assert gc.get_freeze_count() > 0
     residents = window.pages["residents"]
-    assert residents.table.model().rowCount() == 0  # built, not yet read
+    qtbot.waitUntil(lambda: residents.table.model().rowCount() == 1)  # the idle read's row
+    assert window.current_page_key == "today"
+    world.admit(family_name="Admitted Meanwhile")  # at another desktop
     click_entry(qtbot, window.navigation, "Residents")
-    qtbot.waitUntil(lambda: residents.table.model().rowCount() == 1)
     assert window.current_page is residents
+    assert residents.table.model().rowCount() == 1  # on show at once, and read again
+    qtbot.waitUntil(lambda: residents.table.model().rowCount() == 2)
     with qtbot.waitSignal(launcher.finished):
         window.quit_action.trigger()
     assert not LongLived.frozen and gc.get_freeze_count() == 0  # collectable again

@@ -1,0 +1,78 @@
+"""A list's first rows are read while the window is idle and put on show while it is hidden:
+its first opening paints them at once and reads them again off the GUI thread; what changed
+meanwhile comes with that read. A late idle read is dropped."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QThreadPool
+
+from pipe_app.gui.key_work_page import KeyWorkPage
+from pipe_app.gui.main_window import MainWindow
+from pipe_app.gui.residents_page import ResidentsPage
+from tests.gui.helpers import click_entry
+from tests.gui.test_key_work_page import _session
+from tests.gui.test_page_building import _window
+
+
+def _idle_window(qtbot, world, settings) -> MainWindow:
+    """A manager's window after the quiet that follows sign-in: every page built, warmed."""
+    window = _window(qtbot, world, settings)
+    window.build_pages_while_idle()
+    qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
+    QThreadPool.globalInstance().waitForDone()  # the warm-up reads
+    qtbot.wait(50)  # their outcomes delivered
+    return window
+
+
+def _summaries(page: KeyWorkPage) -> list[str]:
+    return [page.model.row(n).summary for n in range(page.model.rowCount())]
+
+
+def test_key_work_opens_on_the_idle_read_then_reads_again(qtbot, world, settings):
+    _session(world, summary="Read while idle")
+    window = _idle_window(qtbot, world, settings)
+    page = window.pages["key_work"]
+    assert isinstance(page, KeyWorkPage)
+    assert not page.isVisible()
+    assert _summaries(page) == ["Read while idle"], "the idle read was not put on show"
+    _session(world, summary="Saved meanwhile")  # at another desktop
+
+    click_entry(qtbot, window.navigation, "Key work")
+    assert window.current_page is page
+    assert _summaries(page) == ["Read while idle"]  # at once
+    assert page.is_loading, "the first opening did not read the list again"
+    assert page.count_label.text() == "Loading…"
+    qtbot.waitUntil(lambda: not page.is_loading)
+    assert sorted(_summaries(page)) == ["Read while idle", "Saved meanwhile"]
+    assert page.count_label.text() == "2 sessions"
+
+
+def test_residents_open_on_the_idle_read_then_read_again(qtbot, world, settings):
+    world.admit(family_name="Idle")
+    window = _idle_window(qtbot, world, settings)
+    page = window.pages["residents"]
+    assert isinstance(page, ResidentsPage)
+    assert page.model.rowCount() == 1
+    world.admit(family_name="Meanwhile")
+
+    click_entry(qtbot, window.navigation, "Residents")
+    assert page.model.rowCount() == 1  # at once
+    assert page.is_loading
+    qtbot.waitUntil(lambda: not page.is_loading)
+    assert sorted(page.model.row(n).family_name for n in range(2)) == ["Idle", "Meanwhile"]
+    assert page.count_label.text() == "2 residents"
+
+
+def test_an_idle_read_that_comes_after_the_first_opening_is_dropped(qtbot, world, settings):
+    _session(world, summary="Old")
+    window = _idle_window(qtbot, world, settings)
+    for key, title in (("key_work", "Key work"), ("residents", "Residents")):
+        page = window.pages[key]
+        late = page.warm_up()()  # read before the opening, delivered after it
+        _session(world, summary=f"Later {key}")  # a resident and a session more since
+        click_entry(qtbot, window.navigation, title)
+        qtbot.waitUntil(lambda page=page: not page.is_loading)
+        held = page.model.rowCount()
+        page.warmed(late)
+        assert page.model.rowCount() == held, key
+        assert not page.is_loading, key
