@@ -43,8 +43,12 @@ ROWS: list[tuple[str, list[str], str]] = [
         "ratio",
     ),
     (
-        "coverage open, the read it starts painted ≤ 2× bare",
-        ["evidence coverage view open, the read it starts painted"],
+        "residents / key work / coverage open, the read it starts painted ≤ 2× bare",
+        [
+            "residents list, the read it starts painted",
+            "key-work list, the read it starts painted",
+            "evidence coverage view open, the read it starts painted",
+        ],
         "ratio",
     ),
     ("no main-thread stall > 100 ms", ["longest main-thread stall in a session"], "value"),

@@ -183,6 +183,11 @@ class LazyListPanel(QWidget):
     def is_loading(self) -> bool:
         return self._searches.is_loading or self.count.is_loading
 
+    @property
+    def reading_rows(self) -> bool:
+        """The first rows of a load are being read off the GUI thread (not its count)."""
+        return self._searches.is_loading
+
     def warm_up(self, fetch: Callable[[int, int, Any], list[Any]]) -> Callable[[], object]:
         """``Page.warm_up`` for a list read by ``fetch``: its first rows (``WarmRows``)."""
         order = self.model.order

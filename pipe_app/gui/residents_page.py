@@ -514,6 +514,11 @@ class ResidentsPage(Page):
     def is_loading(self) -> bool:
         return self.counts.is_loading or self._searches.is_loading
 
+    @property
+    def reading_rows(self) -> bool:
+        """The list's first rows are being read off the GUI thread (not its count)."""
+        return self._searches.is_loading
+
     def _on_search_changed(self, text: str) -> None:
         # At once: narrow what is already held; when SearchPace says: ask the database.
         if text.strip() != self._loaded_search:
