@@ -110,8 +110,10 @@ VIEWS = {
 
 def _reading(page: Any) -> bool:
     """The page's rows or figures are being read (a list's count aside)."""
-    holder = getattr(page, "list_panel", page)
-    return bool(getattr(holder, "reading_rows", getattr(page, "is_loading", False)))
+    for holder in (page, getattr(page, "list_panel", None)):
+        if hasattr(holder, "reading_rows"):
+            return bool(holder.reading_rows)
+    return bool(getattr(page, "is_loading", False))
 
 
 # The views whose first rows may be what the idle building read: the figure of the read

@@ -225,19 +225,36 @@ class LazyListPanel(QWidget):
         order = model.order
 
         def found(rows: list[Any]) -> None:
+            current = self._current_id()
             if model.order == order:
                 model.reset(fetch, rows, asked=FIRST_ROWS)
             else:  # sorted meanwhile
                 model.reset(fetch)
+            self._select(current)
             self.count.update(model, count, at_most)
             self.loaded.emit()
 
         def failed(error: BaseException) -> None:
             self.count_label.clear()
-            self.failed.emit(describe_failure(error, f"search the {self._plural}"))
+            if warm:  # the idle read's rows are not left on show as if they were read now
+                model.reset(fetch, [], asked=FIRST_ROWS)
+            doing = "search" if searched or self._searched else "read"
+            self.failed.emit(describe_failure(error, f"{doing} the {self._plural}"))
 
         self.count_label.setText("Searching…" if self._searched or searched else "Loading…")
         self._searches.start(lambda: fetch(FIRST_ROWS, 0, order), found, failed)
+
+    def _current_id(self) -> Any:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()).id if index.isValid() else None
+
+    def _select(self, row_id: Any) -> None:
+        """Make the row ``row_id`` current again if it is held (after a reset)."""
+        model = self.model
+        for number in range(model.rowCount() if row_id is not None else 0):
+            if model.row(number).id == row_id:
+                self.table.setCurrentIndex(model.index(number, 0))
+                return
 
     def _on_search_edited(self, text: str) -> None:
         words, holds = text.strip().lower(), self._holds

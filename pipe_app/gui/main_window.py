@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
             return  # the reads are still running: look again next turn
         page = ready[0]
         self._unrehearsed.remove(page)
-        if not page.isVisible():
+        if not page.opened:  # an opened page is laid out, and its lists may read as they grow
             area = self.stack.widget([spec.key for spec in self.specs].index(page.spec.key))
             assert isinstance(area, QScrollArea)
             rehearse(area, self.stack.size())
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
     def _warm_up(self, page: Page) -> None:
         """Run the page's statement-compiling read off the GUI thread; what it read goes to
         the page (``Page.warmed``); a failure is not kept (its own first read reports it)."""
-        work = page.warm_up()
+        work = None if page.opened else page.warm_up()  # opened: it has read for itself
         if work is None:
             return
         self._warming.add(page)

@@ -156,6 +156,11 @@ class Page(QWidget):
         self.body.setSpacing(8)
         nest(outer, self.body, 1)
 
+    @property
+    def opened(self) -> bool:
+        """The page has been shown (and has read what it shows)."""
+        return self._loaded
+
     def activate(self) -> None:
         """Called when the page is shown: load on first view only, so start-up stays quick."""
         if not self._loaded:

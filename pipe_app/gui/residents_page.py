@@ -395,7 +395,9 @@ class ResidentsPage(Page):
         self.prepare()
         if self._warm:  # the first opening: the idle read's rows stay while read again
             self._warm = False
-            self._on_search_due()
+            self._counting = True  # the total is not known until that read is counted
+            self._update_count()
+            self._read_words(stale=True)
             return
         self._load(keep_place=True)
         fit_columns(self.table)
@@ -528,7 +530,11 @@ class ResidentsPage(Page):
         self._update_count()
 
     def _on_search_due(self) -> None:
-        """Read the words off the GUI thread; the rows held, narrowed, stay until then."""
+        self._read_words()
+
+    def _read_words(self, *, stale: bool = False) -> None:
+        """Read the words off the GUI thread; the rows held, narrowed, stay until then
+        (``stale``: the idle read's, which go if the read fails)."""
         if not self._loaded:
             return
         self._pace.started()
@@ -546,6 +552,9 @@ class ResidentsPage(Page):
                 self._select(current)
 
         def failed(error: BaseException) -> None:
+            if stale:
+                self._counting = False
+                self.model.reset(fetch, [], asked=FIRST_ROWS)
             self.show_error(describe_failure(error, "search the residents"))
 
         self._searches.start(lambda: fetch(FIRST_ROWS, 0, order), found, failed)
@@ -565,7 +574,7 @@ class ResidentsPage(Page):
                 self.count_label.setText("Counting…")
                 return
             shown = self._matches
-        elif self.model.complete and not self._loaded_search:
+        elif self.model.complete and not self._loaded_search and not self._counting:
             shown = self.proxy.rowCount()  # everything is held: filtering it is exact
         else:
             self.count_label.setText("Searching…")

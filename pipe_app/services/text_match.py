@@ -9,6 +9,9 @@ the residents in 14.5 ms with it, 6 ms without), and it too folds ASCII letters 
 ``str.lower`` (``unicode_lower``, on every SQLite connection): slower, a call into Python
 for each row, and right. PostgreSQL's LIKE heeds case, so there the column is lowered by
 the database, which knows letters beyond ASCII.
+
+Not yet for JSON lists (key-work topics, supervision themes and cases): they are kept with
+letters beyond ASCII written as escapes (``\u00c9``), which no word typed matches.
 """
 
 from __future__ import annotations

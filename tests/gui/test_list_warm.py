@@ -4,11 +4,16 @@ meanwhile comes with that read. A late idle read is dropped."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QThreadPool
+import threading
+
+from PySide6.QtCore import Qt, QThreadPool
 
 from pipe_app.gui.key_work_page import KeyWorkPage
 from pipe_app.gui.main_window import MainWindow
 from pipe_app.gui.residents_page import ResidentsPage
+from pipe_app.services.errors import PipeError
+from pipe_app.services.key_work import KeyWorkService
+from pipe_app.services.residents import ResidentService
 from tests.gui.helpers import click_entry
 from tests.gui.test_key_work_page import _session
 from tests.gui.test_page_building import _window
@@ -76,3 +81,79 @@ def test_an_idle_read_that_comes_after_the_first_opening_is_dropped(qtbot, world
         page.warmed(late)
         assert page.model.rowCount() == held, key
         assert not page.is_loading, key
+
+
+def _blocked(monkeypatch, service: type, release: threading.Event, *, fail: bool = False):
+    """``service.rows`` waits for ``release`` (then fails, if ``fail``) from now on."""
+    rows = service.rows
+
+    def held(self, **arguments):
+        release.wait(10)
+        if fail:
+            raise PipeError("the database went away")
+        return rows(self, **arguments)
+
+    monkeypatch.setattr(service, "rows", held)
+
+
+def test_the_count_is_not_guessed_while_residents_are_read_again(
+    qtbot, world, settings, monkeypatch
+):
+    world.admit(family_name="Idle")
+    window = _idle_window(qtbot, world, settings)
+    page = window.pages["residents"]
+    assert isinstance(page, ResidentsPage)
+    release = threading.Event()
+    _blocked(monkeypatch, ResidentService, release)
+    try:
+        click_entry(qtbot, window.navigation, "Residents")
+        assert page.count_label.text() == "Counting…"
+        qtbot.keyClicks(page.search_edit, "z")  # typed before the list is read again
+        assert "of 0" not in page.count_label.text()
+        assert not page.empty_label.isVisible()
+        page.search_edit.clear()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not page.is_loading)
+    assert page.count_label.text() == "1 resident"
+
+
+def test_a_failed_first_read_does_not_leave_the_idle_rows_on_show(
+    qtbot, world, settings, monkeypatch
+):
+    _session(world, summary="Read while idle")
+    window = _idle_window(qtbot, world, settings)
+    release = threading.Event()
+    release.set()
+    _blocked(monkeypatch, KeyWorkService, release, fail=True)
+    _blocked(monkeypatch, ResidentService, release, fail=True)
+    for key, title in (("key_work", "Key work"), ("residents", "Residents")):
+        page = window.pages[key]
+        assert page.model.rowCount() == 1, key
+        click_entry(qtbot, window.navigation, title)
+        qtbot.waitUntil(lambda page=page: not page.is_loading)
+        assert page.model.rowCount() == 0, key
+        assert "the database went away" in page.error_banner.text(), key
+
+
+def test_the_session_chosen_while_key_work_is_read_again_stays_chosen(
+    qtbot, world, settings, monkeypatch
+):
+    _session(world, summary="First")
+    _session(world, summary="Second")
+    window = _idle_window(qtbot, world, settings)
+    page = window.pages["key_work"]
+    assert isinstance(page, KeyWorkPage)
+    release = threading.Event()
+    _blocked(monkeypatch, KeyWorkService, release)
+    try:
+        click_entry(qtbot, window.navigation, "Key work")
+        rect = page.table.visualRect(page.model.index(1, 0))
+        qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert page.table.currentIndex().row() == 1
+        chosen = page.model.row(1).summary
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not page.is_loading)
+    current = page.table.currentIndex()
+    assert current.isValid() and page.model.row(current.row()).summary == chosen

@@ -94,8 +94,8 @@ WARMED = [
 def test_a_page_prepared_while_idle_opens_with_its_read_compiled(
     qtbot, world, settings, title, tab, marker
 ):
-    """The idle building runs each page's first read once (a list's with no rows) off the
-    GUI thread, so its first opening finds the statements compiled (SQLAlchemy's cache)."""
+    """The idle building runs each page's first read once off the GUI thread, so its first
+    opening finds the statements compiled (SQLAlchemy's cache)."""
     window = _window(qtbot, world, settings)
     window.build_pages_while_idle()
     qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
