@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 
 from pipe_app.domain.enums import Role
 from pipe_app.gui.accreditation_page import AccreditationPage
@@ -15,18 +15,13 @@ from pipe_app.services.evidence import EvidenceService
 from pipe_app.services.frameworks import FrameworkService
 from tests.gui.helpers import click_entry, click_tab
 from tests.gui.test_accreditation_page import _item
-from tests.gui.test_page_building import _window
+from tests.gui.test_page_building import idle_window
 
 
 def _idle_window(qtbot, world, settings) -> MainWindow:
-    """A manager's window after the quiet that follows sign-in: every page built, warmed."""
+    """A manager's window after the quiet that follows sign-in, with a framework."""
     FrameworkService(world.db, world.system).install_builtin()
-    window = _window(qtbot, world, settings)
-    window.build_pages_while_idle()
-    qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
-    QThreadPool.globalInstance().waitForDone()  # the warm-up reads
-    qtbot.wait(50)  # their outcomes delivered
-    return window
+    return idle_window(qtbot, world, settings)
 
 
 def _cover(world, criterion_id) -> None:

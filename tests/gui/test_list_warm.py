@@ -5,28 +5,19 @@ meanwhile comes with that read. A late idle read is dropped."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
-from PySide6.QtCore import Qt, QThreadPool
+import pytest
+from PySide6.QtCore import Qt
 
 from pipe_app.gui.key_work_page import KeyWorkPage
-from pipe_app.gui.main_window import MainWindow
 from pipe_app.gui.residents_page import ResidentsPage
 from pipe_app.services.errors import PipeError
 from pipe_app.services.key_work import KeyWorkService
 from pipe_app.services.residents import ResidentService
 from tests.gui.helpers import click_entry
 from tests.gui.test_key_work_page import _session
-from tests.gui.test_page_building import _window
-
-
-def _idle_window(qtbot, world, settings) -> MainWindow:
-    """A manager's window after the quiet that follows sign-in: every page built, warmed."""
-    window = _window(qtbot, world, settings)
-    window.build_pages_while_idle()
-    qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
-    QThreadPool.globalInstance().waitForDone()  # the warm-up reads
-    qtbot.wait(50)  # their outcomes delivered
-    return window
+from tests.gui.test_page_building import idle_window as _idle_window
 
 
 def _summaries(page: KeyWorkPage) -> list[str]:
@@ -83,6 +74,14 @@ def test_an_idle_read_that_comes_after_the_first_opening_is_dropped(qtbot, world
         assert not page.is_loading, key
 
 
+@pytest.fixture
+def release() -> Iterator[threading.Event]:
+    """Set by the test to let the blocked reads go; set at teardown in any case."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
 def _blocked(monkeypatch, service: type, release: threading.Event, *, fail: bool = False):
     """``service.rows`` waits for ``release`` (then fails, if ``fail``) from now on."""
     rows = service.rows
@@ -97,33 +96,29 @@ def _blocked(monkeypatch, service: type, release: threading.Event, *, fail: bool
 
 
 def test_the_count_is_not_guessed_while_residents_are_read_again(
-    qtbot, world, settings, monkeypatch
+    qtbot, world, settings, monkeypatch, release
 ):
     world.admit(family_name="Idle")
     window = _idle_window(qtbot, world, settings)
     page = window.pages["residents"]
     assert isinstance(page, ResidentsPage)
-    release = threading.Event()
     _blocked(monkeypatch, ResidentService, release)
-    try:
-        click_entry(qtbot, window.navigation, "Residents")
-        assert page.count_label.text() == "Counting…"
-        qtbot.keyClicks(page.search_edit, "z")  # typed before the list is read again
-        assert "of 0" not in page.count_label.text()
-        assert not page.empty_label.isVisible()
-        page.search_edit.clear()
-    finally:
-        release.set()
+    click_entry(qtbot, window.navigation, "Residents")
+    assert page.count_label.text() == "Counting…"
+    qtbot.keyClicks(page.search_edit, "z")  # typed before the list is read again
+    assert "of 0" not in page.count_label.text()
+    assert not page.empty_label.isVisible()
+    page.search_edit.clear()
+    release.set()
     qtbot.waitUntil(lambda: not page.is_loading)
     assert page.count_label.text() == "1 resident"
 
 
 def test_a_failed_first_read_does_not_leave_the_idle_rows_on_show(
-    qtbot, world, settings, monkeypatch
+    qtbot, world, settings, monkeypatch, release
 ):
     _session(world, summary="Read while idle")
     window = _idle_window(qtbot, world, settings)
-    release = threading.Event()
     release.set()
     _blocked(monkeypatch, KeyWorkService, release, fail=True)
     _blocked(monkeypatch, ResidentService, release, fail=True)
@@ -137,23 +132,20 @@ def test_a_failed_first_read_does_not_leave_the_idle_rows_on_show(
 
 
 def test_the_session_chosen_while_key_work_is_read_again_stays_chosen(
-    qtbot, world, settings, monkeypatch
+    qtbot, world, settings, monkeypatch, release
 ):
     _session(world, summary="First")
     _session(world, summary="Second")
     window = _idle_window(qtbot, world, settings)
     page = window.pages["key_work"]
     assert isinstance(page, KeyWorkPage)
-    release = threading.Event()
     _blocked(monkeypatch, KeyWorkService, release)
-    try:
-        click_entry(qtbot, window.navigation, "Key work")
-        rect = page.table.visualRect(page.model.index(1, 0))
-        qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-        assert page.table.currentIndex().row() == 1
-        chosen = page.model.row(1).summary
-    finally:
-        release.set()
+    click_entry(qtbot, window.navigation, "Key work")
+    rect = page.table.visualRect(page.model.index(1, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.table.currentIndex().row() == 1
+    chosen = page.model.row(1).summary
+    release.set()
     qtbot.waitUntil(lambda: not page.is_loading)
     current = page.table.currentIndex()
     assert current.isValid() and page.model.row(current.row()).summary == chosen

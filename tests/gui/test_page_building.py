@@ -47,6 +47,16 @@ def _window(qtbot, world, settings) -> MainWindow:
     return window
 
 
+def idle_window(qtbot, world, settings) -> MainWindow:
+    """A manager's window after the quiet that follows sign-in: every page built, warmed."""
+    window = _window(qtbot, world, settings)
+    window.build_pages_while_idle()
+    qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
+    QThreadPool.globalInstance().waitForDone()  # the warm-up reads
+    qtbot.wait(50)  # their outcomes delivered
+    return window
+
+
 @pytest.mark.parametrize("title", list(LISTS))
 def test_opening_a_list_builds_none_of_its_forms(qtbot, world, settings, title):
     window = _window(qtbot, world, settings)
@@ -96,11 +106,7 @@ def test_a_page_prepared_while_idle_opens_with_its_read_compiled(
 ):
     """The idle building runs each page's first read once off the GUI thread, so its first
     opening finds the statements compiled (SQLAlchemy's cache)."""
-    window = _window(qtbot, world, settings)
-    window.build_pages_while_idle()
-    qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
-    QThreadPool.globalInstance().waitForDone()  # the warm-up reads
-    qtbot.wait(50)  # their outcomes delivered
+    window = idle_window(qtbot, world, settings)
     pages: list[tuple[str, Any]] = []
 
     def on_execute(_conn, _cursor, sql: str, _params, context, _many) -> None:
