@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -115,6 +116,12 @@ def _reading(page: Any) -> bool:
             return bool(holder.reading_rows)
     return bool(getattr(page, "is_loading", False))
 
+
+# The lists: their bare baseline replays the page statement alone. Until stop 19 it replayed
+# every SELECT the opening sent, which was key work's page, its count and a lookup, but
+# Residents' page alone (its count, when it has one, came later): key work's ratio was the
+# kinder one.
+LISTS = ("residents", "key_work")
 
 # The views whose first rows may be what the idle building read: the figure of the read
 # their opening starts, painted.
@@ -232,6 +239,8 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
                 view.viewport(), began, lambda: not _reading(page) and model.rowCount() > 0
             )
         event.remove(db.engine, "before_cursor_execute", on_execute)
+        if name in LISTS:  # the bare list is the page read alone, not its count (see LISTS)
+            seen = [(sql, params) for sql, params in seen if re.search(r"\bLIMIT\b", sql)]
         statements[name] = {
             "columns": model.columnCount(),
             "sql": [(sql, list(p) if isinstance(p, tuple) else p) for sql, p in seen],
