@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
 
     @property
     def pages_ready(self) -> bool:
-        """Every page is built, prepared and laid out (a warm-up read may still run)."""
+        """Every page is built, prepared and laid out (each after its warm-up read came)."""
         return not (self._unbuilt or self._unprepared or self._unrehearsed)
 
     def _build_next_page(self) -> None:
