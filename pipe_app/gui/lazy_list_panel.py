@@ -82,6 +82,22 @@ class WarmRows:
     rows: list[Any]
 
 
+def warm_read(fetch: Callable[[int, int, Any], list[Any]], order: Any) -> Callable[[], object]:
+    """A list's ``Page.warm_up``: its first rows, read by ``fetch`` in ``order``."""
+    return lambda: WarmRows(fetch, order, fetch(FIRST_ROWS, 0, order))
+
+
+def show_warm_rows(model: LazyRowTableModel[Any, Any], outcome: object) -> bool:
+    """Put the idle read's rows on show in ``model`` (held: no more pages of them, the
+    first load reads the list again); False when ``outcome`` is not such rows in the
+    model's order."""
+    if not isinstance(outcome, WarmRows) or outcome.order != model.order:
+        return False
+    model.reset(outcome.fetch, outcome.rows, asked=FIRST_ROWS)
+    model.hold()
+    return True
+
+
 @dataclass(frozen=True)
 class ListPanelSpec:
     """What one list's panel says and is called; the rest is the same for every list."""
@@ -190,18 +206,13 @@ class LazyListPanel(QWidget):
 
     def warm_up(self, fetch: Callable[[int, int, Any], list[Any]]) -> Callable[[], object]:
         """``Page.warm_up`` for a list read by ``fetch``: its first rows (``WarmRows``)."""
-        order = self.model.order
-        return lambda: WarmRows(fetch, order, fetch(FIRST_ROWS, 0, order))
+        return warm_read(fetch, self.model.order)
 
     def warmed(self, outcome: object) -> None:
         """``Page.warmed``: the rows the idle read found go on show while the list is still
         hidden, unless it has been read since; its first load reads them again."""
-        model = self.model
-        if self._ever_loaded or not isinstance(outcome, WarmRows) or outcome.order != model.order:
-            return
-        model.reset(outcome.fetch, outcome.rows, asked=FIRST_ROWS)
-        model.hold()  # no more pages of these: the first load reads the list again
-        self._warm = True
+        if not self._ever_loaded and show_warm_rows(self.model, outcome):
+            self._warm = True
 
     def load_rows(
         self,

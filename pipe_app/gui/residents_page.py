@@ -32,7 +32,7 @@ from pipe_app.gui.draft_offers import restore_draft
 from pipe_app.gui.drafts import DraftKey, load_draft
 from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.layouts import nest
-from pipe_app.gui.lazy_list_panel import WarmRows
+from pipe_app.gui.lazy_list_panel import show_warm_rows, warm_read
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -430,20 +430,14 @@ class ResidentsPage(Page):
 
     def warm_up(self) -> Callable[[], object]:
         """The list's first rows, read while the window is idle (``WarmRows``)."""
-        fetch = self._fetch(*self._scope(), "")
-        order = self.model.order
-        return lambda: WarmRows(fetch, order, fetch(FIRST_ROWS, 0, order))
+        return warm_read(self._fetch(*self._scope(), ""), self.model.order)
 
     def warmed(self, outcome: object) -> None:
         """The idle read's rows go on show while the list is still hidden, laid out; its
         first opening paints them at once and reads them again off the GUI thread."""
-        model = self.model
-        if self._loaded or not isinstance(outcome, WarmRows) or outcome.order != model.order:
-            return
-        model.reset(outcome.fetch, outcome.rows, asked=FIRST_ROWS)
-        model.hold()  # no more pages of these: the first opening reads the list again
-        fit_columns(self.table)
-        self._warm = True
+        if not self._loaded and show_warm_rows(self.model, outcome):
+            fit_columns(self.table)
+            self._warm = True
 
     def _load(
         self, *, keep_place: bool = False, answer: tuple[str, list[ResidentRow]] | None = None

@@ -297,16 +297,16 @@ class ResidentService(Service):
     def _matching(self, search: str) -> list[ColumnElement[bool]]:
         """Each word searched matches a name or the CRN (a ``%`` or ``_`` in it as typed)."""
         sqlite = self.db.is_sqlite
-        conditions: list[ColumnElement[bool]] = []
-        for word in search.lower().split():
-            columns = (
-                Resident.crn,
-                Resident.given_name,
-                Resident.family_name,
-                func.coalesce(Resident.preferred_name, ""),
-            )
-            conditions.append(or_(*(holds(column, word, sqlite) for column in columns)))
-        return conditions
+        columns = (
+            Resident.crn,
+            Resident.given_name,
+            Resident.family_name,
+            func.coalesce(Resident.preferred_name, ""),
+        )
+        return [
+            or_(*(holds(column, word, sqlite) for column in columns))
+            for word in search.lower().split()
+        ]
 
     def _query(
         self,
