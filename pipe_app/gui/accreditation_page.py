@@ -192,14 +192,10 @@ class AccreditationPage(Page):
         self.body.addWidget(self.tabs, 1)
         self.coverage_tab = self._coverage_tab()
         self.tabs.addTab(self.coverage_tab, "&Coverage")
-        self.tabs.addTab(self._evidence_tab(), "&Evidence")
-        self.cycles_view = CyclesView(db, actor)
-        self.cycles_view.changed.connect(self._load_coverage)
-        self.tabs.addTab(self.cycles_view, "Award c&ycles")
-
-        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        self._connect_signals()
+        # Built in idle turns of their own when the window builds the page while idle.
+        self.build_later(self._add_evidence_tab)
+        self.build_later(self._add_cycles_tab)
+        self.build_later(self._connect_signals)
 
     # ---- building ----------------------------------------------------------------------
 
@@ -302,7 +298,7 @@ class AccreditationPage(Page):
         splitter.setStretchFactor(1, 2)
         return splitter
 
-    def _evidence_tab(self) -> QWidget:
+    def _add_evidence_tab(self) -> None:
         self.evidence_list = EvidenceList(self.db, self.actor)
         self.evidence_model = self.evidence_list.model
         self.evidence_table = self.evidence_list.table
@@ -312,9 +308,16 @@ class AccreditationPage(Page):
         self.evidence_stack = ListFormStack(
             "evidenceStack", self.evidence_list, form, self.evidence_table
         )
-        return self.evidence_stack
+        self.tabs.addTab(self.evidence_stack, "&Evidence")
+
+    def _add_cycles_tab(self) -> None:
+        self.cycles_view = CyclesView(self.db, self.actor)
+        self.cycles_view.changed.connect(self._load_coverage)
+        self.tabs.addTab(self.cycles_view, "Award c&ycles")
 
     def _connect_signals(self) -> None:
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.site_combo.currentIndexChanged.connect(self._on_scope_changed)
         self.framework_combo.currentIndexChanged.connect(self._on_scope_changed)
         self.print_button.clicked.connect(self._on_print_clicked)

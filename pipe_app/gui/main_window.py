@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,7 +27,7 @@ from pipe_app.gui.assets import app_icon, icon
 from pipe_app.gui.collector import LongLived
 from pipe_app.gui.labels import roles_text
 from pipe_app.gui.page_registry import PAGE_CLASSES
-from pipe_app.gui.pages import PAGES, Page, PageSpec, visible_pages
+from pipe_app.gui.pages import PAGES, Page, PageSpec, built_in_parts, visible_pages
 from pipe_app.gui.printing import print_page
 from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.rehearsal import rehearse
@@ -80,6 +82,7 @@ class MainWindow(QMainWindow):
         self.specs: list[PageSpec] = visible_pages(actor)
         self.pages: dict[str, Page] = {}  # only the pages built so far: each on first showing
         self._unbuilt: list[str] = []  # pages still to build while idle (build_pages_while_idle)
+        self._in_parts: list[Page] = []  # being built while idle, a part a turn
         self._unprepared: list[Page] = []  # built while idle, their filters not yet filled
         self._unrehearsed: list[Page] = []  # prepared while idle, not yet laid out (rehearse)
         self._warming: set[Page] = set()  # their warm-up read is running
@@ -122,22 +125,37 @@ class MainWindow(QMainWindow):
 
     def page(self, key: str) -> Page:
         """The page ``key`` (one the user may see), built the first time it is asked for, so
-        signing in builds Today (or the page last open) rather than every page."""
+        signing in builds Today (or the page last open) rather than every page; a page built
+        in parts while idle is finished now."""
         page = self.pages.get(key)
-        if page is not None:
-            return page
+        if page is None:
+            page = self._build(key)
+        if not page.complete:
+            page.finish_building()
+            self._built(page)
+        return page
+
+    def _build(self, key: str, *, in_parts: bool = False) -> Page:
+        """Build page ``key`` in its place; ``in_parts``: its later parts are left for the
+        idle turns (``Page.build_later``)."""
         index = [spec.key for spec in self.specs].index(key)  # ValueError: not for this user
         area = self.stack.widget(index)
         assert isinstance(area, QScrollArea)
         # Built in its place: each widget takes the style sheet once, where moving a finished
         # page into the window would style every widget in it again.
-        page = PAGE_CLASSES[key](self.specs[index], self.db, self.actor, area.viewport())
+        with built_in_parts() if in_parts else nullcontext():
+            page = PAGE_CLASSES[key](self.specs[index], self.db, self.actor, area.viewport())
         page.record_requested.connect(self._on_record_requested)
-        restore_layout(page, self.settings, self.actor.username)
         area.setWidget(page)
         page.setAutoFillBackground(False)  # setWidget turns it on; let the page colour show
         self.pages[key] = page
+        if page.complete:
+            self._built(page)
         return page
+
+    def _built(self, page: Page) -> None:
+        """Every part of ``page`` is built: the user's column widths and splitters go back."""
+        restore_layout(page, self.settings, self.actor.username)
 
     def build_pages_while_idle(self) -> None:
         """Build every page not yet opened, in the quiet after sign-in: one page, then a
@@ -152,12 +170,13 @@ class MainWindow(QMainWindow):
     @property
     def pages_ready(self) -> bool:
         """Every page is built, prepared and laid out (each after its warm-up read came)."""
-        return not (self._unbuilt or self._unprepared or self._unrehearsed)
+        return not (self._unbuilt or self._in_parts or self._unprepared or self._unrehearsed)
 
     def _build_next_page(self) -> None:
-        """One step a turn: fill the filters of the page built last, else build the next
-        (styled now too), else lay out one whose warm-up read has come, so its first
-        showing only reads its rows, lays out what they change and paints."""
+        """One step a turn: fill the filters of the page built last, else build the next part
+        of the page being built, else start the next page (styled now too; its later parts
+        are each a turn of their own), else lay out one whose warm-up read has come, so its
+        first showing only reads its rows, lays out what they change and paints."""
         self._unbuilt = [key for key in self._unbuilt if key not in self.pages]
         if self._signing_out or not self.isVisible():
             return
@@ -165,18 +184,35 @@ class MainWindow(QMainWindow):
             LongLived.freeze()  # all built: full collections skip what lives as long
             return
         if not getattr(self.current_page, "is_loading", False):
+            finished = [page for page in self._in_parts if page.complete]  # opened meanwhile
+            for page in finished:
+                self._in_parts.remove(page)
+                self._unprepared.append(page)
             if self._unprepared:
                 prepared = self._unprepared.pop(0)
                 prepared.prepare()
                 self._warm_up(prepared)
                 self._unrehearsed.append(prepared)
+            elif self._in_parts:
+                self._build_part(self._in_parts[0])
             elif self._unbuilt:
-                page = self.page(self._unbuilt.pop(0))
+                page = self._build(self._unbuilt.pop(0), in_parts=True)
                 page.ensurePolished()
-                self._unprepared.append(page)
+                if page.complete:
+                    self._unprepared.append(page)
+                else:
+                    self._in_parts.append(page)
             else:
                 self._rehearse_one()
         QTimer.singleShot(IDLE_BUILD_GAP_MS, self, self._build_next_page)
+
+    def _build_part(self, page: Page) -> None:
+        """Build the next part of a page built in parts; once complete, it is prepared."""
+        page.build_next_part()
+        if page.complete:
+            self._in_parts.remove(page)
+            self._built(page)
+            self._unprepared.append(page)
 
     def _rehearse_one(self) -> None:
         """Lay out and paint off-screen the first page whose warm-up read has come (what it
@@ -447,7 +483,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue(STATE_KEY, self.saveState())
         self.settings.setValue(last_page_key(self.actor.username), self.current_page_key)
         for page in self.pages.values():
-            save_layout(page, self.settings, self.actor.username)
+            if page.complete:  # else its saved layout was never put back: it stays
+                save_layout(page, self.settings, self.actor.username)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

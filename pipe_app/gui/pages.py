@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +126,7 @@ class Page(QWidget):
     """
 
     record_requested = Signal(str, object)
+    _in_parts = False  # pages built now put their later parts aside (``built_in_parts``)
 
     def __init__(
         self, spec: PageSpec, db: Database, actor: Actor, parent: QWidget | None = None
@@ -135,6 +137,7 @@ class Page(QWidget):
         self.actor = actor
         self.setObjectName(f"{spec.key}Page")
         self._loaded = False
+        self._parts: list[Callable[[], None]] = []  # ``build_later``'s, not built yet
         outer = QVBoxLayout(self)
         outer.setContentsMargins(28, 22, 28, 18)
         outer.setSpacing(6)
@@ -155,6 +158,30 @@ class Page(QWidget):
         self.body = QVBoxLayout()
         self.body.setSpacing(8)
         nest(outer, self.body, 1)
+
+    def build_later(self, part: Callable[[], None]) -> None:
+        """Build ``part`` of the page (a tab, the signals that join the parts) now, or, for a
+        page built in the window's idle turns (``built_in_parts``), in a turn of its own
+        (``build_next_part``): no one turn then holds the GUI thread for the whole page.
+        Parts are built in the order given; the one that connects them comes last."""
+        if Page._in_parts:
+            self._parts.append(part)
+        else:
+            part()
+
+    @property
+    def complete(self) -> bool:
+        """Every part of the page is built."""
+        return not self._parts
+
+    def build_next_part(self) -> None:
+        if self._parts:
+            self._parts.pop(0)()
+
+    def finish_building(self) -> None:
+        """Build at once the parts still put aside (the page is wanted now)."""
+        while self._parts:
+            self.build_next_part()
 
     @property
     def opened(self) -> bool:
@@ -208,6 +235,17 @@ class Page(QWidget):
     def show_error(self, text: str) -> None:
         self.error_banner.setText(text)
         self.error_banner.setVisible(bool(text))
+
+
+@contextmanager
+def built_in_parts() -> Iterator[None]:
+    """Pages built inside put aside the parts they ``build_later``, for the caller to build
+    one a turn (``Page.build_next_part``) or all at once (``Page.finish_building``)."""
+    before, Page._in_parts = Page._in_parts, True
+    try:
+        yield
+    finally:
+        Page._in_parts = before
 
 
 class PlaceholderPage(Page):

@@ -80,11 +80,22 @@ class StaffPage(Page):
         staff_layout.addWidget(self.search_edit)
         staff_layout.addWidget(self.staff_table, 1)
 
-        # Matrix
-        self.matrix_view = TrainingMatrixView(db, actor)
+        self.tabs = QTabWidget(self)  # in the page first: each tab is styled once, in place
+        self.tabs.setObjectName("staffTabs")
+        self.body.addWidget(self.tabs, 1)
+        self.tabs.addTab(staff_panel, "Staff")
+        self.staff_panel = staff_panel
+        # Built in idle turns of their own when the window builds the page while idle.
+        self.build_later(self._add_matrix_tab)
+        self.build_later(self._add_records_tab)
+        self.build_later(self._connect_signals)
 
-        # Records
-        self.records = TrainingRecordsList(self._training, actor)
+    def _add_matrix_tab(self) -> None:
+        self.matrix_view = TrainingMatrixView(self.db, self.actor)
+        self.tabs.addTab(self.matrix_view, "Training matrix")
+
+    def _add_records_tab(self) -> None:
+        self.records = TrainingRecordsList(self._training, self.actor)
         self.records_model, self.records_table = self.records.model, self.records.table
         self.new_button = QPushButton("Record training")
         self.new_button.setObjectName("newTrainingRecordButton")
@@ -107,23 +118,15 @@ class StaffPage(Page):
         bar.addWidget(self.new_button)
         nest(list_layout, bar)
         list_layout.addWidget(self.records, 1)
-        form = FormMaker(TrainingRecordForm, db, actor)  # built when first opened
+        form = FormMaker(TrainingRecordForm, self.db, self.actor)  # built when first opened
         self.records_stack = ListFormStack(
             "trainingRecordsStack", records_list, form, self.records_table
         )
-
-        self.tabs = QTabWidget(self)  # in the page first: each tab is styled once, in place
-        self.tabs.setObjectName("staffTabs")
-        self.body.addWidget(self.tabs, 1)
-        self.tabs.addTab(staff_panel, "Staff")
-        self.tabs.addTab(self.matrix_view, "Training matrix")
         self.tabs.addTab(self.records_stack, "Records")
-        self.staff_panel = staff_panel
-        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        self._connect_signals()
 
     def _connect_signals(self) -> None:
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.search_edit.textChanged.connect(self.staff_proxy.setFilterFixedString)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.matrix_view.failed.connect(self.show_error)

@@ -173,15 +173,20 @@ class SupervisionPage(Page):
         self.body.addWidget(self.tabs, 1)
         self.tabs.addTab(self.stack, "Records")
         self.queue: SupervisionQueue | None = None
+        # Built in idle turns of their own when the window builds the page while idle.
         if actor.can(Permission.SUPERVISION_SIGN_OFF):
-            self.queue = SupervisionQueue(self._service, self._sites)
-            self.tabs.addTab(self.queue, "Review queue")
-        self.compliance = ComplianceView(SupervisionComplianceService(db, actor), self._sites)
-        self.tabs.addTab(self.compliance, "Compliance")
+            self.build_later(self._add_queue_tab)
+        self.build_later(self._add_compliance_tab)
+        self.build_later(self._connect_signals)
 
-        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
-        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        self._connect_signals()
+    def _add_queue_tab(self) -> None:
+        self.queue = SupervisionQueue(self._service, self._sites)
+        self.tabs.addTab(self.queue, "Review queue")
+
+    def _add_compliance_tab(self) -> None:
+        service = SupervisionComplianceService(self.db, self.actor)
+        self.compliance = ComplianceView(service, self._sites)
+        self.tabs.addTab(self.compliance, "Compliance")
 
     def _my_sites(self) -> list[tuple[str, uuid.UUID]]:
         try:
@@ -195,6 +200,8 @@ class SupervisionPage(Page):
         ]
 
     def _connect_signals(self) -> None:
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        self.new_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.search_edit.textChanged.connect(self._on_search_edited)
         self.search_timer.timeout.connect(self._on_filters_changed)
         self.model.failed.connect(self.show_error)
