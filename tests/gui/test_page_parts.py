@@ -4,6 +4,8 @@ its last part is finished at once, and the user's layout goes back only once it 
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
@@ -33,9 +35,7 @@ def _titles(page: Page) -> list[str]:
 
 
 @pytest.mark.parametrize("key", list(PARTED))
-def test_a_page_built_in_parts_gains_a_tab_a_part_and_ends_as_one_built_at_once(
-    qtbot, world, key
-):
+def test_a_page_built_in_parts_gains_a_tab_a_part_and_ends_as_one_built_at_once(qtbot, world, key):
     page_class, role = PARTED[key]
     actor = world.actor(role)
     whole = page_class(spec_for(key), world.db, actor)
@@ -50,7 +50,7 @@ def test_a_page_built_in_parts_gains_a_tab_a_part_and_ends_as_one_built_at_once(
         parted.build_next_part()
         tabs.append(len(_titles(parted)))
     assert tabs[0] == 1, "the first turn builds the first tab alone"
-    assert all(later - earlier <= 1 for earlier, later in zip(tabs, tabs[1:], strict=False))
+    assert all(later - earlier <= 1 for earlier, later in pairwise(tabs))
     assert len(tabs) >= 3, tabs  # at least two turns after the first
     assert _titles(parted) == _titles(whole)
 
@@ -96,9 +96,7 @@ def test_a_page_opened_before_its_last_part_is_finished_first_with_the_users_lay
     assert page.form_open and page.form.record_id is None
 
 
-def test_the_idle_turns_carry_on_once_a_page_is_finished_by_opening_it(
-    qtbot, world, settings
-):
+def test_the_idle_turns_carry_on_once_a_page_is_finished_by_opening_it(qtbot, world, settings):
     window = _window(qtbot, world, settings)
     window.build_pages_while_idle()
     qtbot.waitUntil(lambda: "staff" in window.pages)
