@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pipe_app.domain import (
@@ -45,7 +45,7 @@ from pipe_app.services.errors import (
 from pipe_app.services.ordering import Order, SortColumns, in_enum_order, order_clauses
 from pipe_app.services.permissions import Permission
 from pipe_app.services.staff import works_at
-from pipe_app.services.text_match import holds
+from pipe_app.services.text_match import holds, list_holds
 from pipe_app.services.validation import Checks
 from pipe_app.timeutil import LONDON, format_local, to_local, utc_now
 
@@ -343,8 +343,8 @@ def _matching(text: str, sqlite: bool) -> ColumnElement[bool]:
             SupervisionSupervisee.archived_at.is_(None),
             SupervisionSupervisee.staff_member_id.in_(named),
         ),
-        has(cast(SupervisionSession.themes, String)),
-        has(cast(SupervisionSession.cases_discussed, String)),
+        list_holds(SupervisionSession.themes, text, sqlite),
+        list_holds(SupervisionSession.cases_discussed, text, sqlite),
         has(SupervisionSession.summary),
     )
 

@@ -10,15 +10,17 @@ the residents in 14.5 ms with it, 6 ms without), and it too folds ASCII letters 
 for each row, and right. PostgreSQL's LIKE heeds case, so there the column is lowered by
 the database, which knows letters beyond ASCII.
 
-Not yet for JSON lists (key-work topics, supervision themes and cases): they are kept with
-letters beyond ASCII written as escapes (``\u00c9``), which no word typed matches.
+JSON lists (key-work topics, supervision themes and cases) were kept, until migration
+0010, with letters beyond ASCII written as escapes (``\u00c9``), which no word typed
+matches. Topics were rewritten as typed; supervision records signed off may not change, so
+their lists are searched item by item, decoded (``list_holds``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, String, cast, exists, func, select
 
 from pipe_app.storage.database import UNICODE_LOWER
 
@@ -30,3 +32,14 @@ def holds(column: Any, words: str, sqlite: bool) -> ColumnElement[bool]:
         return column.contains(words, autoescape=True)  # type: ignore[no-any-return]
     lowered = getattr(func, UNICODE_LOWER)(column) if sqlite else func.lower(column)
     return lowered.contains(words, autoescape=True)
+
+
+def list_holds(column: Any, words: str, sqlite: bool) -> ColumnElement[bool]:
+    """JSON list ``column`` holds ``words`` (given in lower case) in any case. Words of ASCII
+    characters are looked for in the list's text; others in each item decoded, so a list
+    kept with escapes (``\u00c9``, before migration 0010) is found as well."""
+    if words.isascii():
+        return holds(cast(column, String), words, sqlite)
+    items = (func.json_each if sqlite else func.json_array_elements_text)(column)
+    item = items.table_valued("value")  # each item of the list, decoded
+    return exists(select(1).select_from(item).where(holds(item.c.value, words, sqlite)))

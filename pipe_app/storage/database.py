@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -89,14 +90,24 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def json_text(value: Any) -> str:
+    """JSON as the database keeps it: letters beyond ASCII as they are, not as ``\u00e9``
+    escapes, so a search's words find them (migration 0010 rewrote the escaped ones)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         assert url.database is not None
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_serializer=json_text
+        )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    return create_engine(
+        url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, json_serializer=json_text
+    )
 
 
 @dataclass

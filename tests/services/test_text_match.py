@@ -5,10 +5,17 @@ lowered by Python."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlalchemy import text
 
 from pipe_app.services.residents import ResidentService
+from pipe_app.storage.migrations import downgrade, upgrade
 from tests.services.test_key_work import at, entry, service
+from tests.services.test_supervision import at as supervision_at
+from tests.services.test_supervision import entry as supervision_entry
+from tests.services.test_supervision import service as supervision_service
 
 
 @pytest.fixture
@@ -46,3 +53,69 @@ def test_key_work_is_found_by_its_resident_s_name_beyond_ascii(world, people):
     for words in ("ÉMILE", "ørsted", "Émile"):
         assert [row.id for row in svc.rows(search=words)] == [emile.id], words
         assert svc.count(search=words) == 1, words
+
+
+@pytest.mark.parametrize("words", ["émotions", "ÉMOTIONS", "Émotions", "santé"])
+def test_key_work_is_found_by_a_topic_beyond_ascii(world, people, words):
+    svc = service(world)
+    held = svc.record(entry(world, people["oxana"], topics=("Émotions", "Santé mentale")))
+    svc.record(entry(world, people["oxana"], started_at=at(4)))  # housing, family contact
+    assert [row.id for row in svc.rows(search=words)] == [held.id]
+    assert svc.count(search=words) == 1
+
+
+@pytest.mark.parametrize("words", ["réflexion", "RÉFLEXION", "løsning"])
+def test_supervision_is_found_by_a_theme_beyond_ascii(world, words):
+    svc = supervision_service(world)
+    held = svc.create(supervision_entry(world, themes=("Réflexion", "Løsning"))).record
+    svc.create(supervision_entry(world, started_at=supervision_at(5)))
+    assert [row.id for row in svc.rows(search=words)] == [held.id]
+
+
+def test_json_lists_keep_letters_beyond_ascii_as_they_are(world, people):
+    """Stored as typed, not as ``\\u00c9`` escapes, which no word typed matches."""
+    service(world).record(entry(world, people["oxana"], topics=("Émotions",)))
+    with world.db.engine.connect() as connection:
+        stored = connection.exec_driver_sql(
+            "SELECT CAST(topics AS TEXT) FROM key_work_sessions"
+        ).scalar_one()
+    assert "Émotions" in stored and "\\u" not in stored
+
+
+def _escape_the_list(world, table: str, column: str, record_id) -> str:
+    """Write a list back as the app kept it before migration 0010: with escapes."""
+    if world.db.is_sqlite:
+        record_id = record_id.hex  # as SQLite keeps ids
+    with world.db.engine.begin() as connection:
+        kept = connection.execute(
+            text(f"SELECT CAST({column} AS TEXT) FROM {table} WHERE id = :id"), {"id": record_id}
+        ).scalar_one()
+        escaped = json.dumps(json.loads(kept))
+        value = ":value" if world.db.is_sqlite else "CAST(:value AS JSON)"
+        connection.execute(
+            text(f"UPDATE {table} SET {column} = {value} WHERE id = :id"),
+            {"id": record_id, "value": escaped},
+        )
+    assert "\\u00c9" in escaped
+    return escaped
+
+
+def test_topics_kept_with_escapes_are_found_once_migration_0010_rewrites_them(world, people):
+    svc = service(world)
+    held = svc.record(entry(world, people["oxana"], topics=("Émotions", "C:\\u done")))
+    svc.record(entry(world, people["oxana"], started_at=at(4)))
+    downgrade(world.db, "0009")
+    _escape_the_list(world, "key_work_sessions", "topics", held.id)
+    assert svc.rows(search="émotions") == []  # as stop 19 left it
+    upgrade(world.db, backup=False)
+    assert [row.id for row in svc.rows(search="émotions")] == [held.id]
+    assert [row.id for row in svc.rows(search="\\u done")] == [held.id]  # typed, kept
+    assert svc.get(held.id).topics == ("Émotions", "C:\\u done")
+
+
+def test_supervision_themes_kept_with_escapes_are_found(world):
+    svc = supervision_service(world)
+    held = svc.create(supervision_entry(world, themes=("Émotions",))).record
+    _escape_the_list(world, "supervision_sessions", "themes", held.id)
+    assert [row.id for row in svc.rows(search="émotions")] == [held.id]
+    assert [row.id for row in svc.rows(search="ÉMOTIONS")] == [held.id]
