@@ -62,6 +62,37 @@ def painted_after(widget: QWidget, began: float, ready: Callable[[], bool] = lam
     return spy.painted_at - began
 
 
+class ReadyPaintSpy(QObject):
+    """Notes the first Paint event the watched widget receives while ``ready()`` holds: the
+    first paint that shows what a background read brought, even when it came before a paint
+    already on its way (``painted_after``, which asks for a paint once it sees ``ready()``,
+    counted one more paint in that case)."""
+
+    def __init__(self, widget: QWidget, ready: Callable[[], bool]) -> None:
+        super().__init__(widget)
+        self._widget, self._ready = widget, ready
+        self.painted_at: float | None = None
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.painted_at is None and event.type() == QEvent.Type.Paint and self._ready():
+            self.painted_at = time.perf_counter()
+        return False
+
+    def seconds_after(self, began: float) -> float:
+        """Seconds from ``began`` to that paint; asked for once ``ready()`` holds, if none
+        has come by then."""
+        if not wait_until(self._ready):
+            raise TimeoutError("the widget never became ready")
+        if self.painted_at is None:
+            self._widget.update()
+            if not wait_until(lambda: self.painted_at is not None):
+                raise TimeoutError("the widget was never painted")
+        assert self.painted_at is not None
+        self.deleteLater()
+        return self.painted_at - began
+
+
 class Watchdog(QObject):
     """A 10 ms timer on the GUI thread: the longest gap between ticks is the longest stall.
 
