@@ -39,7 +39,7 @@ def upgrade() -> None:
         "SELECT id, topics FROM key_work_sessions WHERE instr(topics, '\\u') > 0"
         if sqlite
         else "SELECT id, CAST(topics AS TEXT) FROM key_work_sessions "
-        "WHERE strpos(CAST(topics AS TEXT), '\\u') > 0"
+        "WHERE strpos(CAST(topics AS TEXT), chr(92) || 'u') > 0"  # chr(92): a backslash
     )
     write = sa.text(
         "UPDATE key_work_sessions SET topics = "

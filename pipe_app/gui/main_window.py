@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import nullcontext
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
@@ -37,6 +38,7 @@ from pipe_app.services.permissions import Actor
 from pipe_app.services.sites import SiteService
 from pipe_app.storage.database import Database
 
+log = logging.getLogger(__name__)
 GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
 NAVIGATION_WIDTH = 228
@@ -174,9 +176,10 @@ class MainWindow(QMainWindow):
 
     def _build_next_page(self) -> None:
         """One step a turn: fill the filters of the page built last, else build the next part
-        of the page being built, else start the next page (styled now too; its later parts
-        are each a turn of their own), else lay out one whose warm-up read has come, so its
-        first showing only reads its rows, lays out what they change and paints."""
+        of the page being built, else start the next page (its later parts are each a turn
+        of their own, styled in it or the next), else lay out one whose warm-up read has
+        come, so its first showing only reads its rows, lays out what they change and
+        paints."""
         self._unbuilt = [key for key in self._unbuilt if key not in self.pages]
         if self._signing_out or not self.isVisible():
             return
@@ -207,8 +210,14 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(IDLE_BUILD_GAP_MS, self, self._build_next_page)
 
     def _build_part(self, page: Page) -> None:
-        """Build the next part of a page built in parts; once complete, it is prepared."""
-        page.build_next_part()
+        """Build the next part of a page built in parts; once complete, it is prepared. A
+        part that fails is left for the page's first opening to build (and say why)."""
+        try:
+            page.build_next_part()
+        except Exception:
+            log.exception("building part of the %s page while idle", page.spec.key)
+            self._in_parts.remove(page)
+            return
         if page.complete:
             self._in_parts.remove(page)
             self._built(page)

@@ -175,8 +175,10 @@ class Page(QWidget):
         return not self._parts
 
     def build_next_part(self) -> None:
+        """Build the next part put aside; one that fails stays, to be tried again."""
         if self._parts:
-            self._parts.pop(0)()
+            self._parts[0]()
+            self._parts.pop(0)
 
     def finish_building(self) -> None:
         """Build at once the parts still put aside (the page is wanted now)."""

@@ -11,7 +11,7 @@ for each row, and right. PostgreSQL's LIKE heeds case, so there the column is lo
 the database, which knows letters beyond ASCII.
 
 JSON lists (key-work topics, supervision themes and cases) were kept, until migration
-0010, with letters beyond ASCII written as escapes (``\u00c9``), which no word typed
+0010, with letters beyond ASCII written as escapes (``\\u00c9``), which no word typed
 matches. Topics were rewritten as typed; supervision records signed off may not change, so
 their lists are searched item by item, decoded (``list_holds``).
 """
@@ -37,7 +37,7 @@ def holds(column: Any, words: str, sqlite: bool) -> ColumnElement[bool]:
 def list_holds(column: Any, words: str, sqlite: bool) -> ColumnElement[bool]:
     """JSON list ``column`` holds ``words`` (given in lower case) in any case. Words of ASCII
     characters are looked for in the list's text; others in each item decoded, so a list
-    kept with escapes (``\u00c9``, before migration 0010) is found as well."""
+    kept with escapes (``\\u00c9``, before migration 0010) is found as well."""
     if words.isascii():
         return holds(cast(column, String), words, sqlite)
     items = (func.json_each if sqlite else func.json_array_elements_text)(column)

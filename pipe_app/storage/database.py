@@ -91,7 +91,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def json_text(value: Any) -> str:
-    """JSON as the database keeps it: letters beyond ASCII as they are, not as ``\u00e9``
+    """JSON as the database keeps it: letters beyond ASCII as they are, not as ``\\u00e9``
     escapes, so a search's words find them (migration 0010 rewrote the escaped ones)."""
     return json.dumps(value, ensure_ascii=False)
 

@@ -34,6 +34,13 @@ def _titles(page: Page) -> list[str]:
     return [tabs.tabText(index) for index in range(tabs.count())]
 
 
+def _only_unbuilt(window, key: str) -> None:
+    """Every page but ``key`` built already: the idle turns have that one alone."""
+    for spec in window.specs:
+        if spec.key != key:
+            window.page(spec.key)
+
+
 @pytest.mark.parametrize("key", list(PARTED))
 def test_a_page_built_in_parts_gains_a_tab_a_part_and_ends_as_one_built_at_once(qtbot, world, key):
     page_class, role = PARTED[key]
@@ -74,9 +81,7 @@ def test_a_page_opened_before_its_last_part_is_finished_first_with_the_users_lay
     window = _window(qtbot, world, settings)
     key = SPLITTER_KEY.format(window.actor.username)
     settings.setValue(key, state)
-    for spec in window.specs:  # opened before: the idle turns have Accreditation alone
-        if spec.key != "accreditation":
-            window.page(spec.key)
+    _only_unbuilt(window, "accreditation")
     window.build_pages_while_idle()
     qtbot.waitUntil(lambda: "accreditation" in window.pages)
     page = window.pages["accreditation"]
@@ -96,12 +101,42 @@ def test_a_page_opened_before_its_last_part_is_finished_first_with_the_users_lay
     assert page.form_open and page.form.record_id is None
 
 
-def test_the_idle_turns_carry_on_once_a_page_is_finished_by_opening_it(qtbot, world, settings):
+def test_the_idle_turns_carry_on_once_a_page_is_finished_by_opening_it(
+    qtbot, world, settings, monkeypatch
+):
+    monkeypatch.setattr(main_window, "IDLE_BUILD_GAP_MS", 400)  # time to click between turns
     window = _window(qtbot, world, settings)
+    _only_unbuilt(window, "staff")
     window.build_pages_while_idle()
     qtbot.waitUntil(lambda: "staff" in window.pages)
-    click_entry(qtbot, window.navigation, "Staff & training")  # perhaps while in parts
     staff = window.pages["staff"]
+    assert not staff.complete
+    click_entry(qtbot, window.navigation, "Staff & training")
     assert staff.complete and _titles(staff) == ["Staff", "Training matrix", "Records"]
     qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)
     assert all(page.complete for page in window.pages.values())
+
+
+def test_a_part_that_fails_while_idle_is_built_when_the_page_is_opened(
+    qtbot, world, settings, monkeypatch, caplog
+):
+    tries: list[int] = []
+    build = StaffPage._add_matrix_tab
+
+    def fails_once(page: StaffPage) -> None:
+        tries.append(1)
+        if len(tries) == 1:
+            raise RuntimeError("the matrix could not be built")
+        build(page)
+
+    monkeypatch.setattr(StaffPage, "_add_matrix_tab", fails_once)
+    window = _window(qtbot, world, settings)
+    _only_unbuilt(window, "staff")
+    window.build_pages_while_idle()
+    qtbot.waitUntil(lambda: window.pages_ready, timeout=20_000)  # the turns went on
+    assert "the matrix could not be built" in caplog.text
+    staff = window.pages["staff"]
+    assert not staff.complete and _titles(staff) == ["Staff"]
+    click_entry(qtbot, window.navigation, "Staff & training")
+    assert len(tries) == 2 and staff.complete
+    assert _titles(staff) == ["Staff", "Training matrix", "Records"]
