@@ -202,6 +202,7 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
     # pause (the watchdog counts any stall it causes), so the first opens below meet them
     # built, as the user does. Until stop 10 the figures opened pages straight after Today.
     dog.mark("reading Today")
+
     def built() -> int:  # whole: a page is built a part a turn
         return sum(page.complete for page in window.pages.values())
 
