@@ -36,9 +36,10 @@ def holds(column: Any, words: str, sqlite: bool) -> ColumnElement[bool]:
 
 def list_holds(column: Any, words: str, sqlite: bool) -> ColumnElement[bool]:
     """JSON list ``column`` holds ``words`` (given in lower case) in any case. Words of ASCII
-    characters are looked for in the list's text; others in each item decoded, so a list
-    kept with escapes (``\\u00c9``, before migration 0010) is found as well."""
-    if words.isascii():
+    characters are looked for in the list's text; others, and words with a quote or a
+    backslash, in each item decoded, so a list kept with escapes (``\\u00c9``, before
+    migration 0010) is found as well."""
+    if words.isascii() and not {'"', "\\"} & set(words):  # JSON writes these escaped too
         return holds(cast(column, String), words, sqlite)
     items = (func.json_each if sqlite else func.json_array_elements_text)(column)
     item = items.table_valued("value")  # each item of the list, decoded

@@ -119,3 +119,10 @@ def test_supervision_themes_kept_with_escapes_are_found(world):
     _escape_the_list(world, "supervision_sessions", "themes", held.id)
     assert [row.id for row in svc.rows(search="émotions")] == [held.id]
     assert [row.id for row in svc.rows(search="ÉMOTIONS")] == [held.id]
+
+
+def test_a_theme_with_a_quote_is_found_as_typed(world):
+    svc = supervision_service(world)
+    held = svc.create(supervision_entry(world, themes=('The "good enough" AP',))).record
+    svc.create(supervision_entry(world, started_at=supervision_at(5), themes=("good", "enough")))
+    assert [row.id for row in svc.rows(search='"good enough"')] == [held.id]
