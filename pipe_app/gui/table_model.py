@@ -250,7 +250,13 @@ class LazyRowTableModel(RowTableModel[RowWithId], Generic[RowWithId, SortKey]):
     ) -> None:
         """Start again with a new query; its first page is fetched at once, unless it was
         read already (``first_page``: ``fetch(asked or page_size, 0, order)``, off the GUI
-        thread)."""
+        thread). A first page that is the rows on show (a list read again as it opens, a
+        reload that found nothing changed) leaves them be: the view is not laid out and
+        painted again, and keeps its scroll and chosen row."""
+        if first_page is not None and not self.error and first_page == self._rows:
+            self._fetch, self._held = fetch, False
+            self._more = bool(first_page) and len(first_page) >= (asked or self.page_size)
+            return
         self._resetting = True  # views and testers ask for more while a reset is announced
         try:
             self.beginResetModel()

@@ -315,3 +315,27 @@ def test_a_search_that_fails_says_so(qtbot, thing):
         thing.panel.load_rows(broken, lambda: 0)
     assert "search the things" in failed.args[0]
     assert thing.panel.count_label.text() == ""
+
+
+def test_a_first_page_that_is_the_rows_on_show_keeps_them_and_what_is_left_to_fetch(qtbot):
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    model = _model(holder)
+    things = [Thing(f"t{n:02}") for n in range(25)]
+
+    def fetch(limit: int, offset: int, _order: object) -> list[Thing]:
+        return things[offset:][:limit]
+
+    model.reset(fetch)  # read here: the first page, ten rows
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.reset(fetch, fetch(10, 0, None), asked=10)  # read again, the same: kept as shown
+    assert resets == [] and model.rowCount() == 10
+    assert model.canFetchMore(model.index(-1, -1))  # a full page: there may be more
+    model.fetchMore(model.index(-1, -1))
+    assert model.rowCount() == 20
+    model.reset(fetch, fetch(10, 0, None), asked=10)  # fewer than held: shown afresh
+    assert resets == [1] and model.rowCount() == 10
+    renamed = [Thing("renamed", things[0].id), *things[1:10]]
+    model.reset(fetch, renamed, asked=10)  # a row changed: shown afresh
+    assert resets == [1, 1] and model.row(0).name == "renamed"

@@ -149,3 +149,28 @@ def test_the_session_chosen_while_key_work_is_read_again_stays_chosen(
     qtbot.waitUntil(lambda: not page.is_loading)
     current = page.table.currentIndex()
     assert current.isValid() and page.model.row(current.row()).summary == chosen
+
+
+@pytest.mark.parametrize("title", ["Residents", "Key work"])
+def test_a_list_read_again_unchanged_is_not_laid_out_again(qtbot, world, settings, title):
+    """Nothing changed since the idle read: the rows on show stay, the view is not reset
+    (laid out and painted a second time), and the row chosen meanwhile stays chosen."""
+    world.admit(family_name="Idle")
+    _session(world, summary="Read while idle")
+    window = _idle_window(qtbot, world, settings)
+    key = "residents" if title == "Residents" else "key_work"
+    page = window.pages[key]
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    click_entry(qtbot, window.navigation, title)
+    table = page.table
+    table.setCurrentIndex(table.model().index(0, 0))
+    qtbot.waitUntil(lambda: not page.is_loading)
+    assert resets == [], "the same rows were shown again"
+    held = page.model.rowCount()
+    assert held >= 1 and table.currentIndex().row() == 0
+    assert page.count_label.text().startswith(f"{held} "), page.count_label.text()
+    world.admit(family_name="Later")  # then F5 finds a change: shown
+    _session(world, summary="Later")
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: not page.is_loading and page.model.rowCount() > held)
