@@ -35,7 +35,7 @@ from pipe_app.gui.rehearsal import rehearse
 from pipe_app.gui.tasks import run_task
 from pipe_app.gui.view_layout import restore_layout, save_layout
 from pipe_app.services.permissions import Actor
-from pipe_app.services.sites import SiteService
+from pipe_app.services.sites import SiteRow, SiteService
 from pipe_app.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -348,8 +348,16 @@ class MainWindow(QMainWindow):
             f"Signed in as {self.actor.display_name} ({roles_text(self.actor.roles)})"
         )
         self.user_label.setObjectName("userStatus")
-        self.sites_label = QLabel(self._sites_text())
+        self.sites_label = QLabel()  # the sites' names are read off the GUI thread
         self.sites_label.setObjectName("sitesStatus")
+        run_task(
+            self,
+            "Reading your sites",
+            lambda _progress: self._sites_text(SiteService(self.db, self.actor).rows()),
+            self.sites_label.setText,
+            lambda exc: self.sites_label.setText(describe_failure(exc, "read your sites")),
+            quiet=True,
+        )
         self.database_label = QLabel()
         self.database_label.setObjectName("databaseStatus")
         described = self.db.describe()
@@ -362,14 +370,12 @@ class MainWindow(QMainWindow):
         status.addWidget(self.sites_label)
         status.addPermanentWidget(self.database_label)
 
-    def _sites_text(self) -> str:
-        try:
-            names = [site.name for site in SiteService(self.db, self.actor).rows()]
-        except Exception as exc:
-            return describe_failure(exc, "read your sites")
-        if not names:
+    @staticmethod
+    def _sites_text(sites: list[SiteRow]) -> str:
+        if not sites:
             return "No sites yet"
-        return ("Site: " if len(names) == 1 else "Sites: ") + ", ".join(names)
+        names = ", ".join(site.name for site in sites)
+        return ("Site: " if len(sites) == 1 else "Sites: ") + names
 
     def _connect_signals(self) -> None:
         self.navigation.currentRowChanged.connect(self._on_navigation_changed)

@@ -202,10 +202,11 @@ def test_sign_out_and_quit_from_the_file_menu(qtbot, world, settings):
 
 
 def test_status_bar_names_user_site_and_database(qtbot, world, settings):
+    """The sites' names come from a read off the GUI thread as the window opens."""
     window = _window(qtbot, world, settings, Role.KEY_WORKER)
     actor = world.actor(Role.KEY_WORKER, "kirk")
     assert window.user_label.text() == f"Signed in as {actor.display_name} (Key worker)"
-    assert window.sites_label.text() == "Site: Kirk Lodge"
+    qtbot.waitUntil(lambda: window.sites_label.text() == "Site: Kirk Lodge")
     assert window.database_label.toolTip() == world.db.describe()
     assert "Database: " in window.database_label.text()
 
@@ -310,3 +311,14 @@ def test_ctrl_f_on_accreditation_brings_up_the_evidence_search(qtbot, world, set
     search = page.evidence_list.search_edit
     assert page.tabs.currentWidget().isAncestorOf(search)
     qtbot.waitUntil(search.hasFocus)
+
+
+def test_the_status_bar_says_when_the_sites_cannot_be_read(qtbot, world, settings, monkeypatch):
+    from pipe_app.services.sites import SiteService
+
+    def fails(_service: object) -> list[object]:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(SiteService, "rows", fails)
+    window = _window(qtbot, world, settings, Role.KEY_WORKER)
+    qtbot.waitUntil(lambda: "read your sites" in window.sites_label.text())
