@@ -24,7 +24,8 @@ index, at once.
 The list's first rows are read while the window is idle (``warm_up``) and put on show while
 it is hidden (``warmed``): its first opening paints them at once and reads them again off
 the GUI thread, as a search is read (the first read at stress scale took 25-50 ms on the
-GUI thread, the longest stall of opening the page).
+GUI thread, the longest stall of opening the page), unless the database says nothing has
+been committed since they were read (``WarmRows.current``: SQLite's change mark).
 
 When the search words are read is ``SearchPace``'s to say (a burst of keys is read once it
 ends, at most two reads at once, the newest words next).
@@ -56,6 +57,8 @@ from pipe_app.gui.problems import describe_failure
 from pipe_app.gui.search_pace import SearchPace
 from pipe_app.gui.table_model import FIRST_ROWS, LazyRowTableModel
 from pipe_app.gui.tables import plain_view
+from pipe_app.storage.change_watch import ChangeWatch
+from pipe_app.timeutil import local_today
 
 RowT = TypeVar("RowT")
 OrderT = TypeVar("OrderT")
@@ -75,16 +78,35 @@ def service_fetch(
 
 @dataclass(frozen=True)
 class WarmRows:
-    """A list's first rows read while the window was idle, with the read and its order."""
+    """A list's first rows read while the window was idle, with the read and its order, and
+    the database's change mark taken before it (``ChangeWatch``) on the day it was read."""
 
     fetch: Callable[[int, int, Any], list[Any]]
     order: Any
     rows: list[Any]
+    mark: object = None  # None: not known; the rows must be read again
+    watch: ChangeWatch | None = None
+
+    @property
+    def current(self) -> bool:
+        """Nothing has been committed to the database since the rows were read, and it is
+        still the day they were read on (a status may turn on the date): they are what a
+        read now would find."""
+        return self.mark is not None and self.watch is not None and _mark(self.watch) == self.mark
 
 
-def warm_read(fetch: Callable[[int, int, Any], list[Any]], order: Any) -> Callable[[], object]:
-    """A list's ``Page.warm_up``: its first rows, read by ``fetch`` in ``order``."""
-    return lambda: WarmRows(fetch, order, fetch(FIRST_ROWS, 0, order))
+def _mark(watch: ChangeWatch) -> object:
+    mark = watch.mark()
+    return None if mark is None else (mark, local_today())
+
+
+def warm_read(
+    fetch: Callable[[int, int, Any], list[Any]], order: Any, watch: ChangeWatch
+) -> Callable[[], object]:
+    """A list's ``Page.warm_up``: its first rows, read by ``fetch`` in ``order``; the mark
+    is taken now, before they are read (on the GUI thread)."""
+    mark = _mark(watch)
+    return lambda: WarmRows(fetch, order, fetch(FIRST_ROWS, 0, order), mark, watch)
 
 
 def show_warm_rows(model: LazyRowTableModel[Any, Any], outcome: object) -> bool:
@@ -143,7 +165,7 @@ class LazyListPanel(QWidget):
         self._holds = holds
         self._searched = False  # the last load had words to look for
         self._ever_loaded = False  # load_rows has run: the idle read's rows are not wanted
-        self._warm = False  # the idle read's rows are on show: the first load reads them again
+        self._warm: WarmRows | None = None  # the idle read's rows on show: see ``load_rows``
         # Made in tab order: each widget joins the focus chain as it is put in the panel.
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName(f"{spec.prefix}Search")
@@ -204,15 +226,19 @@ class LazyListPanel(QWidget):
         """The first rows of a load are being read off the GUI thread (not its count)."""
         return self._searches.is_loading
 
-    def warm_up(self, fetch: Callable[[int, int, Any], list[Any]]) -> Callable[[], object]:
+    def warm_up(
+        self, fetch: Callable[[int, int, Any], list[Any]], watch: ChangeWatch
+    ) -> Callable[[], object]:
         """``Page.warm_up`` for a list read by ``fetch``: its first rows (``WarmRows``)."""
-        return warm_read(fetch, self.model.order)
+        return warm_read(fetch, self.model.order, watch)
 
     def warmed(self, outcome: object) -> None:
         """``Page.warmed``: the rows the idle read found go on show while the list is still
-        hidden, unless it has been read since; its first load reads them again."""
+        hidden, unless it has been read since; its first load reads them again unless
+        nothing has changed since (``WarmRows.current``)."""
         if not self._ever_loaded and show_warm_rows(self.model, outcome):
-            self._warm = True
+            assert isinstance(outcome, WarmRows)
+            self._warm = outcome
 
     def load_rows(
         self,
@@ -226,7 +252,7 @@ class LazyListPanel(QWidget):
         model = self.model
         self._pace.started()  # this load reads the words as they are now
         searched, self._searched = self._searched, bool(self.search_edit.text().strip())
-        warm, self._warm, self._ever_loaded = self._warm, False, True
+        warm, self._warm, self._ever_loaded = self._warm, None, True
         if not (self._searched or searched or warm):  # a filter changed, or the list opened
             self._searches.forget()  # an older search still running must not come back
             model.reset(fetch)
@@ -252,6 +278,9 @@ class LazyListPanel(QWidget):
             doing = "search" if searched or self._searched else "read"
             self.failed.emit(describe_failure(error, f"{doing} the {self._plural}"))
 
+        if warm is not None and warm.current and not self._searched:  # nothing changed since
+            found(model.rows)
+            return
         self.count_label.setText("Searching…" if self._searched or searched else "Loading…")
         self._searches.start(lambda: fetch(FIRST_ROWS, 0, order), found, failed)
 

@@ -205,7 +205,8 @@ class Page(QWidget):
         prepared: SQLAlchemy compiles and caches its statements then, not as the user first
         opens the page (at demo scale two thirds of the Residents list's first read), and
         what it reads may go on show while the page is hidden (``warmed``): the first
-        opening paints it at once and reads it again. None: nothing to warm."""
+        opening paints it at once and reads it again (a list on SQLite: only if something
+        was committed since). None: nothing to warm."""
         return None
 
     def warmed(self, outcome: object) -> None:

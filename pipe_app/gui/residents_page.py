@@ -32,7 +32,7 @@ from pipe_app.gui.draft_offers import restore_draft
 from pipe_app.gui.drafts import DraftKey, load_draft
 from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.layouts import nest
-from pipe_app.gui.lazy_list_panel import show_warm_rows, warm_read
+from pipe_app.gui.lazy_list_panel import WarmRows, show_warm_rows, warm_read
 from pipe_app.gui.list_form_stack import FormMaker, ListFormStack
 from pipe_app.gui.list_sort import DatabaseSortHeader
 from pipe_app.gui.pages import Page, PageSpec
@@ -146,7 +146,7 @@ class ResidentsPage(Page):
         # Search words are read off the GUI thread, at SearchPace's pace; the rows held
         # are narrowed at each key meanwhile (the proxy).
         self._searches = LatestLoad(self, "Searching the residents", quiet=True)
-        self._warm = False  # the idle read's rows are on show: the first opening reads again
+        self._warm: WarmRows | None = None  # the idle read's rows on show (``refresh``)
         self._pace = SearchPace(self, self._searches)
         self.search_timer = self._pace.timer  # running while a burst of keys goes on
         self._saved_id: uuid.UUID | None = None
@@ -393,8 +393,11 @@ class ResidentsPage(Page):
 
     def refresh(self) -> None:
         self.prepare()
-        if self._warm:  # the first opening: the idle read's rows stay while read again
-            self._warm = False
+        warm, self._warm = self._warm, None
+        if warm is not None and warm.current:  # the first opening, nothing changed since
+            self._load(answer=("", self.model.rows))
+            return
+        if warm is not None:  # the first opening: the idle read's rows stay while read again
             self._counting = True  # the total is not known until that read is counted
             self._update_count()
             self._read_words(stale=True)
@@ -430,14 +433,15 @@ class ResidentsPage(Page):
 
     def warm_up(self) -> Callable[[], object]:
         """The list's first rows, read while the window is idle (``WarmRows``)."""
-        return warm_read(self._fetch(*self._scope(), ""), self.model.order)
+        return warm_read(self._fetch(*self._scope(), ""), self.model.order, self.db.changes)
 
     def warmed(self, outcome: object) -> None:
         """The idle read's rows go on show while the list is still hidden, laid out; its
         first opening paints them at once and reads them again off the GUI thread."""
         if not self._loaded and show_warm_rows(self.model, outcome):
+            assert isinstance(outcome, WarmRows)
             fit_columns(self.table)
-            self._warm = True
+            self._warm = outcome
 
     def _load(
         self, *, keep_place: bool = False, answer: tuple[str, list[ResidentRow]] | None = None

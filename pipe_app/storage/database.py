@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipe_app import paths
+from pipe_app.storage.change_watch import ChangeWatch
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ class Database:
     statements: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.changes = ChangeWatch(self.sqlite_path if self._is_file() else None)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(pipe_write=True), expire_on_commit=False
@@ -142,6 +144,9 @@ class Database:
             Path(self.url.database).expanduser() if self.is_sqlite and self.url.database else None
         )
 
+    def _is_file(self) -> bool:
+        return self.sqlite_path is not None and str(self.url.database) != ":memory:"
+
     def describe(self) -> str:
         """For the status bar and messages: a file path or a server, never a password."""
         if self.sqlite_path is not None:
@@ -160,4 +165,5 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        self.changes.close()
         self.engine.dispose()

@@ -89,3 +89,10 @@ def ready_window(qtbot: QtBot, world: Any, settings: Any, role: Role, site: str 
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     return window
+
+
+def another_desktop_commits(world: Any) -> None:
+    """A commit from another connection that changes no row a list shows: an SQLite list
+    read while idle is then read again as it opens (``WarmRows.current``)."""
+    with world.db.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE sites SET name = name")

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import event
 
+from pipe_app.gui import lazy_list_panel
 from pipe_app.gui.key_work_page import KeyWorkPage
 from pipe_app.gui.residents_page import ResidentsPage
 from pipe_app.services.errors import PipeError
 from pipe_app.services.key_work import KeyWorkService
 from pipe_app.services.residents import ResidentService
-from tests.gui.helpers import click_entry
+from tests.gui.helpers import another_desktop_commits, click_entry
 from tests.gui.test_key_work_page import _session
 from tests.gui.test_page_building import idle_window as _idle_window
 
@@ -102,6 +105,7 @@ def test_the_count_is_not_guessed_while_residents_are_read_again(
     window = _idle_window(qtbot, world, settings)
     page = window.pages["residents"]
     assert isinstance(page, ResidentsPage)
+    another_desktop_commits(world)
     _blocked(monkeypatch, ResidentService, release)
     click_entry(qtbot, window.navigation, "Residents")
     assert page.count_label.text() == "Counting…"
@@ -119,6 +123,7 @@ def test_a_failed_first_read_does_not_leave_the_idle_rows_on_show(
 ):
     _session(world, summary="Read while idle")
     window = _idle_window(qtbot, world, settings)
+    another_desktop_commits(world)
     release.set()
     _blocked(monkeypatch, KeyWorkService, release, fail=True)
     _blocked(monkeypatch, ResidentService, release, fail=True)
@@ -162,6 +167,7 @@ def test_a_list_read_again_unchanged_is_not_laid_out_again(qtbot, world, setting
     page = window.pages[key]
     resets: list[int] = []
     page.model.modelReset.connect(lambda: resets.append(1))
+    another_desktop_commits(world)  # read again (on SQLite too), finding the same rows
     click_entry(qtbot, window.navigation, title)
     table = page.table
     table.setCurrentIndex(table.model().index(0, 0))
@@ -174,3 +180,56 @@ def test_a_list_read_again_unchanged_is_not_laid_out_again(qtbot, world, setting
     _session(world, summary="Later")
     qtbot.keyClick(window, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: not page.is_loading and page.model.rowCount() > held)
+
+
+def _selects(world) -> tuple[list[str], object]:
+    sent: list[str] = []
+
+    def on_execute(_conn, _cursor, sql: str, *_rest) -> None:
+        if sql.lstrip().startswith("SELECT") and "LIMIT" in sql:
+            sent.append(sql)
+
+    event.listen(world.db.engine, "before_cursor_execute", on_execute)
+    return sent, on_execute
+
+
+@pytest.mark.parametrize("title", ["Residents", "Key work"])
+def test_an_sqlite_list_unchanged_since_its_idle_read_opens_without_reading_again(
+    qtbot, world, settings, title
+):
+    """SQLite says whether anything was committed since (``PRAGMA data_version``): if not,
+    the idle read's rows are what a read would find. PostgreSQL always reads again."""
+    world.admit(family_name="Idle")
+    _session(world, summary="Read while idle")
+    window = _idle_window(qtbot, world, settings)
+    page = window.pages["residents" if title == "Residents" else "key_work"]
+    sent, listener = _selects(world)
+    try:
+        click_entry(qtbot, window.navigation, title)
+        qtbot.waitUntil(lambda: not page.is_loading)
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", listener)
+    assert (sent == []) is world.db.is_sqlite, sent
+    held = page.model.rowCount()
+    assert held >= 1 and page.count_label.text().startswith(f"{held} ")
+
+
+@pytest.mark.parametrize("change", ["a commit elsewhere", "a new day"])
+def test_an_sqlite_list_read_again_when_something_may_have_changed(
+    qtbot, world, settings, monkeypatch, change
+):
+    world.admit(family_name="Idle")
+    window = _idle_window(qtbot, world, settings)
+    page = window.pages["residents"]
+    if change == "a commit elsewhere":
+        another_desktop_commits(world)
+    else:  # a status (expected, resident, moved on) may turn on the date
+        tomorrow = date.today() + timedelta(days=1)
+        monkeypatch.setattr(lazy_list_panel, "local_today", lambda: tomorrow)
+    sent, listener = _selects(world)
+    try:
+        click_entry(qtbot, window.navigation, "Residents")
+        qtbot.waitUntil(lambda: not page.is_loading)
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", listener)
+    assert sent, "the list was not read again"

@@ -22,7 +22,7 @@ from pipe_app.gui.record_form import RecordForm
 from pipe_app.gui.resident_form import ResidentForm
 from pipe_app.gui.supervision_form import SupervisionForm
 from pipe_app.gui.training_record_form import TrainingRecordForm
-from tests.gui.helpers import click, click_entry, click_tab
+from tests.gui.helpers import another_desktop_commits, click, click_entry, click_tab
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -107,6 +107,7 @@ def test_a_page_prepared_while_idle_opens_with_its_read_compiled(
     """The idle building runs each page's first read once off the GUI thread, so its first
     opening finds the statements compiled (SQLAlchemy's cache)."""
     window = idle_window(qtbot, world, settings)
+    another_desktop_commits(world)  # the lists read again as they open (on SQLite too)
     pages: list[tuple[str, Any]] = []
 
     def on_execute(_conn, _cursor, sql: str, _params, context, _many) -> None:
