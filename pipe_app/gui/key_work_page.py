@@ -284,7 +284,7 @@ class KeyWorkPage(Page):
         return service_fetch(self._service.rows, filters.as_arguments())
 
     def warm_up(self) -> Callable[[], object]:
-        return self.list_panel.warm_up(self._fetch(self._read_filters()), self.db.changes)
+        return self.list_panel.warm_up(lambda: self._fetch(self._read_filters()), self.db.changes)
 
     def warmed(self, outcome: object) -> None:
         self.list_panel.warmed(outcome)

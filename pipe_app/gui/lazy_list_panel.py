@@ -101,11 +101,13 @@ def _mark(watch: ChangeWatch) -> object:
 
 
 def warm_read(
-    fetch: Callable[[int, int, Any], list[Any]], order: Any, watch: ChangeWatch
+    make_fetch: Callable[[], Callable[[int, int, Any], list[Any]]], order: Any, watch: ChangeWatch
 ) -> Callable[[], object]:
-    """A list's ``Page.warm_up``: its first rows, read by ``fetch`` in ``order``; the mark
-    is taken now, before they are read (on the GUI thread)."""
+    """A list's ``Page.warm_up``: its first rows, read in ``order`` by the read
+    ``make_fetch`` makes from the filters. The mark is taken now (on the GUI thread), before
+    the filters are read: a day that turns in between leaves the mark on the older day."""
     mark = _mark(watch)
+    fetch = make_fetch()
     return lambda: WarmRows(fetch, order, fetch(FIRST_ROWS, 0, order), mark, watch)
 
 
@@ -227,10 +229,11 @@ class LazyListPanel(QWidget):
         return self._searches.is_loading
 
     def warm_up(
-        self, fetch: Callable[[int, int, Any], list[Any]], watch: ChangeWatch
+        self, make_fetch: Callable[[], Callable[[int, int, Any], list[Any]]], watch: ChangeWatch
     ) -> Callable[[], object]:
-        """``Page.warm_up`` for a list read by ``fetch``: its first rows (``WarmRows``)."""
-        return warm_read(fetch, self.model.order, watch)
+        """``Page.warm_up`` for a list read by what ``make_fetch`` makes: its first rows
+        (``WarmRows``)."""
+        return warm_read(make_fetch, self.model.order, watch)
 
     def warmed(self, outcome: object) -> None:
         """``Page.warmed``: the rows the idle read found go on show while the list is still

@@ -163,7 +163,8 @@ class MainWindow(QMainWindow):
         """Build every page not yet opened, in the quiet after sign-in: one page, then a
         pause for the user's input, then the next, and none while the page on show is still
         loading. A page may show what its warm-up read (``Page.warmed``): a list its
-        first rows, a view its figures; its first showing reads them again. Once
+        first rows, a view its figures; its first showing reads them again (a list on
+        SQLite, only if something has been committed since: ``WarmRows.current``). Once
         all are built, each is laid out and painted off-screen (``rehearse``), one a turn."""
         self._unbuilt = [spec.key for spec in self.specs if spec.key not in self.pages]
         LongLived.freeze()  # the window as signed in; what the idle building adds, at its end

@@ -433,11 +433,12 @@ class ResidentsPage(Page):
 
     def warm_up(self) -> Callable[[], object]:
         """The list's first rows, read while the window is idle (``WarmRows``)."""
-        return warm_read(self._fetch(*self._scope(), ""), self.model.order, self.db.changes)
+        return warm_read(lambda: self._fetch(*self._scope(), ""), self.model.order, self.db.changes)
 
     def warmed(self, outcome: object) -> None:
         """The idle read's rows go on show while the list is still hidden, laid out; its
-        first opening paints them at once and reads them again off the GUI thread."""
+        first opening paints them at once, and reads them again off the GUI thread unless
+        nothing has been committed since (SQLite's change mark, ``WarmRows.current``)."""
         if not self._loaded and show_warm_rows(self.model, outcome):
             assert isinstance(outcome, WarmRows)
             fit_columns(self.table)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 Mark = tuple[int, int]  # (the asking connection's generation, its data_version)
 
@@ -34,7 +35,7 @@ class ChangeWatch:
         with self._lock:
             try:
                 if self._connection is None:
-                    self._connection = sqlite3.connect(self._path, check_same_thread=False)
+                    self._connection = _open(self._path)
                     self._generation += 1
                 version = self._connection.execute("PRAGMA data_version").fetchone()[0]
             except sqlite3.Error:
@@ -51,3 +52,10 @@ class ChangeWatch:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """A connection to the file as it is: never one that makes a missing file (``mode=rw``),
+    and never waiting on another's lock (``timeout=0``: it only reads a header number)."""
+    uri = f"file:{quote(str(path.absolute()))}?mode=rw"
+    return sqlite3.connect(uri, uri=True, timeout=0, check_same_thread=False)

@@ -145,7 +145,13 @@ class Database:
         )
 
     def _is_file(self) -> bool:
-        return self.sqlite_path is not None and str(self.url.database) != ":memory:"
+        """A plain file path: not ``:memory:``, nor a ``file:`` URI whose options the change
+        watch's own connection would not share."""
+        return (
+            self.sqlite_path is not None
+            and str(self.url.database) != ":memory:"
+            and "uri" not in self.url.query
+        )
 
     def describe(self) -> str:
         """For the status bar and messages: a file path or a server, never a password."""

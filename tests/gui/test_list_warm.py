@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import event
 
-from pipe_app.gui import lazy_list_panel
+from pipe_app.gui import lazy_list_panel, residents_page
 from pipe_app.gui.key_work_page import KeyWorkPage
 from pipe_app.gui.residents_page import ResidentsPage
 from pipe_app.services.errors import PipeError
@@ -233,3 +233,30 @@ def test_an_sqlite_list_read_again_when_something_may_have_changed(
     finally:
         event.remove(world.db.engine, "before_cursor_execute", listener)
     assert sent, "the list was not read again"
+
+
+def test_a_day_that_turns_while_the_idle_read_starts_leaves_its_rows_to_be_read_again(
+    qtbot, world, settings, monkeypatch
+):
+    """The mark is taken before the filters read the day: rows read for a later day than
+    their mark's are never taken for current."""
+    world.admit(family_name="Idle")
+    window = _idle_window(qtbot, world, settings)
+    page = window.pages["residents"]
+    assert isinstance(page, ResidentsPage)
+    click_entry(qtbot, window.navigation, "Residents")
+    qtbot.mouseClick(page.current_check, Qt.MouseButton.LeftButton)  # the filter asks the day
+    assert page.current_check.isChecked()
+    qtbot.waitUntil(lambda: not page.is_loading)
+    days = iter([date.today()])  # the first asked is today; every later one, tomorrow
+    tomorrow = date.today() + timedelta(days=1)
+
+    def clock() -> date:
+        return next(days, tomorrow)
+
+    monkeypatch.setattr(lazy_list_panel, "local_today", clock)
+    monkeypatch.setattr(residents_page, "local_today", clock)
+    outcome = page.warm_up()()
+    assert isinstance(outcome, lazy_list_panel.WarmRows)
+    assert outcome.mark is not None or not world.db.is_sqlite
+    assert not outcome.current

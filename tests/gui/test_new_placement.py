@@ -18,7 +18,7 @@ from pipe_app.services.residents import ResidentService
 from tests.gui.helpers import click, type_date
 from tests.gui.test_placement_form import _answer
 from tests.gui.test_resident_detail import _open_from_list, _page
-from tests.services.test_returning_resident import LEFT, TODAY, _left_resident
+from tests.services.test_returning_resident import _left_resident, left, today
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 NAME = "Dana Fictional"  # tests.services.test_residents._resident
@@ -57,14 +57,14 @@ def test_a_manager_places_a_returning_resident_again(qtbot, world):
     page, form = _open_new_placement(qtbot, world)
     detail = page.detail
     assert form.title_label.text() == f"New placement for {NAME}"
-    assert form.new_hint.text().startswith(f"{NAME} left Kirk Lodge on {LEFT:%d %b %Y}.")
+    assert form.new_hint.text().startswith(f"{NAME} left Kirk Lodge on {left():%d %b %Y}.")
     assert form.site_combo.currentText() == "Kirk Lodge"
     assert not form.site_combo.isEnabled()  # the manager's only site
     assert not form.departure_group.isVisibleTo(form)
     assert form.key_worker_combo.currentText() == "Not yet assigned"
     assert form.placement.expected_arrival_edit.hasFocus()
 
-    back = TODAY - timedelta(days=10)
+    back = today() - timedelta(days=10)
     type_date(qtbot, form.placement.expected_arrival_edit, back)
     click(qtbot, form.placement.arrived_check)
     type_date(qtbot, form.placement.actual_arrival_edit, back)
@@ -89,7 +89,7 @@ def test_a_manager_places_a_returning_resident_again(qtbot, world):
     [newest, first] = ResidentService(world.db, world.system).placements(rid)
     assert added.args == [newest.id]
     assert (newest.actual_arrival, newest.key_worker_name) == (back, "Sam Key_Worker KL")
-    assert (newest.rosh_overall.value, first.actual_departure) == ("medium", LEFT)
+    assert (newest.rosh_overall.value, first.actual_departure) == ("medium", left())
     # The page shows both stays: the new one first, the old one a choice away.
     assert detail.placement_choice.isVisibleTo(detail)
     choices = [detail.placement_choice.itemText(n) for n in range(2)]
@@ -111,11 +111,11 @@ def test_a_manager_places_a_returning_resident_again(qtbot, world):
         "Key worker: Sam Key_Worker KL",
         "Arrived at Kirk Lodge",
     ]
-    assert model.row(1).day == back and model.row(2).day == LEFT
+    assert model.row(1).day == back and model.row(2).day == left()
     assert not detail.new_placement_button.isEnabled()  # placed now
     assert detail.new_placement_button.toolTip() == STILL_PLACED_TIP
     # On registers from the arrival day, not the day before.
-    assert rid in _register(world, back) and rid in _register(world, TODAY)
+    assert rid in _register(world, back) and rid in _register(world, today())
     assert rid not in _register(world, back - timedelta(days=1))
     assert load_draft("manager_kirk", DraftKey(NEW_KIND, rid)) is None
 
@@ -124,14 +124,14 @@ def test_an_overlap_is_named_under_the_field_and_nothing_is_written(qtbot, world
     rid = _left_resident(world, "kirk").id
     page, form = _open_new_placement(qtbot, world)
     arrival = form.placement.expected_arrival_edit
-    type_date(qtbot, arrival, LEFT)  # the day they left: they would be placed twice that day
+    type_date(qtbot, arrival, left())  # the day they left: they would be placed twice that day
     _fill_required(qtbot, form)
     qtbot.keyClick(form.placement.rosh_combos["rosh_overall"], Qt.Key.Key_S, CTRL)
 
     assert form.errors.message_for("expected_arrival").startswith(
         "Expected arrival: overlaps the placement at Kirk Lodge from "
     )
-    assert form.errors.message_for("expected_arrival").endswith(f"to {LEFT:%d %b %Y}.")
+    assert form.errors.message_for("expected_arrival").endswith(f"to {left():%d %b %Y}.")
     assert arrival.hasFocus()
     assert page.detail.new_placement_dialog is not None  # still open, nothing lost
     assert len(ResidentService(world.db, world.system).placements(rid)) == 1
@@ -148,7 +148,7 @@ def test_an_overlap_is_named_under_the_field_and_nothing_is_written(qtbot, world
 
 def test_an_unsaved_new_placement_is_offered_back(qtbot, world, monkeypatch):
     rid = _left_resident(world, "kirk").id
-    later = TODAY + timedelta(days=3)
+    later = today() + timedelta(days=3)
     draft = {"expected_arrival": later.isoformat(), "rosh_overall": "low"}
     save_draft("manager_kirk", DraftKey(NEW_KIND, rid), "New placement", draft)
     answers = _answer(monkeypatch, True)

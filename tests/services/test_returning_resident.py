@@ -3,7 +3,7 @@ arrival day, never two placements at once (at any site), refusals naming the fie
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,10 +15,15 @@ from pipe_app.services.residents import ResidentService
 from pipe_app.timeutil import local_today
 from tests.services.test_residents import _counts, _placement, _resident
 
-# Fixed when collected, so a run that crosses midnight finds them a day off (test_residents
-# counts its dates from the day each test runs; these are shared with test_new_placement).
-TODAY = local_today()
-LEFT = TODAY - timedelta(days=60)
+
+def today() -> date:
+    """Asked as each test runs (not when collected): a run may cross midnight."""
+    return local_today()
+
+
+def left() -> date:
+    """The day ``_left_resident`` left: 60 days ago."""
+    return today() - timedelta(days=60)
 
 
 def _left_resident(world, site: str = "crowley"):
@@ -29,10 +34,10 @@ def _left_resident(world, site: str = "crowley"):
         _placement(
             world,
             site,
-            expected_arrival=TODAY - timedelta(days=200),
-            actual_arrival=TODAY - timedelta(days=200),
-            expected_departure=LEFT,
-            actual_departure=LEFT,
+            expected_arrival=today() - timedelta(days=200),
+            actual_arrival=today() - timedelta(days=200),
+            expected_departure=left(),
+            actual_departure=left(),
             departure_reason="recall_curfew",
         ),
     )
@@ -41,7 +46,7 @@ def _left_resident(world, site: str = "crowley"):
 def test_a_returning_resident_is_placed_again_and_on_registers_from_arrival(world) -> None:
     row = _left_resident(world)
     manager = ResidentService(world.db, world.actor(Role.MANAGER))
-    back = TODAY - timedelta(days=10)
+    back = today() - timedelta(days=10)
     worker = world.staff[(Role.KEY_WORKER, "crowley")]
 
     added = manager.add_placement(
@@ -61,8 +66,8 @@ def test_a_returning_resident_is_placed_again_and_on_registers_from_arrival(worl
 
     assert register(back - timedelta(days=1)) == []
     assert register(back) == [row.id]
-    assert register(TODAY) == [row.id]
-    assert register(LEFT) == [row.id]  # the first stay still counts on its own days
+    assert register(today()) == [row.id]
+    assert register(left()) == [row.id]  # the first stay still counts on its own days
     assert manager.get(row.id).placement_id == added.id
     with world.db.reading() as session:
         created = session.scalars(
@@ -76,7 +81,7 @@ def test_a_returning_resident_is_placed_again_and_on_registers_from_arrival(worl
 def test_an_expected_return_is_not_on_registers_until_arrival(world) -> None:
     row = _left_resident(world)
     manager = ResidentService(world.db, world.actor(Role.MANAGER))
-    coming = TODAY + timedelta(days=7)
+    coming = today() + timedelta(days=7)
     added = manager.add_placement(
         row.id,
         _placement(
@@ -88,7 +93,7 @@ def test_an_expected_return_is_not_on_registers_until_arrival(world) -> None:
         ),
     )
     assert added.actual_arrival is None and added.key_worker_name == ""
-    assert row.id not in {r.id for r in manager.placed_on(world.crowley.id, TODAY)}
+    assert row.id not in {r.id for r in manager.placed_on(world.crowley.id, today())}
     assert manager.key_worker_history(added.id) == []
 
 
@@ -97,23 +102,23 @@ def test_an_expected_return_is_not_on_registers_until_arrival(world) -> None:
     [
         # Back on the very day they left: two placements on one day.
         (
-            {"expected_arrival": LEFT, "actual_arrival": LEFT},
+            {"expected_arrival": left(), "actual_arrival": left()},
             "actual_arrival",
-            f"overlaps the placement at Crowley House from {TODAY - timedelta(days=200):%d %b %Y}"
-            f" to {LEFT:%d %b %Y}",
+            f"overlaps the placement at Crowley House from {today() - timedelta(days=200):%d %b %Y}"
+            f" to {left():%d %b %Y}",
         ),
         # Expected during the first stay, not yet arrived.
         (
-            {"expected_arrival": LEFT - timedelta(days=5), "actual_arrival": None},
+            {"expected_arrival": left() - timedelta(days=5), "actual_arrival": None},
             "expected_arrival",
             "overlaps the placement at Crowley House",
         ),
         # A stay booked earlier whose expected end runs into the recorded one.
         (
             {
-                "expected_arrival": TODAY - timedelta(days=300),
+                "expected_arrival": today() - timedelta(days=300),
                 "actual_arrival": None,
-                "expected_departure": TODAY - timedelta(days=150),
+                "expected_departure": today() - timedelta(days=150),
             },
             "expected_departure",
             "overlaps the placement at Crowley House",
@@ -134,7 +139,7 @@ def test_overlapping_stays_are_refused_naming_the_field(world, changes, field, w
 def test_a_stay_without_a_recorded_departure_blocks_any_later_one(world) -> None:
     rid = world.admit("crowley", arrival_days_ago=30)  # still placed, expected to leave later
     manager = ResidentService(world.db, world.actor(Role.MANAGER))
-    later = TODAY + timedelta(days=400)  # after even the expected departure
+    later = today() + timedelta(days=400)  # after even the expected departure
     with pytest.raises(ValidationError) as caught:
         manager.add_placement(
             rid,
@@ -153,7 +158,7 @@ def test_a_stay_without_a_recorded_departure_blocks_any_later_one(world) -> None
 def test_a_placement_at_another_site_blocks_without_showing_its_dates(world) -> None:
     row = _left_resident(world)
     ResidentService(world.db, world.system).add_placement(
-        row.id, _placement(world, "kirk", expected_arrival=TODAY - timedelta(days=20))
+        row.id, _placement(world, "kirk", expected_arrival=today() - timedelta(days=20))
     )
     crowley = ResidentService(world.db, world.actor(Role.MANAGER))
     with pytest.raises(ValidationError) as caught:
