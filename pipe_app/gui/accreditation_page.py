@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from pipe_app.domain.enums import SelfAssessmentRating
+from pipe_app.gui.change_mark import change_mark, unchanged_since
 from pipe_app.gui.coverage_view import (
     CRITERION_ROLE,
     RATING_LABELS,
@@ -142,10 +143,12 @@ def _group(title: str, name: str) -> tuple[QGroupBox, QVBoxLayout]:
 
 @dataclass(frozen=True)
 class _Warmed:
-    """The warm-up's coverage, with the site and framework it was read for."""
+    """The warm-up's coverage, with the site and framework it was read for and the change
+    mark taken before it was read (``change_mark``)."""
 
     scope: tuple[uuid.UUID, uuid.UUID]
     data: CoverageData
+    mark: object = None
 
 
 class AccreditationPage(Page):
@@ -156,6 +159,7 @@ class AccreditationPage(Page):
         self.report: CoverageReport | None = None
         self.coverage: CoverageData | None = None  # what the Coverage tab shows
         self.coverage_loads = LatestLoad(self, "Working out the coverage")
+        self._warm: _Warmed | None = None  # the idle read on show, until the first load
         self.tree: FrameworkTree | None = None
         self.assessments: dict[uuid.UUID, SelfAssessmentRow] = {}
         self.pack_task: Task | None = None
@@ -392,18 +396,22 @@ class AccreditationPage(Page):
         site, framework = self.site_id, self.framework_id
         if site is None or framework is None:
             return None
+        mark = change_mark(self.db.changes)  # before the day the read is for is taken
         db, actor, today = self.db, self.actor, local_today()
-        return lambda: _Warmed((site, framework), read_coverage(db, actor, site, framework, today))
+        return lambda: _Warmed(
+            (site, framework), read_coverage(db, actor, site, framework, today), mark
+        )
 
     def warmed(self, outcome: object) -> None:
         """The warm-up's coverage goes on show while the page is still hidden, so its first
-        showing paints the standards at once; the read that showing starts then checks them,
-        as every later showing does (the last coverage stays on show until the new one
-        comes, and stays as it is if nothing changed)."""
+        showing paints the standards at once. That showing reads them again unless nothing
+        has been committed since (SQLite's change mark): the last coverage stays on show
+        until the new one comes, and stays as it is if nothing changed."""
         if self._loaded or not isinstance(outcome, _Warmed):
             return  # shown already: its own read is newer
         if outcome.scope == (self.site_id, self.framework_id):
             self._show_coverage(outcome.data)
+            self._warm = outcome
 
     def refresh(self) -> None:
         """Load the tab on show; the others when they are next shown."""
@@ -450,6 +458,14 @@ class AccreditationPage(Page):
             )
             self._show_cycle()
             return
+        warm, self._warm = self._warm, None  # the first load's only: F5 always reads
+        if (
+            warm is not None
+            and warm.scope == (site, framework)
+            and warm.data is self.coverage
+            and unchanged_since(self.db.changes, warm.mark)
+        ):
+            return  # what the idle read found is what a read now would find
         self.overall_label.setText("Loading…")
         db, actor, today = self.db, self.actor, local_today()
         self.coverage_loads.start(

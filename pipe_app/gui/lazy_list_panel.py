@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pipe_app.gui.change_mark import change_mark, unchanged_since
 from pipe_app.gui.latest_load import LatestLoad
 from pipe_app.gui.layouts import nest
 from pipe_app.gui.list_count import ListCount
@@ -58,7 +59,6 @@ from pipe_app.gui.search_pace import SearchPace
 from pipe_app.gui.table_model import FIRST_ROWS, LazyRowTableModel
 from pipe_app.gui.tables import plain_view
 from pipe_app.storage.change_watch import ChangeWatch
-from pipe_app.timeutil import local_today
 
 RowT = TypeVar("RowT")
 OrderT = TypeVar("OrderT")
@@ -92,12 +92,7 @@ class WarmRows:
         """Nothing has been committed to the database since the rows were read, and it is
         still the day they were read on (a status may turn on the date): they are what a
         read now would find."""
-        return self.mark is not None and self.watch is not None and _mark(self.watch) == self.mark
-
-
-def _mark(watch: ChangeWatch) -> object:
-    mark = watch.mark()
-    return None if mark is None else (mark, local_today())
+        return unchanged_since(self.watch, self.mark)
 
 
 def warm_read(
@@ -106,7 +101,7 @@ def warm_read(
     """A list's ``Page.warm_up``: its first rows, read in ``order`` by the read
     ``make_fetch`` makes from the filters. The mark is taken now (on the GUI thread), before
     the filters are read: a day that turns in between leaves the mark on the older day."""
-    mark = _mark(watch)
+    mark = change_mark(watch)
     fetch = make_fetch()
     return lambda: WarmRows(fetch, order, fetch(FIRST_ROWS, 0, order), mark, watch)
 

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, func, select
 
 from pipe_app.domain import Resident
 from pipe_app.scale.context import ScaleContext
+from pipe_app.scale.cycles import add_cycles
 from pipe_app.scale.evidence import add_evidence
 from pipe_app.scale.org import add_logins, add_sites, add_staff
 from pipe_app.scale.plans import ScalePlan
@@ -47,6 +48,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("training", add_training),
     ("supervision", add_supervision),
     ("evidence", add_evidence),
+    ("accreditation cycles", add_cycles),
 )
 
 

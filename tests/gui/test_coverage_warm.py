@@ -4,16 +4,20 @@ the read that opening starts checks it: what changed replaces it, what did not s
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import event
 
 from pipe_app.domain.enums import Role
+from pipe_app.gui import change_mark
 from pipe_app.gui.accreditation_page import AccreditationPage
 from pipe_app.gui.main_window import MainWindow
 from pipe_app.gui.pages import spec_for
 from pipe_app.services.evidence import EvidenceService
 from pipe_app.services.frameworks import FrameworkService
-from tests.gui.helpers import click_entry, click_tab
+from tests.gui.helpers import another_desktop_commits, click_entry, click_tab
 from tests.gui.test_accreditation_page import _item
 from tests.gui.test_page_building import idle_window
 
@@ -141,3 +145,55 @@ def test_back_to_the_same_site_the_cycle_is_said_again(qtbot, world):
     click_tab(qtbot, page.tabs, page.coverage_tab)
     qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
     assert page.cycle_label.text() == "No accreditation cycle yet"
+
+
+def _selects(world) -> tuple[list[str], object]:
+    sent: list[str] = []
+
+    def on_execute(_c, _cur, sql, *_args) -> None:
+        if sql.lstrip().upper().startswith("SELECT"):
+            sent.append(sql)
+
+    event.listen(world.db.engine, "before_cursor_execute", on_execute)
+    return sent, on_execute
+
+
+def test_on_sqlite_coverage_unchanged_since_its_idle_read_opens_without_reading_again(
+    qtbot, world, settings
+):
+    """Nothing committed since (SQLite's change mark): the idle read is what a read would
+    find. PostgreSQL has no such mark and reads again; F5 always reads."""
+    window = _idle_window(qtbot, world, settings)
+    page = _accreditation(window)
+    assert page.report is not None
+    shown = page.overall_label.text()
+    sent, listener = _selects(world)
+    try:
+        click_entry(qtbot, window.navigation, "Accreditation")
+        assert page.coverage_loads.is_loading is (not world.db.is_sqlite)
+        qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
+        opened = list(sent)
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        assert page.coverage_loads.is_loading, "F5 did not read the coverage"
+        qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)
+    finally:
+        event.remove(world.db.engine, "before_cursor_execute", listener)
+    assert (opened == []) is world.db.is_sqlite, opened
+    assert page.overall_label.text() == shown
+
+
+@pytest.mark.parametrize("change", ["a commit elsewhere", "a new day"])
+def test_coverage_is_read_again_when_something_may_have_changed(
+    qtbot, world, settings, monkeypatch, change
+):
+    window = _idle_window(qtbot, world, settings)
+    page = _accreditation(window)
+    assert page.report is not None
+    if change == "a commit elsewhere":
+        another_desktop_commits(world)
+    else:  # what is due, and the twelve months counted, turn on the date
+        tomorrow = date.today() + timedelta(days=1)
+        monkeypatch.setattr(change_mark, "local_today", lambda: tomorrow)
+    click_entry(qtbot, window.navigation, "Accreditation")
+    assert page.coverage_loads.is_loading, "the coverage was not read again"
+    qtbot.waitUntil(lambda: not page.coverage_loads.is_loading)

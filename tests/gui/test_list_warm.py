@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import event
 
-from pipe_app.gui import lazy_list_panel, residents_page
+from pipe_app.gui import change_mark, lazy_list_panel, residents_page
 from pipe_app.gui.key_work_page import KeyWorkPage
 from pipe_app.gui.residents_page import ResidentsPage
 from pipe_app.services.errors import PipeError
@@ -225,7 +225,7 @@ def test_an_sqlite_list_read_again_when_something_may_have_changed(
         another_desktop_commits(world)
     else:  # a status (expected, resident, moved on) may turn on the date
         tomorrow = date.today() + timedelta(days=1)
-        monkeypatch.setattr(lazy_list_panel, "local_today", lambda: tomorrow)
+        monkeypatch.setattr(change_mark, "local_today", lambda: tomorrow)
     sent, listener = _selects(world)
     try:
         click_entry(qtbot, window.navigation, "Residents")
@@ -254,7 +254,7 @@ def test_a_day_that_turns_while_the_idle_read_starts_leaves_its_rows_to_be_read_
     def clock() -> date:
         return next(days, tomorrow)
 
-    monkeypatch.setattr(lazy_list_panel, "local_today", clock)
+    monkeypatch.setattr(change_mark, "local_today", clock)
     monkeypatch.setattr(residents_page, "local_today", clock)
     outcome = page.warm_up()()
     assert isinstance(outcome, lazy_list_panel.WarmRows)
