@@ -107,6 +107,18 @@ VIEWS = {
     "training_matrix": ("staff", "Training matrix", "trainingMatrixTable", ""),
     "compliance": ("supervision", "Compliance", "", "supervisionCompliance"),
 }
+# Every other list, opened once each after the views above (their figures come first, as
+# before stop 21): first rows painted against the bare table over the same rows.
+OTHER_LISTS = {
+    "groups": ("groups", "", "groupsTable", ""),
+    "supervision": ("supervision", "Records", "supervisionTable", ""),
+    "review_queue": ("supervision", "Review queue", "supervisionQueueTable", ""),
+    "staff": ("staff", "Staff", "staffTable", ""),
+    "training_records": ("staff", "Records", "trainingRecordsTable", ""),
+    "evidence": ("accreditation", "Evidence", "evidenceTable", ""),
+    "cycles": ("accreditation", "Award cycles", "cyclesTable", ""),
+}
+OPENED = {**VIEWS, **OTHER_LISTS}
 
 
 def _reading(page: Any) -> bool:
@@ -117,11 +129,18 @@ def _reading(page: Any) -> bool:
     return bool(getattr(page, "is_loading", False))
 
 
-# The lists: their bare baseline replays the page statement alone. Until stop 19 it replayed
-# every SELECT the opening sent, which was key work's page, its count and a lookup, but
-# Residents' page alone (its count, when it has one, came later): key work's ratio was the
-# kinder one.
-LISTS = ("residents", "key_work")
+# The lists read a page at a time: their bare baseline replays the page statement alone.
+# Until stop 19 it replayed every SELECT the opening sent, which was key work's page, its
+# count and a lookup, but Residents' page alone (its count, when it has one, came later):
+# key work's ratio was the kinder one. The other lists' bare tables keep the biggest answer
+# of the statements their opening sent.
+LISTS = ("residents", "key_work", "groups", "supervision", "training_records", "evidence")
+
+
+def figure_key(name: str) -> str:
+    """Its figure's key in the probe's output: "{name}_list", or "{name}_view" for a view."""
+    return f"{name}_{'list' if name in LISTS or name in OTHER_LISTS else 'view'}"
+
 
 # The views whose first rows may be what the idle building read: the figure of the read
 # their opening starts, painted.
@@ -141,10 +160,15 @@ def _view_of(page: Any, name: str, container: str) -> QAbstractItemView | None:
     return tables[0] if tables else None
 
 
-def _open_tab(page: Any, title: str) -> None:
+def _open_tab(page: Any, title: str) -> bool:
+    """Show the page's tab whose title starts with ``title``; False if it has none (the
+    review queue is only there for those who sign off)."""
     tabs = page.findChild(QTabWidget)
     titles = [tabs.tabText(n).replace("&", "") for n in range(tabs.count())]
-    tabs.setCurrentIndex(next(n for n, text in enumerate(titles) if text.startswith(title)))
+    found = [n for n, text in enumerate(titles) if text.startswith(title)]
+    if found:
+        tabs.setCurrentIndex(found[0])
+    return bool(found)
 
 
 def run_app(url: str, sql_file: Path) -> dict[str, Any]:
@@ -216,7 +240,7 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
     def opening(name: str) -> float | None:
         """Open a list or view as a user would: seconds to its first rows painted (the page
         is built on the way if it has not been shown yet), recording the SQL it sent."""
-        key, tab, view_name, container = VIEWS[name]
+        key, tab, view_name, container = OPENED[name]
         if key not in keys:
             return None
         seen: list[tuple[str, Any]] = []
@@ -230,9 +254,7 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
         began = time.perf_counter()
         window.show_page(key)
         page = window.pages[key]
-        if tab:
-            _open_tab(page, tab)
-        view = _view_of(page, view_name, container)
+        view = _view_of(page, view_name, container) if not tab or _open_tab(page, tab) else None
         if view is None or _is_placeholder(page):
             event.remove(db.engine, "before_cursor_execute", on_execute)
             return None
@@ -244,7 +266,12 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
                 return not _reading(page) and model.rowCount() > 0
 
             checked = ReadyPaintSpy(view.viewport(), read)
-        seconds = painted_after(view.viewport(), began, lambda: model.rowCount() > 0)
+        try:
+            seconds = painted_after(view.viewport(), began, lambda: model.rowCount() > 0)
+        except TimeoutError:  # nothing to show (no such records at this scale): no figure
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+            print(f"{name}: no rows shown, not timed", file=sys.stderr)
+            return None
         if checked is not None:
             out[CHECKED[name]] = checked.seconds_after(began)
         event.remove(db.engine, "before_cursor_execute", on_execute)
@@ -277,14 +304,14 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
             dog.mark("search key work in the database")
             loaded = sessions.list_panel.loaded
             out["key_work_search"] = _searching(sessions, box, listed, loaded)
-    for name in ("coverage", "training_matrix", "compliance"):
-        out[f"{name}_view"] = opening(name)
+    for name in ("coverage", "training_matrix", "compliance", *OTHER_LISTS):
+        out[figure_key(name)] = opening(name)
 
     def reloading(name: str) -> float | None:
         """F5 on a list or view whose page is built: seconds to its rows painted again, the
         same read without building anything (what opening costs beyond the page build)."""
-        key, tab, view_name, container = VIEWS[name]
-        if key not in window.pages:
+        key, tab, view_name, container = OPENED[name]
+        if key not in window.pages or name not in statements:  # not this user's
             return None
         window.show_page(key)
         page = window.pages[key]
@@ -296,13 +323,14 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
         painted_after(view.viewport(), time.perf_counter())
         model = view.model()
         seen: list[tuple[str, Any]] = []
-        unread = name in LISTS and not statements[name]["sql"]  # opened on the idle read
+        unread = not statements[name]["sql"]  # opened on what it read while idle
+        paged = r"\bLIMIT\b" if name in LISTS else ""  # a list's page statement alone
 
         def on_execute(_c: Any, _cur: Any, sql: str, params: Any, *_: Any) -> None:
-            if re.match(r"\s*SELECT\b.*\bLIMIT\b", sql, re.S | re.I):
+            if re.match(rf"\s*SELECT\b.*{paged}", sql, re.S | re.I):
                 seen.append((sql, list(params) if isinstance(params, tuple) else params))
 
-        if unread:  # the bare list replays the page statement F5 sends, the idle read's too
+        if unread:  # its bare table replays what F5 sends, which the idle read sent too
             event.listen(db.engine, "before_cursor_execute", on_execute)
         dog.mark(f"F5 on {name}")
         began = time.perf_counter()
@@ -318,7 +346,7 @@ def run_app(url: str, sql_file: Path) -> dict[str, Any]:
             statements[name]["sql"] = seen
         return seconds
 
-    for name in VIEWS:
+    for name in OPENED:
         out[f"{name}_reload"] = reloading(name)
     out["page_open"] = {}  # seconds from the click to the page painted, pages already built too
     for key in keys:  # the rest of a typical session: every page once, then F5
@@ -406,12 +434,14 @@ def run_bare(url: str, sql_file: Path) -> dict[str, Any]:
     painted_after(warm.viewport(), time.perf_counter())
     warm.hide()
     dog = Watchdog()
-    for key in VIEWS:
+    for key in OPENED:
         if key not in statements:
             continue
         began = time.perf_counter()
         shown = statements[key]["columns"]  # the same number of columns as the app shows
         model = BareModel([row[:shown] for row in _raw_rows(url, statements[key]["sql"])])
+        if not model.rowCount():  # the app's list was empty too: no figure to compare with
+            continue
         proxy = QSortFilterProxyModel()
         proxy.setSourceModel(model)
         proxy.setFilterKeyColumn(-1)
@@ -419,8 +449,7 @@ def run_bare(url: str, sql_file: Path) -> dict[str, Any]:
         view = QTableView()
         view.setModel(proxy)
         layout.addWidget(view)
-        suffix = "list" if key in ("residents", "key_work") else "view"
-        out[f"{key}_{suffix}"] = painted_after(
+        out[figure_key(key)] = painted_after(
             view.viewport(), began, lambda m=model: m.rowCount() > 0
         )
         out[f"{key}_rows"] = model.rowCount()

@@ -43,6 +43,25 @@ ROWS: list[tuple[str, list[str], str]] = [
         "ratio",
     ),
     (
+        "groups / supervision records / review queue first screen ≤ 2× bare",
+        [
+            "groups list to first rows painted",
+            "supervision records list to first rows painted",
+            "supervision review queue to first rows painted",
+        ],
+        "ratio",
+    ),
+    (
+        "staff / training records / evidence / cycles first screen ≤ 2× bare",
+        [
+            "staff list to first rows painted",
+            "training records list to first rows painted",
+            "evidence list to first rows painted",
+            "accreditation cycles list to first rows painted",
+        ],
+        "ratio",
+    ),
+    (
         "residents / key work / coverage open, the read it starts painted ≤ 2× bare",
         [
             "residents list, the read it starts painted",
