@@ -107,8 +107,8 @@ VIEWS = {
     "training_matrix": ("staff", "Training matrix", "trainingMatrixTable", ""),
     "compliance": ("supervision", "Compliance", "", "supervisionCompliance"),
 }
-# Every other list, opened once each after the views above (their figures come first, as
-# before stop 21): first rows painted against the bare table over the same rows.
+# Every other list, opened once each (in ``OPENING_ORDER``, with the views): first rows
+# painted against the bare table over the same rows.
 OTHER_LISTS = {
     "groups": ("groups", "", "groupsTable", ""),
     "supervision": ("supervision", "Records", "supervisionTable", ""),

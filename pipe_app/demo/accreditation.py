@@ -186,6 +186,14 @@ def _png(colour: int, size: int = 16) -> bytes:
     )
 
 
+# A self-assessment's ratings, each with its justification (the scale data's too).
+RATINGS = (
+    (SelfAssessmentRating.MET, "Evidence linked shows this is part of everyday practice."),
+    (SelfAssessmentRating.PARTLY_MET, "Happens, but not yet consistently across shifts."),
+    (SelfAssessmentRating.NOT_MET, "Not yet in place; an action is in the team plan."),
+)
+
+
 def _cycle(
     session: Session,
     ctx: DemoContext,
@@ -234,17 +242,12 @@ def _cycle(
         rated_share = 0.6
     session.add(cycle)
     ctx.counts["accreditation_cycles"] += 1
-    ratings = [
-        (SelfAssessmentRating.MET, "Evidence linked shows this is part of everyday practice."),
-        (SelfAssessmentRating.PARTLY_MET, "Happens, but not yet consistently across shifts."),
-        (SelfAssessmentRating.NOT_MET, "Not yet in place; an action is in the team plan."),
-    ]
     weights = [0.85, 0.15, 0.0] if site.women else [0.5, 0.35, 0.15]
     for position in sorted(criteria):
         for criterion_id in criteria[position]:
             if rng.random() >= rated_share:
                 continue
-            rating, why = rng.choices(ratings, weights)[0]
+            rating, why = rng.choices(RATINGS, weights)[0]
             session.add(
                 SelfAssessment(
                     id=new_id(),

@@ -14,27 +14,26 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from pipe_app.demo.accreditation import RATINGS
 from pipe_app.domain import AccreditationCycle, Criterion, Framework, SelfAssessment, Standard
-from pipe_app.domain.enums import CycleStatus, SelfAssessmentRating
+from pipe_app.domain.enums import CycleStatus
 from pipe_app.scale.context import ScaleContext, write
+from pipe_app.services.accreditation import award_expiry, cycle_status
 from pipe_app.timeutil import add_months
-
-RATINGS = (
-    (SelfAssessmentRating.MET, "Evidence linked shows this is part of everyday practice."),
-    (SelfAssessmentRating.PARTLY_MET, "Happens, but not yet consistently across shifts."),
-    (SelfAssessmentRating.NOT_MET, "Not yet in place; an action is in the team plan."),
-)
 
 
 def _stages(membership: date) -> dict[str, date]:
+    """A cycle's milestones: assessed a year after joining, awarded four months later."""
     award = add_months(membership, 16)
+    expires = award_expiry(award)
+    assert expires is not None  # an award given has an expiry
     return {
         "membership_on": membership,
         "portfolio_due_on": add_months(membership, 12),
         "interim_assessment_on": add_months(membership, 13),
         "award_visit_on": add_months(membership, 14),
         "award_on": award,
-        "expires_on": add_months(award, 36),
+        "expires_on": expires,
     }
 
 
@@ -46,19 +45,6 @@ def _dates(stages: dict[str, date], today: date, finished: bool) -> dict[str, da
         name: day if day <= today or name == "portfolio_due_on" else None
         for name, day in stages.items()
     }
-
-
-def _status(stages: dict[str, date], today: date) -> CycleStatus:
-    """The stage ``today`` finds the cycle in; dates not reached yet are left out."""
-    if stages["award_on"] <= today:
-        return CycleStatus.AWARDED
-    if stages["award_visit_on"] <= today:
-        return CycleStatus.AWARD_VISIT
-    if stages["interim_assessment_on"] <= today:
-        return CycleStatus.INTERIM_ASSESSMENT
-    if stages["portfolio_due_on"] <= today:
-        return CycleStatus.PORTFOLIO
-    return CycleStatus.MEMBERSHIP
 
 
 def add_cycles(conn: Connection, ctx: ScaleContext) -> None:
@@ -79,7 +65,7 @@ def add_cycles(conn: Connection, ctx: ScaleContext) -> None:
         membership = ctx.day_between(ctx.start, ctx.start + timedelta(days=180))
         while membership <= ctx.today:
             stages = _stages(membership)
-            status = _status(stages, ctx.today)
+            status = cycle_status(dict(stages), None, ctx.today)  # the milestone reached
             finished = status == CycleStatus.AWARDED
             cycle_id = ctx.new_id()
             cycles.append(
